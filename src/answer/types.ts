@@ -1,0 +1,101 @@
+/**
+ * Shapes of an answer, as produced by the answer stage and rendered by the chat and
+ * command-line layers. The JSON form of CONTRACT §3 is derived from these.
+ */
+import type { DocumentMeta, Item } from "../corpus/types.ts";
+
+/** A cited item with what a reader needs to verify it. */
+export interface Citation {
+  readonly file: string;
+  /** Canonical label, null for unnumbered text of the document. */
+  readonly item: string | null;
+  readonly title: string;
+  readonly docNumber: string | null;
+  /** ISO date of the document, to tell newer from older. */
+  readonly date: string | null;
+  /** Full text of the cited item. */
+  readonly text: string;
+  readonly score: number;
+}
+
+/** An item the retriever ranked, before answer selection. */
+export interface RetrievedRef {
+  readonly file: string;
+  readonly item: string | null;
+  readonly score: number;
+}
+
+/** The kind of question, which decides the shape of the answer. */
+export type QuestionShape = "who" | "list" | "when" | "number" | "yesno" | "compare" | "fact" | "reference";
+
+/** A sentence quoted from a cited item as evidence for the answer. */
+export interface Evidence {
+  readonly quote: string;
+  /** Index into `citations`. */
+  readonly citation: number;
+}
+
+/** One answer to one question. */
+export interface Answer {
+  readonly question: string;
+  readonly shape: QuestionShape;
+  readonly refused: boolean;
+  /** The short answer a reader sees first (the figure, the units, yes or no). */
+  readonly lead: string;
+  /** Sentences from the circulars that prove the lead. */
+  readonly evidence: readonly Evidence[];
+  /** Items the answer relies on, most relevant first; empty when refused. */
+  readonly citations: readonly Citation[];
+  /** When refused: at most two nearest items offered as 可能相关, never as sources. */
+  readonly related: readonly Citation[];
+  /** Plain-text rendering of the whole answer (lead, evidence, sources). */
+  readonly text: string;
+  /** Top 10 distinct items from retrieval. */
+  readonly retrieved: readonly RetrievedRef[];
+  /** Which path wrote the answer. */
+  readonly via: "extractive" | "llm";
+  readonly timings: { readonly totalMs: number; readonly retrievalMs: number };
+}
+
+/** Per-request options. */
+export interface AskOptions {
+  /** Conversation key (e.g. chat id + user id) for follow-up questions; omit for a one-off question. */
+  readonly conversationId?: string;
+  /** Abort the request (e.g. on shutdown). */
+  readonly signal?: AbortSignal;
+}
+
+/** What `item FILE LABEL` lookups return. */
+export type ItemLookup =
+  | { readonly found: true; readonly item: Item; readonly meta: DocumentMeta }
+  | { readonly found: false; readonly message: string; readonly nearest: readonly string[] };
+
+/** Facts shown by /about. */
+export interface AboutInfo {
+  readonly embeddingModel: string;
+  readonly indexBuiltAt: string;
+  readonly documents: number;
+  readonly items: number;
+  readonly answerMode: "extractive" | "llm";
+}
+
+/** A search hit for inline mode and "可能相关" lists. */
+export interface ItemHit {
+  readonly item: Item;
+  readonly meta: DocumentMeta;
+  readonly score: number;
+}
+
+/**
+ * The question-answering service every front end (CLI, terminal chat, Telegram) uses.
+ * One instance per process; safe to call concurrently.
+ */
+export interface QaService {
+  ask(question: string, options?: AskOptions): Promise<Answer>;
+  documents(): readonly DocumentMeta[];
+  item(file: string, label: string): ItemLookup;
+  search(query: string, limit: number): Promise<readonly ItemHit[]>;
+  about(): AboutInfo;
+  /** Rebuilds the index from seeds while answers keep coming from the old one, then swaps. */
+  reindex(): Promise<{ readonly items: number; readonly ms: number }>;
+}

@@ -1,0 +1,192 @@
+/**
+ * Settings from the environment, validated once at start. Every default lives in
+ * {@link DEFAULTS}; nothing else in the code reads `process.env`.
+ */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+/** The project's root folder (where package.json is). */
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+
+/** Defaults for every setting; paths are relative to the project root. */
+export const DEFAULTS = {
+  seedsDir: "seeds",
+  indexDir: "index",
+  dataDir: ".data",
+  /** The offline model the project builds itself (scripts/build-offline-model.ts). */
+  offlineModel: "policybot/offline-zh",
+  localModelDir: "models",
+  modelRemoteHost: "https://huggingface.co/",
+  modelLoadTimeoutMs: 60_000,
+  telegramApiRoot: "https://api.telegram.org",
+  llmTimeoutMs: 20_000,
+  rateLimitPerMinute: 20,
+  webhookPort: 8080,
+} as const;
+
+/** A setting that is missing or malformed; the message says which and what to set. */
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    message: string,
+    readonly variable: string,
+  ) {
+    super(message);
+  }
+}
+
+const idList = z
+  .string()
+  .transform((s) => s.split(/[\s,]+/).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^-?\d+$/, "must be numeric Telegram ids separated by commas")))
+  .transform((ids) => ids.map(Number));
+
+const optionalText = z
+  .string()
+  .transform((s) => s.trim())
+  .transform((s) => (s === "" ? undefined : s))
+  .optional();
+
+const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+$/, "must be a whole number")
+      .transform(Number)
+      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
+      .optional(),
+  );
+
+const EnvSchema = z.object({
+  TELEGRAM_BOT_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits:letters)")
+      .optional(),
+  ),
+  TELEGRAM_API_ROOT: optionalText.pipe(z.url("must be a URL such as https://api.telegram.org").optional()),
+  ADMIN_USER_IDS: idList.optional(),
+  ALLOWED_CHAT_IDS: idList.optional(),
+  WEBHOOK_URL: optionalText.pipe(z.url("must be the public https URL Telegram will post updates to").optional()),
+  WEBHOOK_SECRET: optionalText.pipe(
+    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)").optional(),
+  ),
+  WEBHOOK_PORT: wholeNumber(1, 65535),
+  RATE_LIMIT_PER_MINUTE: wholeNumber(1),
+  POLICYBOT_SEEDS_DIR: optionalText,
+  POLICYBOT_INDEX_DIR: optionalText,
+  POLICYBOT_DATA_DIR: optionalText,
+  EMBEDDING_MODEL: optionalText,
+  MODEL_LOCAL_DIR: optionalText,
+  MODEL_CACHE_DIR: optionalText,
+  MODEL_REMOTE_HOST: optionalText.pipe(z.url("must be a URL such as https://hf-mirror.com/").optional()),
+  LLM_BASE_URL: optionalText.pipe(z.url("must be the base URL of an OpenAI-compatible API, e.g. https://api.deepseek.com/v1").optional()),
+  LLM_API_KEY: optionalText,
+  LLM_MODEL: optionalText,
+  LLM_TIMEOUT_MS: wholeNumber(100),
+});
+
+/** Validated settings with defaults applied and paths made absolute. */
+export interface Settings {
+  readonly seedsDir: string;
+  readonly indexDir: string;
+  readonly dataDir: string;
+  readonly embedding: {
+    /** Model id; the offline model unless EMBEDDING_MODEL names another. */
+    readonly model: string;
+    readonly localModelDir: string;
+    readonly cacheDir: string | undefined;
+    readonly remoteHost: string;
+    readonly loadTimeoutMs: number;
+  };
+  readonly telegram: {
+    readonly token: string | undefined;
+    readonly apiRoot: string;
+    readonly adminUserIds: readonly number[];
+    /** Undefined: every chat may use the bot. */
+    readonly allowedChatIds: readonly number[] | undefined;
+    readonly webhookUrl: string | undefined;
+    readonly webhookSecret: string | undefined;
+    readonly webhookPort: number;
+    readonly rateLimitPerMinute: number;
+  };
+  /** Undefined when no language model is configured: answers are extractive. */
+  readonly llm:
+    | {
+        readonly baseUrl: string;
+        readonly apiKey: string;
+        readonly model: string;
+        readonly timeoutMs: number;
+      }
+    | undefined;
+}
+
+/**
+ * Reads and validates settings from an environment.
+ * @throws {ConfigError} naming the first malformed variable and what to set instead.
+ */
+export function loadSettings(env: NodeJS.ProcessEnv = process.env, root: string = PROJECT_ROOT): Settings {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? "environment");
+    throw new ConfigError(`${variable} ${issue.message}. Fix it in the environment or unset it.`, variable);
+  }
+  const e = parsed.data;
+  const abs = (p: string | undefined, fallback: string) => path.resolve(root, p ?? fallback);
+
+  const llmParts = [e.LLM_BASE_URL, e.LLM_MODEL].filter(Boolean).length;
+  if (llmParts === 1) {
+    const missing = e.LLM_BASE_URL ? "LLM_MODEL" : "LLM_BASE_URL";
+    throw new ConfigError(
+      `${missing} is not set: a language model needs both LLM_BASE_URL and LLM_MODEL (and LLM_API_KEY if the server wants one). Unset both to answer without one.`,
+      missing,
+    );
+  }
+  if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) {
+    throw new ConfigError(
+      "WEBHOOK_SECRET is not set: webhook mode needs a secret so that only Telegram can post updates. Set WEBHOOK_SECRET to a random string (A-Z, a-z, 0-9, _ and -).",
+      "WEBHOOK_SECRET",
+    );
+  }
+
+  return {
+    seedsDir: abs(e.POLICYBOT_SEEDS_DIR, DEFAULTS.seedsDir),
+    indexDir: abs(e.POLICYBOT_INDEX_DIR, DEFAULTS.indexDir),
+    dataDir: abs(e.POLICYBOT_DATA_DIR, DEFAULTS.dataDir),
+    embedding: {
+      model: e.EMBEDDING_MODEL ?? DEFAULTS.offlineModel,
+      localModelDir: abs(e.MODEL_LOCAL_DIR, DEFAULTS.localModelDir),
+      cacheDir: e.MODEL_CACHE_DIR ? path.resolve(root, e.MODEL_CACHE_DIR) : undefined,
+      remoteHost: e.MODEL_REMOTE_HOST ?? DEFAULTS.modelRemoteHost,
+      loadTimeoutMs: DEFAULTS.modelLoadTimeoutMs,
+    },
+    telegram: {
+      token: e.TELEGRAM_BOT_TOKEN,
+      apiRoot: (e.TELEGRAM_API_ROOT ?? DEFAULTS.telegramApiRoot).replace(/\/+$/, ""),
+      adminUserIds: e.ADMIN_USER_IDS ?? [],
+      allowedChatIds: e.ALLOWED_CHAT_IDS,
+      webhookUrl: e.WEBHOOK_URL,
+      webhookSecret: e.WEBHOOK_SECRET,
+      webhookPort: e.WEBHOOK_PORT ?? DEFAULTS.webhookPort,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE ?? DEFAULTS.rateLimitPerMinute,
+    },
+    llm:
+      e.LLM_BASE_URL && e.LLM_MODEL
+        ? {
+            baseUrl: e.LLM_BASE_URL,
+            apiKey: e.LLM_API_KEY ?? "none",
+            model: e.LLM_MODEL,
+            timeoutMs: e.LLM_TIMEOUT_MS ?? DEFAULTS.llmTimeoutMs,
+          }
+        : undefined,
+  };
+}
+
+/** Secret values in these settings, for redaction in logs. */
+export function secretsOf(settings: Settings): string[] {
+  return [settings.telegram.token, settings.telegram.webhookSecret, settings.llm?.apiKey].filter(
+    (s): s is string => typeof s === "string" && s.length >= 6 && s !== "none",
+  );
+}

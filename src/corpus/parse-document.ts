@@ -1,0 +1,51 @@
+/**
+ * Parses one circular's text into its metadata and items, and drops text that only
+ * repeats the document's own items (a table given twice, the second copy degraded).
+ */
+import { cleanLines } from "./clean-lines.ts";
+import { parseItems } from "./parse-items.ts";
+import { readMetadata } from "./read-metadata.ts";
+import type { IngestProblem, Item, ParsedDocument } from "./types.ts";
+
+/** Unlabelled text whose character pairs are mostly found in the items is a repeat. */
+const REPEAT_SHARE = 0.7;
+const REPEAT_MIN_CHARS = 200;
+
+function bigrams(text: string): Set<string> {
+  const chars = [...text.replace(/[\s?？]/g, "")];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+  return out;
+}
+
+function dropRepeats(file: string, items: readonly Item[], problems: IngestProblem[]): Item[] {
+  const known = new Set<string>();
+  for (const it of items) if (it.label !== null) for (const b of bigrams(it.text)) known.add(b);
+  const kept = items.filter((it) => {
+    if (it.label !== null || it.text.length < REPEAT_MIN_CHARS) return true;
+    const own = bigrams(it.text);
+    let seen = 0;
+    for (const b of own) if (known.has(b)) seen++;
+    const share = seen / Math.max(1, own.size);
+    if (share < REPEAT_SHARE) return true;
+    problems.push({
+      file,
+      severity: "warning",
+      message: `${file}: skipped ${it.text.length} characters of unnumbered text that repeat the numbered items (${Math.round(share * 100)}% the same), e.g. a table given twice.`,
+    });
+    return false;
+  });
+  return kept.map((it, order) => ({ ...it, order }));
+}
+
+/** Parses a decoded document. `file` is its id (the seed file name). */
+export function parseDocument(file: string, text: string): { document: ParsedDocument; problems: IngestProblem[] } {
+  const problems: IngestProblem[] = [];
+  const lines = cleanLines(text);
+  const meta = readMetadata(file, lines.map((l) => l.text));
+  const items = dropRepeats(file, parseItems(file, lines), problems);
+  if (items.length > 0 && items.every((it) => it.label === null)) {
+    problems.push({ file, severity: "warning", message: `${file}: no numbering recognised (一、 / （一） / 1. / 第一条 / 序号 table); indexed as unnumbered text, cited by document only.` });
+  }
+  return { document: { meta, items }, problems };
+}
