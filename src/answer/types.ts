@@ -13,6 +13,8 @@ export interface Citation {
   readonly docNumber: string | null;
   /** ISO date of the document, to tell newer from older. */
   readonly date: string | null;
+  /** The item's kind (a table row reads 第33项, an item 第7条). */
+  readonly kind?: Item["kind"];
   /** Full text of the cited item. */
   readonly text: string;
   readonly score: number;
@@ -23,6 +25,8 @@ export interface RetrievedRef {
   readonly file: string;
   readonly item: string | null;
   readonly score: number;
+  /** The item's text (unlabelled segments share item null; scoring needs the text to tell them apart). */
+  readonly text?: string;
 }
 
 /** The kind of question, which decides the shape of the answer. */

@@ -2,9 +2,14 @@
  * The `policybot` command line: one entry point, one function per command.
  */
 import { parseArgs } from "node:util";
-import { ConfigError, loadSettings, type Settings } from "../config/settings.ts";
+import { ConfigError, loadSettings, secretsOf, type Settings } from "../config/settings.ts";
 import { loadCorpus } from "../corpus/load-corpus.ts";
+import { runTerminalChat } from "../chat/terminal/terminal-chat.ts";
+import { createLogger } from "../logging/logger.ts";
+import { createQaService } from "../service/create-qa-service.ts";
+import { askCommand } from "./ask-command.ts";
 import { docsCommand, itemCommand, itemsCommand, type Io } from "./corpus-commands.ts";
+import { evalCommand } from "./eval-command.ts";
 
 const USAGE = `policybot — answers questions about education-policy circulars, with citations
 
@@ -12,6 +17,11 @@ Usage:
   policybot docs                       documents: id, title, number, date, item count
   policybot items [--json]             every parsed item (JSON Lines with --json)
   policybot item FILE LABEL            one item's full text, e.g. policybot item 004 33
+  policybot ask [--json] "问题"         answer one question (CONTRACT §3 JSON with --json)
+  policybot ask --json --batch FILE    answer every {"id","question"} line of FILE
+  policybot eval FILE [--json]         score a question set (CONTRACT §4)
+  policybot chat                       chat in the terminal (no token, no network)
+  policybot start                      the Telegram bot when TELEGRAM_BOT_TOKEN is set, else the terminal chat
 
 Settings come from the environment; see README.md.`;
 
@@ -36,7 +46,11 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
   const { values, positionals } = parseArgs({
     args: [...rest],
     allowPositionals: true,
-    options: { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+    options: {
+      json: { type: "boolean", default: false },
+      batch: { type: "string" },
+      help: { type: "boolean", short: "h", default: false },
+    },
     strict: false,
   });
   switch (command) {
@@ -46,6 +60,26 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       return itemsCommand(await loadCorpus(settings.seedsDir), io, values.json === true);
     case "item":
       return itemCommand(await loadCorpus(settings.seedsDir), io, positionals[0], positionals[1]);
+    case "ask":
+    case "eval":
+    case "chat":
+    case "start": {
+      // One-shot commands print answers on stdout; only warnings and errors go to stderr.
+      const quiet = command === "ask" || command === "eval" ? { minLevel: "warn" as const } : {};
+      const logger = createLogger({ ...quiet, secrets: secretsOf(settings) });
+      const service = await createQaService(settings, logger);
+      if (command === "ask") return askCommand(service, io, { question: positionals.join(" "), json: values.json === true, batch: typeof values.batch === "string" ? values.batch : undefined });
+      if (command === "eval") return evalCommand(service, await loadCorpus(settings.seedsDir), io, positionals[0], values.json === true);
+      if (command === "start" && settings.telegram.token) {
+        const { createBot, startBot } = await import("../chat/telegram/index.ts");
+        const running = await startBot(createBot(service, settings, logger));
+        logger.info(`Telegram bot running (${running.mode}); stop with Ctrl-C or SIGTERM`);
+        await running.stopped;
+        return 0;
+      }
+      await runTerminalChat(service, process.stdin, process.stdout, { prompt: process.stdin.isTTY === true });
+      return 0;
+    }
     case undefined:
     case "help":
     case "--help":

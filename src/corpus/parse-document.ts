@@ -30,7 +30,7 @@ function dropRepeats(file: string, items: readonly Item[], problems: IngestProbl
     if (share < REPEAT_SHARE) return true;
     problems.push({
       file,
-      severity: "warning",
+      severity: "info",
       message: `${file}: skipped ${it.text.length} characters of unnumbered text that repeat the numbered items (${Math.round(share * 100)}% the same), e.g. a table given twice.`,
     });
     return false;

@@ -59,7 +59,8 @@ export interface ParsedDocument {
 /** A file that could not be (fully) ingested, with a message a person can act on. */
 export interface IngestProblem {
   readonly file: string;
-  readonly severity: "error" | "warning";
+  /** error: the file was not indexed; warning: indexed, but check it; info: handled, nothing to do. */
+  readonly severity: "error" | "warning" | "info";
   readonly message: string;
 }
 

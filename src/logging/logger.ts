@@ -31,7 +31,7 @@ function describe(value: unknown): unknown {
 export function createLogger(options: { sink?: LogSink; minLevel?: LogLevel; secrets?: readonly string[] } = {}): Logger {
   const sink: LogSink = options.sink ?? ((line) => process.stderr.write(line + "\n"));
   const envLevel = process.env.LOG_LEVEL as LogLevel | undefined;
-  const minLevel = options.minLevel ?? (envLevel && envLevel in LEVELS ? envLevel : "info");
+  const minLevel = envLevel && envLevel in LEVELS ? envLevel : (options.minLevel ?? "info");
   const secrets = new Set<string>(options.secrets ?? []);
 
   const redact = (text: string): string => {

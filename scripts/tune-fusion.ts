@@ -1,0 +1,33 @@
+/**
+ * Measures retrieval and answers on a question set for a grid of fusion settings, so
+ * the defaults in src/retrieval/fusion.ts are chosen on the whole set, not per question.
+ * Usage: npm run tune -- [FILE]   (default ../shared/eval/dev.jsonl)
+ */
+import path from "node:path";
+import { loadSettings } from "../src/config/settings.ts";
+import { loadCorpus } from "../src/corpus/load-corpus.ts";
+import { createEmbeddings } from "../src/embeddings/transformers-embeddings.ts";
+import { evaluate } from "../src/cli/eval-command.ts";
+import { silentLogger } from "../src/logging/logger.ts";
+import { assembleEngine } from "../src/service/build-engine.ts";
+import { loadSearchIndex } from "../src/service/load-search-index.ts";
+import { PolicyQaService } from "../src/service/qa-service.ts";
+
+const file = process.argv[2] ?? path.resolve("../shared/eval/dev.jsonl");
+const settings = loadSettings();
+const corpus = await loadCorpus(settings.seedsDir);
+const embeddings = createEmbeddings(settings.embedding, silentLogger);
+const model = await embeddings.activeModel();
+const index = await loadSearchIndex(corpus, settings.indexDir, embeddings, model, silentLogger);
+console.log(`model ${model.id} (${model.dimensions} dims); ${file}`);
+console.log("dense  k   words bigrams | hit@1  hit@5  MRR    cite@1 refusal falseRef");
+for (const dense of [0, 0.3, 0.6, 1.0]) {
+  for (const k of [10, 20, 40]) {
+    for (const [words, bigrams] of [[1, 1], [1, 0.5], [0.5, 1]] as const) {
+      const engine = assembleEngine(index.parts, { store: index.store, embeddings, modelId: model.id }, index.builtAt, { dense, k, words, bigrams });
+      const { metrics: m } = await evaluate(new PolicyQaService(engine, async () => engine, silentLogger), corpus, file);
+      const f = (x: number | null) => (x === null ? "  n/a " : x.toFixed(3).padStart(6));
+      console.log(`${dense.toFixed(1).padStart(5)} ${String(k).padStart(3)} ${words.toFixed(1).padStart(7)} ${bigrams.toFixed(1).padStart(7)} | ${f(m.hitAt[1])} ${f(m.hitAt[5])} ${f(m.mrr)} ${f(m.citeAt1)} ${f(m.refusalRecall)} ${f(m.falseRefusalRate)}`);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * Builds the Telegram bot: one grammY Bot with auto-retry on the API, per-chat
+ * sequential processing, and one Composer per feature installed below in a fixed order.
+ */
+import { Bot, GrammyError, HttpError, type BotError, type Context } from "grammy";
+import { autoRetry } from "@grammyjs/auto-retry";
+import { sequentialize } from "@grammyjs/runner";
+import type { QaService } from "../../answer/types.ts";
+import { ConfigError, secretsOf, type Settings } from "../../config/settings.ts";
+import type { Logger } from "../../logging/logger.ts";
+import { logApiFailures } from "./api-logging.ts";
+import { BOT_DEFAULTS, type BotDeps, type CreateBotOptions } from "./deps.ts";
+import { InFlight } from "./in-flight.ts";
+import { BotJournal } from "./journal.ts";
+import { WORDING } from "./wording.ts";
+import { aboutFeature } from "./features/about.ts";
+import { accessFeature } from "./features/access.ts";
+import { adminFeature } from "./features/admin.ts";
+import { askFeature } from "./features/ask.ts";
+import { callbacksFeature } from "./features/callbacks.ts";
+import { docsFeature } from "./features/docs.ts";
+import { fallbackFeature } from "./features/fallback.ts";
+import { helpFeature } from "./features/help.ts";
+import { inlineFeature } from "./features/inline.ts";
+import { itemFeature } from "./features/item.ts";
+
+/** The bot with what start and shutdown need: the in-flight tracker and the journals. */
+export type PolicyBot = Bot<Context> & { readonly policy: BotDeps };
+
+/**
+ * Creates the bot. Nothing is sent to Telegram until it is started (see startBot),
+ * except by tests that call `handleUpdate` directly.
+ * @throws {ConfigError} when no bot token is set.
+ */
+export function createBot(service: QaService, settings: Settings, logger: Logger, options: CreateBotOptions = {}): PolicyBot {
+  const token = settings.telegram.token;
+  if (!token) {
+    throw new ConfigError(
+      "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather and set it in the environment.",
+      "TELEGRAM_BOT_TOKEN",
+    );
+  }
+  logger.addSecrets(secretsOf(settings));
+  const { botInfo, ...rest } = options;
+  const tuned = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
+  const deps: BotDeps = {
+    service,
+    settings,
+    logger,
+    journal: new BotJournal(settings.dataDir, logger),
+    inFlight: new InFlight(),
+    options: { ...BOT_DEFAULTS, ...tuned },
+  };
+
+  const bot = new Bot<Context>(token, { botInfo, client: { apiRoot: settings.telegram.apiRoot } });
+  // Installed first so it sits inside auto-retry and logs every failed attempt.
+  bot.api.config.use(logApiFailures(logger));
+  bot.api.config.use(
+    autoRetry({
+      maxRetryAttempts: deps.options.maxRetryAttempts,
+      maxDelaySeconds: deps.options.maxRetryDelaySeconds,
+    }),
+  );
+
+  const onError = async (err: BotError<Context>) => {
+    const ctx = err.ctx;
+    const e = err.error;
+    const kind = e instanceof GrammyError ? "telegram" : e instanceof HttpError ? "network" : "handler";
+    logger.error("update failed", { updateId: ctx.update.update_id, kind, error: e });
+    try {
+      if (ctx.callbackQuery) await ctx.answerCallbackQuery({ text: WORDING.failed });
+      else if (ctx.message && ctx.chat) await ctx.reply(WORDING.failed);
+    } catch (replyError) {
+      logger.warn("could not tell the user about the failure", { error: replyError });
+    }
+  };
+  bot.catch(onError);
+
+  bot.use(deps.inFlight.middleware());
+  bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  // The boundary handles failures the same way in polling and webhook mode (where an
+  // escaped error would make Telegram deliver the update again).
+  const app = bot.errorBoundary(onError);
+  app.use(accessFeature(deps));
+  app.use(helpFeature(deps));
+  app.use(docsFeature(deps));
+  app.use(itemFeature(deps));
+  app.use(aboutFeature(deps));
+  app.use(adminFeature(deps));
+  app.use(callbacksFeature(deps));
+  app.use(inlineFeature(deps));
+  app.use(askFeature(deps));
+  app.use(fallbackFeature(deps));
+
+  return Object.assign(bot, { policy: deps });
+}

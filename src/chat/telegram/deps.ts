@@ -1,0 +1,54 @@
+/**
+ * What every feature of the bot is built from, and the options of {@link createBot}
+ * with their defaults in one place.
+ */
+import type { UserFromGetMe } from "grammy/types";
+import type { QaService } from "../../answer/types.ts";
+import type { Settings } from "../../config/settings.ts";
+import type { Logger } from "../../logging/logger.ts";
+import type { InFlight } from "./in-flight.ts";
+import type { BotJournal } from "./journal.ts";
+
+/** Options of createBot; every one has a default in {@link BOT_DEFAULTS}. */
+export interface CreateBotOptions {
+  /** Skips the getMe call at start (tests, or a known bot). */
+  readonly botInfo?: UserFromGetMe;
+  /** How often "typing…" is re-sent while an answer is being worked out. */
+  readonly typingIntervalMs?: number;
+  /** Bot API calls are retried at most this often (429 and 5xx and network errors). */
+  readonly maxRetryAttempts?: number;
+  /** A 429 asking to wait longer than this fails the call instead of waiting. */
+  readonly maxRetryDelaySeconds?: number;
+  /** Number of example questions /help shows. */
+  readonly helpExamples?: number;
+  /** Inline mode lists at most this many items. */
+  readonly inlineResults?: number;
+  /** Source buttons under an answer, at most. */
+  readonly sourceButtons?: number;
+}
+
+export const BOT_DEFAULTS = {
+  typingIntervalMs: 4_500,
+  maxRetryAttempts: 5,
+  maxRetryDelaySeconds: 60,
+  helpExamples: 4,
+  inlineResults: 10,
+  sourceButtons: 3,
+} as const;
+
+export type BotOptions = typeof BOT_DEFAULTS & Pick<CreateBotOptions, "botInfo">;
+
+/** Shared by all features of one bot. */
+export interface BotDeps {
+  readonly service: QaService;
+  readonly settings: Settings;
+  readonly logger: Logger;
+  readonly journal: BotJournal;
+  readonly inFlight: InFlight;
+  readonly options: { readonly [K in keyof typeof BOT_DEFAULTS]: number };
+}
+
+/** True when the user may run admin commands. */
+export function isAdmin(deps: BotDeps, userId: number | undefined): boolean {
+  return userId !== undefined && deps.settings.telegram.adminUserIds.includes(userId);
+}

@@ -1,0 +1,56 @@
+/**
+ * Admin commands (settings.telegram.adminUserIds): /reindex rebuilds the index in the
+ * background while answers keep coming from the old one; /stats totals the journals.
+ */
+import { Composer, type Context } from "grammy";
+import { isAdmin, type BotDeps } from "../deps.ts";
+import { WORDING } from "../wording.ts";
+
+export function adminFeature(deps: BotDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  let reindexing = false;
+
+  const admin = composer.command(["reindex", "stats"]);
+  admin.filter((ctx) => !isAdmin(deps, ctx.from?.id)).use((ctx) => ctx.reply(WORDING.adminOnly));
+
+  composer.command("reindex", async (ctx) => {
+    if (reindexing) {
+      await ctx.reply(WORDING.reindexBusy);
+      return;
+    }
+    reindexing = true;
+    await ctx.reply(WORDING.reindexStarted);
+    const chatId = ctx.chat.id;
+    // Not awaited: the chat's queue (and every other chat) keeps answering meanwhile.
+    // Tracked, so that shutdown waits for it.
+    void deps.inFlight
+      .track(async () => {
+        try {
+          const r = await deps.service.reindex();
+          deps.logger.info("reindexed", { items: r.items, ms: Math.round(r.ms) });
+          await ctx.api.sendMessage(chatId, WORDING.reindexDone(r.items, r.ms));
+        } catch (e) {
+          deps.logger.error("reindex failed", { error: e });
+          await ctx.api.sendMessage(chatId, WORDING.reindexFailed).catch(() => {});
+        } finally {
+          reindexing = false;
+        }
+      })
+      .catch(() => {});
+  });
+
+  composer.command("stats", async (ctx) => {
+    const s = await deps.journal.stats();
+    await ctx.reply(
+      [
+        "统计",
+        `提问：${s.questions}`,
+        `未找到（拒答）：${s.refusals}`,
+        `提问人数：${s.users}`,
+        `👍：${s.up}`,
+        `👎：${s.down}`,
+      ].join("\n"),
+    );
+  });
+  return composer;
+}

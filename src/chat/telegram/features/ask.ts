@@ -1,0 +1,108 @@
+/**
+ * Questions: any text in a private chat, /ask everywhere, and in groups the messages
+ * that mention the bot or reply to it. Each question is rate-limited per user, answered
+ * with "typing…" shown, rendered for a phone, logged, and given 原文 and 👍/👎 buttons.
+ */
+import { randomBytes } from "node:crypto";
+import { Composer, InlineKeyboard, type Context } from "grammy";
+import { limit } from "@grammyjs/ratelimiter";
+import type { Answer } from "../../../answer/types.ts";
+import { renderAnswerHtml } from "../../format/answer-html.ts";
+import { encodeCallback, filePrefixOf } from "../callback-data.ts";
+import type { BotDeps } from "../deps.ts";
+import { questionForBot } from "../group-trigger.ts";
+import { sendHtml, withTyping } from "../replies.ts";
+import { WORDING } from "../wording.ts";
+
+const RATE_WINDOW_MS = 60_000;
+
+/** A short random id that names one answer in vote buttons and the logs. */
+export function newAnswerId(): string {
+  return randomBytes(6).toString("base64url");
+}
+
+/** The buttons under an answer: 原文 for its labelled citations, then 👍 / 👎. */
+export function answerKeyboard(answer: Answer, answerId: string, maxSources: number): InlineKeyboard {
+  const kb = new InlineKeyboard();
+  const labelled = answer.citations.filter((c) => c.item !== null).slice(0, maxSources);
+  labelled.forEach((c, k) => {
+    const data = encodeCallback({ kind: "source", filePrefix: filePrefixOf(c.file), label: c.item! });
+    if (data) kb.text(labelled.length > 1 ? `${WORDING.sourceButton} ${k + 1}` : WORDING.sourceButton, data);
+  });
+  if (kb.inline_keyboard.some((row) => row.length > 0)) kb.row();
+  kb.text("👍", encodeCallback({ kind: "vote", vote: "up", answerId })!);
+  kb.text("👎", encodeCallback({ kind: "vote", vote: "down", answerId })!);
+  return kb;
+}
+
+/** Answers `question` in the chat of `ctx`, replying to the message that asked it. */
+export async function answerQuestion(ctx: Context, deps: BotDeps, question: string): Promise<void> {
+  const chat = ctx.chat!;
+  const started = performance.now();
+  const answer = await withTyping(ctx, deps.options.typingIntervalMs, deps.logger, () =>
+    deps.service.ask(question, { conversationId: `${chat.id}:${ctx.from?.id ?? 0}` }),
+  );
+  const answerId = newAnswerId();
+  await sendHtml(ctx, renderAnswerHtml(answer), {
+    replyTo: ctx.msg?.message_id,
+    keyboard: answerKeyboard(answer, answerId, deps.options.sourceButtons),
+  });
+  const ms = Math.round(performance.now() - started);
+  deps.logger.info("answered", { chatType: chat.type, refused: answer.refused, citations: answer.citations.length, ms });
+  await deps.journal
+    .recordQuestion({
+      answerId,
+      time: new Date().toISOString(),
+      chatId: chat.id,
+      userId: ctx.from?.id ?? null,
+      chatType: chat.type,
+      question,
+      refused: answer.refused,
+      citations: answer.citations.map((c) => ({ file: c.file, item: c.item })),
+      ms,
+    })
+    .catch((e: unknown) => deps.logger.error("could not log question", { error: e }));
+}
+
+/** The question a message carries for this bot, or undefined when it is not one. */
+function questionOf(ctx: Context): string | undefined {
+  const msg = ctx.message;
+  if (!msg?.text || !ctx.chat) return undefined;
+  const command = /^\/ask(?:@(\S+))?(?:\s+([\s\S]*))?$/i.exec(msg.text);
+  if (command) {
+    const target = command[1];
+    if (target && target.toLowerCase() !== ctx.me.username.toLowerCase()) return undefined;
+    return (command[2] ?? "").trim();
+  }
+  if (msg.text.startsWith("/")) return undefined;
+  if (ctx.chat.type === "private") return msg.text.trim();
+  if (ctx.chat.type === "group" || ctx.chat.type === "supergroup") return questionForBot(msg, ctx.me);
+  return undefined;
+}
+
+export function askFeature(deps: BotDeps): Composer<Context> {
+  const composer = new Composer<Context>();
+  const questions = composer.filter((ctx) => questionOf(ctx) !== undefined);
+  questions.use(
+    limit<Context, never>({
+      timeFrame: RATE_WINDOW_MS,
+      limit: deps.settings.telegram.rateLimitPerMinute,
+      keyGenerator: (ctx) => ctx.from?.id.toString(),
+      // The limiter calls this once per window, on the first message over the limit.
+      onLimitExceeded: async (ctx) => {
+        deps.logger.info("rate limited", { chatType: ctx.chat?.type });
+        await ctx.reply(WORDING.rateLimited).catch(() => {});
+      },
+    }),
+  );
+  questions.use(async (ctx) => {
+    const question = questionOf(ctx)!;
+    if (!question) {
+      const hint = ctx.chat?.type === "private" ? WORDING.askUsage : WORDING.groupAskHint;
+      await ctx.reply(hint, { reply_parameters: { message_id: ctx.msg!.message_id, allow_sending_without_reply: true } });
+      return;
+    }
+    await answerQuestion(ctx, deps, question);
+  });
+  return composer;
+}

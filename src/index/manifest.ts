@@ -1,0 +1,110 @@
+/**
+ * The manifest of an index folder: what the index was built from (format, embedding
+ * model, corpus) and, for every file in the folder, its size and sha256. It is the
+ * last file written in a build, so its presence marks a complete build, and it is
+ * checked before any other file is read (see index-folder.ts).
+ */
+import { createHash } from "node:crypto";
+import { z } from "zod";
+
+/**
+ * Version of the on-disk layout. Bump it whenever a file's format or the set of
+ * files changes, so that old indexes are reported as stale instead of misread.
+ */
+export const INDEX_FORMAT_VERSION = 1;
+
+/** File name of the manifest inside a generation folder. */
+export const MANIFEST_FILE = "manifest.json";
+
+/**
+ * Names a payload file may have: one plain file name, no folders, not hidden, so a
+ * crafted manifest cannot point outside its folder.
+ */
+export const SAFE_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+
+const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 in lowercase hex");
+
+const FileEntrySchema = z.object({
+  bytes: z.number().int().nonnegative(),
+  sha256: Sha256Hex,
+});
+
+/** The manifest as stored in `manifest.json`. */
+export const ManifestSchema = z.object({
+  formatVersion: z.number().int().positive(),
+  embedding: z.object({
+    model: z.string().min(1),
+    dimensions: z.number().int().positive(),
+  }),
+  corpusHash: Sha256Hex,
+  builtAt: z.iso.datetime(),
+  itemCount: z.number().int().nonnegative(),
+  files: z
+    .record(z.string().regex(SAFE_FILE_NAME, "is not a plain file name"), FileEntrySchema)
+    .refine((files) => !(MANIFEST_FILE in files), "must not list the manifest itself"),
+});
+
+export type IndexManifest = z.infer<typeof ManifestSchema>;
+export type ManifestFileEntry = z.infer<typeof FileEntrySchema>;
+
+/** Only the version, read first so a newer or older layout is reported as stale, not as damage. */
+export const ManifestVersionSchema = z.object({ formatVersion: z.number() });
+
+/** sha256 of bytes or text (UTF-8), lowercase hex. */
+export function sha256Hex(data: string | Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/**
+ * JSON with object keys sorted at every level, so equal values always give equal
+ * text. Follows JSON.stringify otherwise (toJSON honoured, undefined and functions
+ * dropped from objects, non-finite numbers become null).
+ * @throws {TypeError} on cycles and BigInt values, which JSON cannot express.
+ */
+export function stableJson(value: unknown): string {
+  const seen = new Set<object>();
+  const walk = (v: unknown, inArray: boolean): string | undefined => {
+    if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") {
+      v = (v as { toJSON: () => unknown }).toJSON();
+    }
+    if (v === null) return "null";
+    switch (typeof v) {
+      case "string":
+      case "boolean":
+        return JSON.stringify(v);
+      case "number":
+        return Number.isFinite(v) ? JSON.stringify(v) : "null";
+      case "bigint":
+        throw new TypeError("stableJson: BigInt values cannot be hashed as JSON");
+      case "undefined":
+      case "function":
+      case "symbol":
+        return inArray ? "null" : undefined;
+    }
+    const obj = v as object;
+    if (seen.has(obj)) throw new TypeError("stableJson: value contains a cycle");
+    seen.add(obj);
+    let out: string;
+    if (Array.isArray(obj)) {
+      out = "[" + obj.map((x) => walk(x, true) ?? "null").join(",") + "]";
+    } else {
+      const parts: string[] = [];
+      for (const key of Object.keys(obj).sort()) {
+        const s = walk((obj as Record<string, unknown>)[key], false);
+        if (s !== undefined) parts.push(JSON.stringify(key) + ":" + s);
+      }
+      out = "{" + parts.join(",") + "}";
+    }
+    seen.delete(obj);
+    return out;
+  };
+  return walk(value, false) ?? "null";
+}
+
+/**
+ * Fingerprint of the parsed corpus (or any JSON-like value): sha256 of its stable
+ * JSON. Key order does not matter; array order does.
+ */
+export function hashCorpus(value: unknown): string {
+  return sha256Hex(stableJson(value));
+}

@@ -1,0 +1,211 @@
+/**
+ * Opens the live index generation only after checking it: the manifest parses, was
+ * written by this format version, for the configured embedding model and the current
+ * corpus, and every file it lists has its recorded size and sha256. Only then is the
+ * graph file given to hnswlib, which cannot be trusted with a damaged one.
+ *
+ * Outcomes a program should expect are statuses with a reason for a person, not
+ * exceptions: no index yet (missing), built for other inputs (stale), damaged (corrupt).
+ */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import type { EmbeddingsInterface } from "@langchain/core/embeddings";
+import { isCode } from "./durable-fs.ts";
+import { IndexLoadError } from "./errors.ts";
+import { HNSW_STORE_FILES, HnswVectorStore } from "./hnsw-vector-store.ts";
+import { displayPath, readPointer, POINTER_FILE } from "./index-layout.ts";
+import {
+  INDEX_FORMAT_VERSION,
+  MANIFEST_FILE,
+  ManifestSchema,
+  ManifestVersionSchema,
+  sha256Hex,
+  type IndexManifest,
+} from "./manifest.ts";
+
+/** What the caller is configured with; an index built for anything else is stale. */
+export interface ExpectedIndex {
+  readonly model: string;
+  readonly dimensions: number;
+  /** {@link hashCorpus} of the corpus parsed now. */
+  readonly corpusHash: string;
+}
+
+/** Why an index cannot be used. */
+export interface IndexProblem {
+  /** missing: none built yet; stale: built for other inputs; corrupt: damaged or unreadable. */
+  readonly status: "missing" | "stale" | "corrupt";
+  readonly reason: string;
+  /** The manifest, when it could be read (e.g. to show what a stale index was built with). */
+  readonly manifest?: IndexManifest;
+}
+
+export interface VerifiedIndex {
+  readonly status: "ok";
+  readonly manifest: IndexManifest;
+  readonly generation: string;
+  /** Absolute path of the generation folder. */
+  readonly dir: string;
+  /**
+   * Contents of every file other than the vector store's, by name, as verified
+   * (parse these bytes rather than re-reading the files).
+   */
+  readonly payloads: ReadonlyMap<string, Buffer>;
+}
+
+export type VerifyResult = VerifiedIndex | IndexProblem;
+
+export type OpenIndexResult = (VerifiedIndex & { readonly store: HnswVectorStore }) | IndexProblem;
+
+/** A manifest is a few kB; refuse to parse a crafted huge one. */
+const MAX_MANIFEST_BYTES = 1 << 20;
+/** Attempts when the live generation changes (and the old one is cleaned) while we read it. */
+const OPEN_ATTEMPTS = 3;
+
+/** Checks the live generation in `root` without loading the vector graph. */
+export async function verifyIndex(root: string, expected: ExpectedIndex): Promise<VerifyResult> {
+  const pointer = await readPointer(root);
+  switch (pointer.state) {
+    case "no-root":
+      return { status: "missing", reason: `${displayPath(root)}: folder does not exist (no index built yet)` };
+    case "no-pointer":
+      return { status: "missing", reason: `${displayPath(root, POINTER_FILE)}: not found (no index built yet)` };
+    case "invalid":
+      return {
+        status: "corrupt",
+        reason: `${displayPath(root, POINTER_FILE)}: does not name an index generation (${JSON.stringify(pointer.content)})`,
+      };
+  }
+  const generation = pointer.generation;
+  const dir = path.join(root, generation);
+  const show = (file?: string) => displayPath(root, generation, ...(file === undefined ? [] : [file]));
+
+  const dirStat = await fs.lstat(dir).catch(() => undefined);
+  if (!dirStat?.isDirectory()) {
+    return { status: "corrupt", reason: `${displayPath(root, POINTER_FILE)}: names ${generation}, which does not exist` };
+  }
+
+  const manifestFile = show(MANIFEST_FILE);
+  const manifestRead = await readSmallFile(path.join(dir, MANIFEST_FILE), MAX_MANIFEST_BYTES);
+  if (manifestRead.kind === "missing") return { status: "corrupt", reason: `${manifestFile}: missing` };
+  if (manifestRead.kind === "too-big") return { status: "corrupt", reason: `${manifestFile}: larger than 1 MB, not a manifest` };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(manifestRead.data.toString("utf8"));
+  } catch {
+    return { status: "corrupt", reason: `${manifestFile}: not valid JSON (file damaged)` };
+  }
+  const version = ManifestVersionSchema.safeParse(raw);
+  if (!version.success) return { status: "corrupt", reason: `${manifestFile}: has no format version (not an index manifest)` };
+  if (version.data.formatVersion !== INDEX_FORMAT_VERSION) {
+    return {
+      status: "stale",
+      reason: `${manifestFile}: index format version ${version.data.formatVersion}, this program reads version ${INDEX_FORMAT_VERSION}`,
+    };
+  }
+  const parsed = ManifestSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const where = issue.path.map(String).join(".") || "manifest";
+    const what = issue.code === "invalid_key" ? "is not a plain file name" : issue.message;
+    return { status: "corrupt", reason: `${manifestFile}: ${where} ${what}` };
+  }
+  const manifest = parsed.data;
+
+  const built = manifest.embedding;
+  if (built.model !== expected.model || built.dimensions !== expected.dimensions) {
+    return {
+      status: "stale",
+      reason: `manifest: built with model ${built.model} (${built.dimensions} dims), configured ${expected.model} (${expected.dimensions} dims)`,
+      manifest,
+    };
+  }
+  if (manifest.corpusHash !== expected.corpusHash) {
+    return {
+      status: "stale",
+      reason: `manifest: built from a different corpus (hash ${manifest.corpusHash.slice(0, 12)}…, the seeds now hash ${expected.corpusHash.slice(0, 12)}…)`,
+      manifest,
+    };
+  }
+  for (const name of Object.values(HNSW_STORE_FILES)) {
+    if (!(name in manifest.files)) return { status: "corrupt", reason: `${manifestFile}: does not list ${name}`, manifest };
+  }
+
+  const payloads = new Map<string, Buffer>();
+  for (const [name, entry] of Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const file = path.join(dir, name);
+    // lstat, not stat: a symlink could lead the check (and hnswlib) anywhere.
+    const st = await fs.lstat(file).catch(() => undefined);
+    if (!st) return { status: "corrupt", reason: `${show(name)}: missing (listed in the manifest)`, manifest };
+    if (!st.isFile()) return { status: "corrupt", reason: `${show(name)}: not a regular file`, manifest };
+    if (st.size !== entry.bytes) {
+      return {
+        status: "corrupt",
+        reason: `${show(name)}: ${st.size} bytes, the manifest says ${entry.bytes} (truncated or damaged)`,
+        manifest,
+      };
+    }
+    const data = await fs.readFile(file);
+    if (data.length !== entry.bytes || sha256Hex(data) !== entry.sha256) {
+      return { status: "corrupt", reason: `${show(name)}: checksum mismatch (file changed or damaged)`, manifest };
+    }
+    if (!(Object.values(HNSW_STORE_FILES) as string[]).includes(name)) payloads.set(name, data);
+  }
+  return { status: "ok", manifest, generation, dir, payloads };
+}
+
+/**
+ * Verifies the live generation in `root` and, if sound, loads its vector store.
+ * Never throws for a missing, stale or damaged index; only for unexpected I/O errors.
+ */
+export async function openIndex(root: string, expected: ExpectedIndex, embeddings: EmbeddingsInterface): Promise<OpenIndexResult> {
+  let result: OpenIndexResult = { status: "missing", reason: "not attempted" };
+  for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
+    const tried = await readPointer(root);
+    result = await openOnce(root, expected, embeddings);
+    if (result.status !== "corrupt") return result;
+    // A concurrent build may have swapped and removed the generation mid-read: retry
+    // with the new one. A generation that is damaged on its own stays damaged.
+    const now = await readPointer(root);
+    const moved = tried.state === "ok" && now.state === "ok" && tried.generation !== now.generation;
+    if (!moved) return result;
+  }
+  return result;
+}
+
+async function openOnce(root: string, expected: ExpectedIndex, embeddings: EmbeddingsInterface): Promise<OpenIndexResult> {
+  const verified = await verifyIndex(root, expected);
+  if (verified.status !== "ok") return verified;
+  const { manifest, generation } = verified;
+  let store: HnswVectorStore;
+  try {
+    store = await HnswVectorStore.load(verified.dir, embeddings);
+  } catch (err) {
+    if (!(err instanceof IndexLoadError)) throw err;
+    const where = displayPath(root, generation, path.basename(err.path));
+    return { status: "corrupt", reason: err.message.split(err.path).join(where), manifest };
+  }
+  if (store.size !== manifest.itemCount || store.dimensions !== manifest.embedding.dimensions) {
+    return {
+      status: "corrupt",
+      reason: `${displayPath(root, generation)}: store holds ${store.size} items of ${store.dimensions} dims, the manifest says ${manifest.itemCount} of ${manifest.embedding.dimensions}`,
+      manifest,
+    };
+  }
+  return { ...verified, store };
+}
+
+type SmallRead = { kind: "ok"; data: Buffer } | { kind: "missing" } | { kind: "too-big" };
+
+async function readSmallFile(file: string, limit: number): Promise<SmallRead> {
+  let st;
+  try {
+    st = await fs.lstat(file);
+  } catch (err) {
+    if (isCode(err, "ENOENT", "ENOTDIR")) return { kind: "missing" };
+    throw err;
+  }
+  if (!st.isFile()) return { kind: "missing" };
+  if (st.size > limit) return { kind: "too-big" };
+  return { kind: "ok", data: await fs.readFile(file) };
+}

@@ -1,0 +1,22 @@
+/**
+ * Reciprocal-rank fusion: scores from BM25 and cosine similarity are not comparable,
+ * ranks are. Each list contributes weight / (k + rank).
+ */
+
+/** Weights tuned on the dev set as a whole (see scripts/tune-fusion.ts), not per question. */
+export const FUSION_DEFAULTS = { k: 10, words: 1.0, bigrams: 1.0, dense: 0.3 } as const;
+
+export interface RankedList {
+  readonly ranking: readonly { index: number }[];
+  readonly weight: number;
+}
+
+/** Fuses ranked lists of passage indices into one score per passage. */
+export function fuseRanks(lists: readonly RankedList[], k: number): Map<number, number> {
+  const scores = new Map<number, number>();
+  for (const { ranking, weight } of lists) {
+    if (weight === 0) continue;
+    ranking.forEach(({ index }, rank) => scores.set(index, (scores.get(index) ?? 0) + weight / (k + rank + 1)));
+  }
+  return scores;
+}

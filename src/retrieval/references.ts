@@ -1,0 +1,79 @@
+/**
+ * Explicit references in a question ("2023年要点第7条", "任务清单第33项", "三（二）2",
+ * "专栏1") are resolved directly, without search: the named item goes first.
+ */
+import { labelKey, parseChineseNumber } from "../corpus/numbering.ts";
+import type { Corpus, Item, ParsedDocument } from "../corpus/types.ts";
+
+const CN = "[一二三四五六七八九十]+";
+// Longest forms first: a nested path, then boxes and attachments, then 第N条/项.
+const REFERENCE_PATTERNS: readonly RegExp[] = [
+  new RegExp(`(${CN})[、，]?[（(](${CN})[）)]\\s*(\\d{1,2})\\s*[.．、]?`, "u"),
+  new RegExp(`(${CN})[、，]?[（(](${CN})[）)]`, "u"),
+  /专栏\s*(\d{1,2})/u,
+  /附件\s*(\d{1,3})\s*[项条]?/u,
+  new RegExp(`第\\s*(\\d{1,3}|${CN})\\s*[条项]`, "u"),
+];
+
+/** The question without the words that name an item (so they are not taken for its topic). */
+export function stripReference(question: string): string {
+  for (const pattern of REFERENCE_PATTERNS) if (pattern.test(question)) return question.replace(pattern, " ");
+  return question;
+}
+
+/** The label-like text a question names, in canonical key form (CONTRACT §2), or null. */
+export function referencedLabel(question: string): string | null {
+  for (const [i, pattern] of REFERENCE_PATTERNS.entries()) {
+    const m = pattern.exec(question);
+    if (!m) continue;
+    switch (i) {
+      case 0:
+        return labelKey(`${m[1]}${m[2]}${m[3]}`);
+      case 1:
+        return labelKey(`${m[1]}${m[2]}`);
+      case 2:
+        return `专栏${m[1]}`;
+      case 3:
+        return `附件${m[1]}`;
+      default: {
+        const n = /^\d+$/.test(m[1]!) ? Number(m[1]) : parseChineseNumber(m[1]!);
+        return Number.isFinite(n) ? String(n) : null;
+      }
+    }
+  }
+  return null;
+}
+
+/** Chinese character bigrams (digits are left to the year check). */
+function bigramSet(text: string): Set<string> {
+  const chars = [...text.replace(/[^\u4e00-\u9fff]/g, "")];
+  const out = new Set<string>();
+  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+  return out;
+}
+
+/** How strongly a question points at a document: shared title bigrams, and its year. */
+export function documentAffinity(question: string, doc: ParsedDocument): number {
+  const q = bigramSet(question.replace(/(?<!\d)(\d{2})年/g, "20$1年"));
+  let shared = 0;
+  for (const b of bigramSet(doc.meta.title)) if (q.has(b)) shared++;
+  const year = doc.meta.year ?? Number(/(\d{4})年/.exec(doc.meta.title)?.[1] ?? NaN);
+  const yearHit = Number.isFinite(year) && question.replace(/(?<!\d)(\d{2})年/g, "20$1年").includes(`${year}`) ? 3 : 0;
+  return shared + yearHit;
+}
+
+/**
+ * Resolves an explicit reference to one item: the label must exist, and when several
+ * documents have it, the question must point at one of them (title words or year).
+ */
+export function resolveReference(question: string, corpus: Corpus): Item | null {
+  const key = referencedLabel(question);
+  if (!key) return null;
+  const candidates = corpus.documents
+    .map((doc) => ({ doc, item: doc.items.find((i) => i.label !== null && labelKey(i.label) === key) }))
+    .filter((c): c is { doc: ParsedDocument; item: Item } => c.item !== undefined);
+  if (candidates.length === 0) return null;
+  if (candidates.length === 1) return candidates[0]!.item;
+  const scored = candidates.map((c) => ({ ...c, affinity: documentAffinity(question, c.doc) })).sort((a, b) => b.affinity - a.affinity);
+  return scored[0]!.affinity >= 2 && scored[0]!.affinity > scored[1]!.affinity ? scored[0]!.item : null;
+}

@@ -1,0 +1,28 @@
+/**
+ * Creates the question-answering service from settings: loads the corpus, opens or
+ * builds the index with the configured embedding model, wires the optional language model.
+ */
+import type { Settings } from "../config/settings.ts";
+import { loadCorpus } from "../corpus/load-corpus.ts";
+import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
+import type { Logger } from "../logging/logger.ts";
+import { assembleEngine } from "./build-engine.ts";
+import { loadSearchIndex } from "./load-search-index.ts";
+import { PolicyQaService, type Engine } from "./qa-service.ts";
+
+/** Loads seeds, opens or builds the index, assembles retriever and answerer. */
+export async function buildEngine(settings: Settings, logger: Logger): Promise<Engine> {
+  const corpus = await loadCorpus(settings.seedsDir);
+  for (const p of corpus.problems) logger[p.severity === "warning" ? "warn" : p.severity](p.message);
+  if (corpus.documents.length === 0) throw new Error(`No circulars could be loaded from ${settings.seedsDir}; see the messages above.`);
+  const embeddings = createEmbeddings(settings.embedding, logger);
+  const model = await embeddings.activeModel();
+  const index = await loadSearchIndex(corpus, settings.indexDir, embeddings, model, logger);
+  return assembleEngine(index.parts, { store: index.store, embeddings, modelId: `${model.id} (${model.dimensions} dims)` }, index.builtAt);
+}
+
+/** The service every front end uses. */
+export async function createQaService(settings: Settings, logger: Logger): Promise<PolicyQaService> {
+  const engine = await buildEngine(settings, logger);
+  return new PolicyQaService(engine, () => buildEngine(settings, logger), logger);
+}

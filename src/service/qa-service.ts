@@ -1,0 +1,97 @@
+/**
+ * The question-answering service every front end uses: follow-ups resolved, retrieval,
+ * the extractive answer, the optional language model on top, timings measured.
+ */
+import { findDocument, findItem } from "../corpus/lookup.ts";
+import type { Corpus } from "../corpus/types.ts";
+import { ConversationMemory, resolveFollowUp } from "../answer/follow-up.ts";
+import type { ExtractiveAnswerer, DraftAnswer } from "../answer/extractive-answerer.ts";
+import type { AboutInfo, Answer, AskOptions, ItemHit, ItemLookup, QaService } from "../answer/types.ts";
+import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
+import type { Logger } from "../logging/logger.ts";
+
+/** Questions longer than this are cut before search: no circular question needs more. */
+export const MAX_QUESTION_CHARS = 500;
+
+/** One built search stack: corpus, retriever, answerer, and facts about the build. */
+export interface Engine {
+  readonly corpus: Corpus;
+  readonly retriever: HybridRetriever;
+  readonly answerer: ExtractiveAnswerer;
+  readonly embeddingModel: string;
+  readonly builtAt: string;
+  readonly items: number;
+}
+
+/** An optional second pass that rewrites the extractive answer (the language model). */
+export type Refiner = (question: string, draft: DraftAnswer, signal?: AbortSignal) => Promise<DraftAnswer>;
+
+export class PolicyQaService implements QaService {
+  private engine: Engine;
+  private readonly memory = new ConversationMemory();
+
+  constructor(
+    engine: Engine,
+    private readonly rebuild: () => Promise<Engine>,
+    private readonly logger: Logger,
+    private readonly refine?: Refiner,
+  ) {
+    this.engine = engine;
+  }
+
+  async ask(question: string, options: AskOptions = {}): Promise<Answer> {
+    const started = performance.now();
+    const engine = this.engine; // a reindex swaps the engine; this question keeps the one it started with
+    const cleaned = question.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ").trim().slice(0, MAX_QUESTION_CHARS);
+    if (cleaned.replace(/[\s\p{P}\p{S}]/gu, "") === "") {
+      const lead = "请输入要查询的问题，例如：绩效工资改革谁牵头？";
+      return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", timings: { totalMs: 0, retrievalMs: 0 } };
+    }
+    const previous = options.conversationId ? this.memory.get(options.conversationId) : undefined;
+    const resolved = resolveFollowUp(cleaned, previous);
+
+    const searchStarted = performance.now();
+    const search = await engine.retriever.search(resolved.question, 10);
+    const retrievalMs = performance.now() - searchStarted;
+    let draft = engine.answerer.answer(resolved.question, search);
+    if (this.refine && !draft.refused) {
+      try {
+        draft = await this.refine(resolved.question, draft, options.signal);
+      } catch (err) {
+        this.logger.warn("language model failed; using the extractive answer", { err });
+      }
+    }
+    if (options.conversationId) this.memory.set(options.conversationId, { question: resolved.question, answer: draft, at: Date.now() });
+    return { ...draft, question, timings: { totalMs: performance.now() - started, retrievalMs } };
+  }
+
+  documents() {
+    return this.engine.corpus.documents.map((d) => d.meta);
+  }
+
+  item(file: string, label: string): ItemLookup {
+    const doc = findDocument(this.engine.corpus.documents, file);
+    if (!doc.found) return { found: false, message: doc.message, nearest: [] };
+    return findItem(doc.document, label);
+  }
+
+  async search(query: string, limit: number): Promise<readonly ItemHit[]> {
+    const q = query.trim().slice(0, MAX_QUESTION_CHARS);
+    if (!q) return [];
+    const result = await this.engine.retriever.search(q, limit);
+    return result.items.map((s) => ({ item: s.item, meta: s.meta, score: s.score }));
+  }
+
+  about(): AboutInfo {
+    const e = this.engine;
+    return { embeddingModel: e.embeddingModel, indexBuiltAt: e.builtAt, documents: e.corpus.documents.length, items: e.items, answerMode: this.refine ? "llm" : "extractive" };
+  }
+
+  async reindex(): Promise<{ items: number; ms: number }> {
+    const started = performance.now();
+    const next = await this.rebuild();
+    this.engine = next;
+    this.logger.info("index rebuilt and swapped", { items: next.items });
+    return { items: next.items, ms: performance.now() - started };
+  }
+}

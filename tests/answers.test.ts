@@ -1,0 +1,141 @@
+import path from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadSettings } from "../src/config/settings.ts";
+import { silentLogger } from "../src/logging/logger.ts";
+import { createQaService } from "../src/service/create-qa-service.ts";
+import type { PolicyQaService } from "../src/service/qa-service.ts";
+import { questionShape } from "../src/retrieval/question-shape.ts";
+import { referencedLabel } from "../src/retrieval/references.ts";
+import { resolveFollowUp } from "../src/answer/follow-up.ts";
+
+let service: PolicyQaService;
+const cited = (a: { citations: readonly { file: string; item: string | null }[] }) => a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`);
+
+beforeAll(async () => {
+  const settings = loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-answers-${process.pid}`) });
+  service = await createQaService(settings, silentLogger);
+});
+
+describe("question shapes", () => {
+  it("reads the kind of answer a question wants", () => {
+    expect(questionShape("绩效工资改革谁牵头？")).toBe("who");
+    expect(questionShape("省财政厅负责哪些任务？")).toBe("list");
+    expect(questionShape("人社中心参与了哪几条措施")).toBe("list");
+    expect(questionShape("“一市一策”方案最晚啥时候报")).toBe("when");
+    expect(questionShape("公办职校绩效工资最高能到基准线的几倍")).toBe("number");
+    expect(questionShape("中职和普高的学籍能互转吗？")).toBe("yesno");
+    expect(questionShape("职教高考题库21年和23年进展说法有啥不一样")).toBe("compare");
+    expect(questionShape("Where will the museum be built?")).toBe("fact");
+  });
+
+  it("finds explicit item references", () => {
+    expect(referencedLabel("2023年要点第7条是什么")).toBe("7");
+    expect(referencedLabel("任务清单第三十三项")).toBe("33");
+    expect(referencedLabel("规划三（二）2讲了什么")).toBe("三二2");
+    expect(referencedLabel("专栏 1 的指标")).toBe("专栏1");
+    expect(referencedLabel("中职和普高的学籍能互转吗")).toBeNull();
+  });
+});
+
+describe("answers on the real seeds", () => {
+  it("yes/no: leads with the verdict and quotes the rule", async () => {
+    const a = await service.ask("中职和普高的学籍能互转吗？");
+    expect(a.refused).toBe(false);
+    expect(a.lead).toMatch(/^能。/);
+    expect(a.lead).toContain("学籍互转");
+    expect(cited(a)).toContain("004:9");
+    expect(a.text).toContain("来源：《山东省工作任务清单》第9项");
+  });
+
+  it("who: the responsible units of the row, lead unit first", async () => {
+    const a = await service.ask("清理对技术技能人才的歧视政策谁负责");
+    expect(cited(a)).toEqual(["004:38"]);
+    expect(a.lead).toBe("省委组织部、省人力资源社会保障厅、各市、县（市、区）人民政府（省委组织部牵头）");
+  });
+
+  it("list: every item a unit is responsible for, from the structured data, typo included", async () => {
+    const a = await service.ask("省人社厅负责哪些任务？");
+    const items = cited(a);
+    // Row 39 spells the unit 省人力资源保障厅 (sic); it must still count.
+    expect(items).toContain("004:39");
+    const expected = [4, 5, 6, 12, 14, 19, 20, 21, 22, 23, 24, 26, 27, 30, 31, 32, 33, 37, 38, 39, 40, 43].map((n) => `004:${n}`);
+    expect(items).toEqual(expected);
+    expect(a.lead).toMatch(/^省人力资源社会保障厅负责或参与的共22项：/);
+  });
+
+  it("list: items with a deadline", async () => {
+    const a = await service.ask("清单里哪些事是要求2020年6月底前办完的");
+    expect(cited(a)).toEqual(["004:2", "004:33"]);
+  });
+
+  it("number: the figure with its unit", async () => {
+    const a = await service.ask("公办职校绩效工资最高能到基准线的几倍");
+    expect(cited(a)[0]).toBe("004:33");
+    expect(a.lead).toContain("基准线的5倍");
+  });
+
+  it("when: the deadline", async () => {
+    const a = await service.ask("“一市一策”方案最晚啥时候报");
+    expect(cited(a)[0]).toBe("004:2");
+    expect(a.lead).toBe("2020年6月底前");
+  });
+
+  it("when: a document's issue date from its cover letter", async () => {
+    const a = await service.ask("2023年的职教工作要点是哪天印发的");
+    expect(a.lead).toBe("2023年2月20日（山东省教育厅职业教育处印发）");
+    expect(a.citations[0]!.item).toBeNull();
+    expect(a.citations[0]!.text).toContain("2023年2月20日");
+  });
+
+  it("compare: both years, newer first, each cited", async () => {
+    const a = await service.ask("职教高考题库21年和23年进展说法有啥不一样");
+    expect(cited(a)).toEqual(["000:7", "001:16"]);
+    expect(a.lead).toMatch(/^2023年：.*建成“职教高考”题库.*；2021年：.*题库/);
+  });
+
+  it("refuses when the documents do not answer, offering at most two related items and no citation", async () => {
+    for (const q of ["2023年职业学校寒假什么时候放？", "技校一年学费收多少？"]) {
+      const a = await service.ask(q);
+      expect(a.refused, q).toBe(true);
+      expect(a.citations).toEqual([]);
+      expect(a.related.length).toBeLessThanOrEqual(2);
+      expect(a.text).toMatch(/^文件中没有找到相关规定。/);
+    }
+  });
+
+  it("resolves an explicit reference without search", async () => {
+    const a = await service.ask("任务清单第33项");
+    expect(cited(a)[0]).toBe("004:33");
+    expect(a.shape).toBe("reference");
+  });
+
+  it("understands a follow-up in the context of the previous question", async () => {
+    const conversationId = "test-followup";
+    const first = await service.ask("清理对技术技能人才的歧视政策谁负责", { conversationId });
+    expect(cited(first)).toEqual(["004:38"]);
+    const next = await service.ask("第二条呢", { conversationId });
+    expect(cited(next)[0]).toBe("004:2");
+    // Without the conversation, the same words do not point at the task list.
+    const alone = await service.ask("第二条呢");
+    expect(cited(alone)[0]).not.toBe("004:2");
+  });
+
+  it("rewrites year and ask follow-ups", () => {
+    const prev = { question: "23年职教活动周承办了啥", answer: { citations: [], shape: "fact" as const, refused: false }, at: Date.now() };
+    expect(resolveFollowUp("2021年呢？", prev).question).toBe("2021年职教活动周承办了啥");
+    expect(resolveFollowUp("那谁负责？", { ...prev, question: "“一市一策”实施方案是什么" }).question).toBe("“一市一策”实施方案谁负责");
+    expect(resolveFollowUp("技校一年学费收多少？", prev).followUp).toBe(false);
+  });
+
+  it("handles empty, huge and odd questions plainly", async () => {
+    const empty = await service.ask("   ");
+    expect(empty.refused).toBe(true);
+    expect(empty.text).toMatch(/^请输入要查询的问题/);
+    const huge = await service.ask("绩效工资".repeat(3000));
+    expect(huge.question.length).toBe(12000);
+    const emoji = await service.ask("😀😀😀");
+    expect(emoji.refused).toBe(true);
+    const control = await service.ask("\u0000\u0007技校\u001b一年学费收多少？");
+    expect(control.refused).toBe(true);
+  });
+});
