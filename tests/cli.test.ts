@@ -52,7 +52,7 @@ describe("policybot command line", () => {
   it("item names the nearest labels when a label does not exist", () => {
     const r = run(["item", "003", "三（二）9"]);
     expect(r.code).toBe(1);
-    expect(r.err.trim()).toBe("《山东省技工教育“十四五”发展规划》 has no item \"三（二）9\". Nearest: 三、（二）1., 三、（二）2., 三、（二）3., 一、（二）1., 一、（二）2.");
+    expect(r.err.trim()).toBe("《山东省技工教育“十四五”发展规划》中没有条目“三（二）9”。最接近的条目：三、（二）1.、三、（二）2.、三、（二）3.、一、（二）1.、一、（二）2.");
     const ok = run(["item", "任务清单", "第33项"]);
     expect(ok.code).toBe(0);
     expect(ok.out).toContain("基准线的5倍");

@@ -23,11 +23,11 @@ export function findDocument(documents: readonly ParsedDocument[], query: string
   const byTitle = documents.filter((d) => q.length >= 2 && d.meta.title.includes(q));
   const matches = byPrefix.length > 0 ? byPrefix : byTitle;
   if (matches.length === 1) return { found: true, document: matches[0]! };
-  const list = documents.map((d) => `${d.meta.file.slice(0, 3)} ${d.meta.title}`).join("; ");
+  const list = documents.map((d) => `${d.meta.file.slice(0, 3)}《${d.meta.title}》`).join("；");
   if (matches.length > 1) {
-    return { found: false, message: `"${q}" matches ${matches.length} documents; use the number at the start of the file name: ${list}` };
+    return { found: false, message: `“${q}”对应${matches.length}份文件，请用文件编号：${list}` };
   }
-  return { found: false, message: `No document "${q}". Documents: ${list}` };
+  return { found: false, message: `没有找到文件“${q}”。现有文件：${list}` };
 }
 
 function editDistance(a: string, b: string): number {
@@ -55,6 +55,6 @@ export function findItem(document: ParsedDocument, label: string): LabelLookup {
     .sort((a, b) => a.d - b.d)
     .slice(0, 5)
     .map((x) => x.l);
-  const message = `《${document.meta.title}》 has no item "${label}". Nearest: ${nearest.join(", ")}`;
+  const message = `《${document.meta.title}》中没有条目“${label}”。最接近的条目：${nearest.join("、")}`;
   return { found: false, message, nearest };
 }
