@@ -111,7 +111,10 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
     for (const k of [1, 3, 5, 10] as const) if (rank >= 0 && rank < k) hitAt[k]++;
     if (rank >= 0) mrr += 1 / (rank + 1);
     const top = a.retrieved[0];
-    if (top && q.expected.some((e) => e.file === top.file && e.item !== null && top.item !== null && labelKey(e.item) === labelKey(top.item))) labelAt1++;
+    // Unnumbered text has the label null: the top item then matches when it is that text.
+    const sameLabel = (e: EvalQuestion["expected"][number]) =>
+      top !== undefined && e.file === top.file && (e.item === null ? top.item === null && matches(top, e, textOf) : top.item !== null && labelKey(e.item) === labelKey(top.item));
+    if (q.expected.some(sameLabel)) labelAt1++;
     const first = a.citations[0];
     if (!a.refused && first && hit(first)) citeAt1++;
     else misses.push({ id: q.id, question: q.question, why: a.refused ? "refused" : `cited ${a.citations.slice(0, 3).map((c) => `${c.file.slice(0, 3)}:${c.item}`).join(" ")}; expected ${q.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ")}` });
