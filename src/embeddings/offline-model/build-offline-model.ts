@@ -6,10 +6,9 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { PreTrainedTokenizer } from "@xenova/transformers";
-import { z } from "zod";
 import { loadCorpus } from "../../corpus/load-corpus.ts";
+import { loadLexicon } from "../../retrieval/lexicon.ts";
 import { gatherModelBytes } from "./onnx-gather-model.ts";
 import { buildTokenTable, type TableRecipe } from "./token-vectors.ts";
 import { modelConfigJson, tokenizerConfigJson, tokenizerJson } from "./tokenizer-files.ts";
@@ -32,10 +31,8 @@ export const DEFAULT_RECIPE: TableRecipe = {
   extraDictionaryWords: 5000,
 };
 
-const DATA_DIR = path.dirname(fileURLToPath(import.meta.url));
-
-const AliasFileSchema = z.object({ aliases: z.record(z.string().min(1), z.string().min(1)) });
-const StopwordFileSchema = z.object({ scale: z.number().min(0).max(1), words: z.array(z.string().min(1)) });
+/** How much a stop word's vector counts next to a content word's. */
+const STOPWORD_SCALE = 0.15;
 
 /** A data file of the build is missing or malformed. */
 export class OfflineModelBuildError extends Error {
@@ -46,18 +43,6 @@ export class OfflineModelBuildError extends Error {
   ) {
     super(message);
   }
-}
-
-async function readJson<T>(file: string, schema: z.ZodType<T>): Promise<T> {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await fs.readFile(file, "utf8"));
-  } catch (err) {
-    throw new OfflineModelBuildError(`cannot read ${file}: ${(err as Error).message}`, file);
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw new OfflineModelBuildError(`${file} is malformed: ${parsed.error.issues[0]?.message}`, file);
-  return parsed.data;
 }
 
 export interface BuildOptions {
@@ -87,13 +72,16 @@ export async function buildOfflineModel(options: BuildOptions): Promise<BuildRes
   if (items.length === 0) {
     throw new OfflineModelBuildError(`no corpus items found in ${options.seedsDir}: ${corpus.problems.map((p) => p.message).join("; ")}`, options.seedsDir);
   }
-  const aliasFile = await readJson(path.join(DATA_DIR, "aliases.json"), AliasFileSchema);
-  const stopFile = await readJson(path.join(DATA_DIR, "stopwords.json"), StopwordFileSchema);
-  const aliasEntries = Object.entries(aliasFile.aliases)
-    .map(([k, v]) => [normalizeText(k), v] as const)
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  // The same word lists retrieval uses (data/): each alias stands for its first target;
+  // English glossary words (single words: the tokenizer splits on spaces) likewise.
+  const lexicon = loadLexicon();
+  const aliasMap = new Map<string, string>();
+  for (const [key, targets] of lexicon.aliases) if (targets[0] && targets[0] !== key) aliasMap.set(normalizeText(key), targets[0]);
+  for (const [key, targets] of lexicon.english) if (!key.includes(" ") && targets[0]) aliasMap.set(normalizeText(key), targets[0]);
+  const aliasEntries = [...aliasMap.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const stopwords = [...lexicon.stopwords].sort();
 
-  const vocab = buildVocabulary(items, aliasEntries.map(([k]) => k), stopFile.words, {
+  const vocab = buildVocabulary(items, aliasEntries.map(([k]) => k), stopwords, {
     extraDictionaryWords: recipe.extraDictionaryWords,
   });
   const tokJson = tokenizerJson(vocab);
@@ -119,8 +107,8 @@ export async function buildOfflineModel(options: BuildOptions): Promise<BuildRes
       units: items.map(encode),
       sentences: items.flatMap(sentencesOf).map(encode),
       aliases,
-      stopwords: new Set(stopFile.words.map(normalizeText)),
-      stopwordScale: stopFile.scale,
+      stopwords: new Set(stopwords.map(normalizeText)),
+      stopwordScale: STOPWORD_SCALE,
       generalIdf: readJiebaIdf(),
     },
     recipe,
