@@ -29,10 +29,14 @@ export interface LoadedIndex {
   readonly origin: "opened" | "built" | "built-in-memory";
 }
 
-/** A hash of everything the index is derived from (besides the model). */
-function indexInputsHash(corpus: Corpus, parts: LexicalParts): string {
+/** A text whose vector fingerprints the model: a retrained model with the same id and size gives another vector. */
+const PROBE_TEXT = "中等职业学校与普通高中学生学籍互转";
+
+/** A hash of everything the index is derived from: passages, word lists, and the model's behaviour. */
+async function indexInputsHash(corpus: Corpus, parts: LexicalParts, embeddings: EmbeddingsInterface): Promise<string> {
   const lexicon = LEXICON_FILES.map((f) => readFileSync(path.join(PROJECT_ROOT, "data", f), "utf8"));
-  return hashCorpus({ passages: parts.passages.map((p) => [p.pageContent, p.metadata]), lexicon, documents: corpus.documents.map((d) => d.meta) });
+  const probe = (await embeddings.embedQuery(PROBE_TEXT)).map((x) => x.toFixed(5));
+  return hashCorpus({ passages: parts.passages.map((p) => [p.pageContent, p.metadata]), lexicon, documents: corpus.documents.map((d) => d.meta), probe });
 }
 
 /** Opens or builds the index for a corpus with the given embeddings (model id and dimensions known). */
@@ -44,7 +48,7 @@ export async function loadSearchIndex(
   logger: Logger,
 ): Promise<LoadedIndex> {
   const fresh = buildLexicalParts(corpus);
-  const corpusHash = indexInputsHash(corpus, fresh);
+  const corpusHash = await indexInputsHash(corpus, fresh, embeddings);
   const expected = { model: model.id, dimensions: model.dimensions, corpusHash };
   const opened = await openIndex(indexDir, expected, embeddings);
   if (opened.status === "ok") {
