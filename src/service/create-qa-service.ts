@@ -5,6 +5,9 @@
 import type { Settings } from "../config/settings.ts";
 import { loadCorpus } from "../corpus/load-corpus.ts";
 import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
+import { candidateCitations, CitationLookup } from "../answer/llm/candidates.ts";
+import { LlmAnswerer } from "../answer/llm/llm-answerer.ts";
+import { UnitNames } from "../answer/unit-names.ts";
 import type { Logger } from "../logging/logger.ts";
 import { assembleEngine } from "./build-engine.ts";
 import { loadSearchIndex } from "./load-search-index.ts";
@@ -18,7 +21,12 @@ export async function buildEngine(settings: Settings, logger: Logger): Promise<E
   const embeddings = createEmbeddings(settings.embedding, logger);
   const model = await embeddings.activeModel();
   const index = await loadSearchIndex(corpus, settings.indexDir, embeddings, model, logger);
-  return assembleEngine(index.parts, { store: index.store, embeddings, modelId: `${model.id} (${model.dimensions} dims)` }, index.builtAt);
+  const engine = assembleEngine(index.parts, { store: index.store, embeddings, modelId: `${model.id} (${model.dimensions} dims)` }, index.builtAt);
+  const llm = LlmAnswerer.fromSettings(settings, { units: UnitNames.load(corpus), logger });
+  if (!llm) return engine;
+  logger.info(`answers are written by ${settings.llm!.model} at ${settings.llm!.baseUrl}, checked against the cited text, extractive as fallback`);
+  const lookup = new CitationLookup(corpus);
+  return { ...engine, refine: llm.refiner((_q, draft) => candidateCitations(draft, lookup)) };
 }
 
 /** The service every front end uses. */

@@ -21,6 +21,8 @@ export interface Engine {
   readonly embeddingModel: string;
   readonly builtAt: string;
   readonly items: number;
+  /** The language-model pass over this engine's corpus, when one is configured. */
+  readonly refine?: Refiner;
 }
 
 /** An optional second pass that rewrites the extractive answer (the language model). */
@@ -34,7 +36,6 @@ export class PolicyQaService implements QaService {
     engine: Engine,
     private readonly rebuild: () => Promise<Engine>,
     private readonly logger: Logger,
-    private readonly refine?: Refiner,
   ) {
     this.engine = engine;
   }
@@ -54,9 +55,9 @@ export class PolicyQaService implements QaService {
     const search = await engine.retriever.search(resolved.question, 10);
     const retrievalMs = performance.now() - searchStarted;
     let draft = engine.answerer.answer(resolved.question, search);
-    if (this.refine && !draft.refused) {
+    if (engine.refine && !draft.refused) {
       try {
-        draft = await this.refine(resolved.question, draft, options.signal);
+        draft = await engine.refine(resolved.question, draft, options.signal);
       } catch (err) {
         this.logger.warn("language model failed; using the extractive answer", { err });
       }
@@ -84,7 +85,7 @@ export class PolicyQaService implements QaService {
 
   about(): AboutInfo {
     const e = this.engine;
-    return { embeddingModel: e.embeddingModel, indexBuiltAt: e.builtAt, documents: e.corpus.documents.length, items: e.items, answerMode: this.refine ? "llm" : "extractive" };
+    return { embeddingModel: e.embeddingModel, indexBuiltAt: e.builtAt, documents: e.corpus.documents.length, items: e.items, answerMode: e.refine ? "llm" : "extractive" };
   }
 
   async reindex(): Promise<{ items: number; ms: number }> {
