@@ -36,7 +36,7 @@ let fallback: DraftAnswer;
 function citationOf(file: string, label: string, score: number): Citation {
   const doc = corpus.documents.find((d) => d.meta.file === file)!;
   const item = doc.items.find((i) => i.label === label)!;
-  return { file, item: label, title: doc.meta.title, docNumber: doc.meta.docNumber, date: doc.meta.date, text: item.text, score };
+  return { file, item: label, title: doc.meta.title, docNumber: doc.meta.docNumber, date: doc.meta.date, kind: item.kind, text: item.text, score };
 }
 
 function config(overrides: Partial<LlmConfig> = {}): LlmConfig {
