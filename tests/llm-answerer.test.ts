@@ -103,7 +103,7 @@ describe("a valid, grounded reply", () => {
     expect(a.lead).toBe(modelAnswer);
     expect(a.citations).toEqual([row33]);
     expect(a.evidence).toEqual(fallback.evidence);
-    expect(a.text.split("\n")).toEqual([modelAnswer, `「${fallback.evidence[0]!.quote}」`, "来源：《山东省工作任务清单》第33条"]);
+    expect(a.text.split("\n")).toEqual([modelAnswer, `「${fallback.evidence[0]!.quote}」`, "来源：《山东省工作任务清单》第33项"]);
     // What the service measured stays as it was.
     expect(a.retrieved).toEqual(fallback.retrieved);
     expect(a.shape).toBe("number");
@@ -135,7 +135,7 @@ describe("a valid, grounded reply", () => {
       { quote: "2020年，研究制定山东省扩大职业教育对外开放指导意见。", citation: 0 },
       { quote: fallback.evidence[0]!.quote, citation: 1 },
     ]);
-    expect(outcome.answer.text).toContain("来源：《山东省工作任务清单》第34条；《山东省工作任务清单》第33条");
+    expect(outcome.answer.text).toContain("来源：《山东省工作任务清单》第34项；《山东省工作任务清单》第33项");
   });
 
   it("accepts an alias of a unit the row names (省人社厅 for 省人力资源社会保障厅) and 百分之五十 for 50%", async () => {
