@@ -240,7 +240,9 @@ export class ExtractiveAnswerer {
     for (const c of ranked) {
       if (chosen.length >= o.maxCitations) break;
       if (chosen.some((x) => x.hit.item === c.hit.item)) continue;
-      if (c.itemCoverage >= Math.max(o.minItemCoverage, best.itemCoverage * o.extraCitationShare) && c.sentenceCoverage >= best.sentenceCoverage * o.extraCitationShare) {
+      // A figure or date question cites further items only where they state a figure or date too.
+      const statesIt = shape === "number" ? FIGURE.test(c.sentence) : shape === "when" ? DATE.test(c.sentence) : true;
+      if (statesIt && c.itemCoverage >= Math.max(o.minItemCoverage, best.itemCoverage * o.extraCitationShare) && c.sentenceCoverage >= best.sentenceCoverage * o.extraCitationShare) {
         chosen.push(c);
       }
     }
@@ -281,8 +283,10 @@ export class ExtractiveAnswerer {
 
   private referenceAnswer(question: string, hit: ScoredItem, retrieved: RetrievedRef[]): DraftAnswer {
     const first = sentencesOf(hit.item.text)[0] ?? hit.item.text;
-    const lead = hit.item.heading || first.replace(/[。；]$/, "");
-    const evidence: Evidence[] = [{ quote: hit.item.text.length <= 200 ? hit.item.text : first, citation: 0 }];
+    const lead = hit.item.heading || stripMarker(first.replace(/[。；]$/, ""));
+    // The item itself is the answer: quote its opening, up to a phone screen's worth.
+    const body = stripMarker(hit.item.text.replace(/\n/g, ""));
+    const evidence: Evidence[] = [{ quote: body.length <= 200 ? body : body.slice(0, 200) + "…", citation: 0 }];
     return this.finish(question, "reference", lead, evidence, [hit], retrieved);
   }
 
@@ -359,8 +363,10 @@ export class ExtractiveAnswerer {
     for (const year of years) {
       const own = segments.size === years.length ? segments.get(year)! : topical;
       const hits = search.items.filter((s) => s.meta.year === year);
-      const best = this.candidates(own, "fact", hits)[0];
-      if (best && best.itemCoverage >= this.options.minItemCoverage * 0.8) picks.push(best);
+      const ranked = this.candidates(own, "fact", hits);
+      const top = ranked[0];
+      if (!top || top.itemCoverage < this.options.minItemCoverage * 0.8) continue;
+      picks.push(ranked.filter((c) => c.hit === top.hit).sort((a, b) => b.quoteScore - a.quoteScore)[0]!);
     }
     if (picks.length < 2) return null;
     const lead = picks.map((p) => `${p.hit.meta.year}年：${bestClause(p.sentence, topical)}`).join("；");

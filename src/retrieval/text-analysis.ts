@@ -85,11 +85,28 @@ export class TextAnalyzer {
     return { words: this.words(text), bigrams: this.bigrams(text) };
   }
 
+  /**
+   * Whether `term` occurs in `text` starting where a word starts: 职教 in 职教高地, not in
+   * 兼职教师 (兼职 | 教师). `text` must be normalised.
+   */
+  startsWordIn(text: string, term: string): boolean {
+    let at = text.indexOf(term);
+    if (at < 0) return false;
+    const starts = new Set<number>();
+    let offset = 0;
+    for (const w of this.jieba.cut(text, true)) {
+      starts.add(offset);
+      offset += w.length;
+    }
+    for (; at >= 0; at = text.indexOf(term, at + 1)) if (starts.has(at)) return true;
+    return false;
+  }
+
   /** The extra wording a question implies: aliases of what it contains, and Chinese for English words. */
   expansions(question: string): string[] {
     const norm = normalizeText(question);
     const added: string[] = [];
-    for (const [alias, targets] of this.lexicon.aliases) if (norm.includes(alias)) added.push(...targets);
+    for (const [alias, targets] of this.lexicon.aliases) if (this.startsWordIn(norm, alias)) added.push(...targets);
     if (/[a-z]{3,}/.test(norm)) {
       let rest = ` ${norm.replace(/[^a-z0-9'+-]+/g, " ")} `;
       for (const key of this.englishKeys) {
