@@ -74,6 +74,13 @@ describe("answers on the real seeds", () => {
     expect(a.lead).toContain("基准线的5倍");
   });
 
+  it("reads an abbreviation only where a word starts (职教 is not inside 兼职教师)", async () => {
+    const a = await service.ask("技校兼职教师能自主招聘多少比例");
+    expect(a.refused).toBe(false);
+    expect(cited(a)[0]).toBe("003:三、（五）3.");
+    expect(a.lead).toContain("20%编制员额内自主招聘兼职教师");
+  });
+
   it("when: the deadline", async () => {
     const a = await service.ask("“一市一策”方案最晚啥时候报");
     expect(cited(a)[0]).toBe("004:2");
