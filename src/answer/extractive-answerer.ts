@@ -246,9 +246,11 @@ export class ExtractiveAnswerer {
         chosen.push(c);
       }
     }
-    // "Who" is best answered by an item that names responsible units, when one covers the question nearly as well.
-    if (shape === "who" && !best.hit.item.responsible) {
-      const withUnits = ranked.find((c) => c.hit.item.responsible && c.itemCoverage >= Math.max(o.minItemCoverage, top.itemCoverage * o.extraCitationShare) && c.sentenceCoverage >= top.sentenceCoverage * o.extraCitationShare);
+    // "Who" is best answered by an item that names responsible units, when one covers the
+    // question well enough, unless the best sentence names an actor itself (由…/支持…/联合…).
+    const namesActor = /由|负责|牵头|支持|联合|会同|依托|配合/.test(best.sentence);
+    if (shape === "who" && !best.hit.item.responsible && !namesActor) {
+      const withUnits = ranked.find((c) => c.hit.item.responsible && c.itemCoverage >= o.minItemCoverage && c.sentenceCoverage >= o.minSentenceCoverage);
       if (withUnits) return this.sentenceAnswer(question, shape, concepts, { ...search, items: [withUnits.hit] }, retrieved);
     }
     const item = best.hit.item;
