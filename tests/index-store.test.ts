@@ -17,6 +17,7 @@ import { writeIndex } from "../src/index/write-index.ts";
 import { openIndex, verifyIndex, type ExpectedIndex } from "../src/index/open-index.ts";
 import { cleanIndexFolder } from "../src/index/clean-index.ts";
 import { POINTER_FILE } from "../src/index/index-layout.ts";
+import { seededUnitVector } from "../src/embeddings/offline-model/seeded-vectors.ts";
 
 const DIMS = 64;
 
@@ -45,21 +46,8 @@ class HashEmbeddings extends Embeddings {
   }
 }
 
-/** Small deterministic PRNG (mulberry32) for random vectors. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomVectors(n: number, dims: number, seed: number): number[][] {
-  const r = prng(seed);
-  return Array.from({ length: n }, () => Array.from({ length: dims }, () => r() * 2 - 1));
+  return Array.from({ length: n }, (_, i) => Array.from(seededUnitVector(`${seed}/${i}`, dims)));
 }
 
 function cosine(a: number[], b: number[]): number {
@@ -168,8 +156,7 @@ describe("HnswVectorStore", () => {
   });
 
   it("breaks ties by insertion order, the same way every time", async () => {
-    const r = prng(3);
-    const dup = Array.from({ length: 16 }, () => r());
+    const dup = Array.from(seededUnitVector("tie", 16));
     const vectors = [...randomVectors(30, 16, 11), ...Array.from({ length: 25 }, () => [...dup]), ...randomVectors(30, 16, 12)];
     const docs = vectors.map((_, i) => new Document({ pageContent: `d${i}`, metadata: { order: i } }));
     const store = new HnswVectorStore(new HashEmbeddings(16));

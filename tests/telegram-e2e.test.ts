@@ -28,6 +28,7 @@ import {
 } from "./helpers/telegram-emulator.ts";
 import { runChatLoad } from "./helpers/chat-load.ts";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
+import { balanced } from "./helpers/html-balance.ts";
 
 const ADMIN = 9001;
 const ALICE = 1001;
@@ -41,15 +42,6 @@ let service: ReturnType<typeof countingService>;
 let main: BotOnEmulator;
 let dataDir: string;
 
-/** Every tag opened in a part is closed in it, in order. */
-function balanced(html: string): boolean {
-  const stack: string[] = [];
-  for (const m of html.matchAll(/<(\/?)([a-z-]+)[^>]*>/g)) {
-    if (!m[1]) stack.push(m[2]!);
-    else if (stack.pop() !== m[2]) return false;
-  }
-  return stack.length === 0;
-}
 
 beforeAll(async () => {
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "policybot-tg-e2e-"));

@@ -11,15 +11,8 @@ import { escapeHtml, htmlToPlainText } from "../src/chat/format/escape-html.ts";
 import { HtmlSplitError, splitHtml } from "../src/chat/format/split-html.ts";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
 import { createFakeQaService } from "./helpers/fake-qa.ts";
+import { balanced } from "./helpers/html-balance.ts";
 
-function balanced(html: string): boolean {
-  const stack: string[] = [];
-  for (const m of html.matchAll(/<(\/?)([a-z-]+)[^>]*>/g)) {
-    if (!m[1]) stack.push(m[2]!);
-    else if (stack.pop() !== m[2]) return false;
-  }
-  return stack.length === 0;
-}
 const visible = (html: string) => htmlToPlainText(html).replace(/\s+/g, "");
 
 const citation = (over: Partial<Citation> = {}): Citation => ({
