@@ -81,6 +81,14 @@ describe("answers on the real seeds", () => {
     expect(a.lead).toContain("20%编制员额内自主招聘兼职教师");
   });
 
+  it("does not answer a figure about 国家级 bases when 省级 ones were asked, nor count 中职 for 高职", async () => {
+    expect((await service.ask("省级高技能人才培训基地有多少个？")).refused).toBe(true);
+    expect((await service.ask("山东有多少所高职院校？")).refused).toBe(true);
+    const asked = await service.ask("技师学院有多少所？");
+    expect(asked.refused).toBe(false);
+    expect(asked.lead).toContain("技师学院45所");
+  });
+
   it("when: the deadline", async () => {
     const a = await service.ask("“一市一策”方案最晚啥时候报");
     expect(cited(a)[0]).toBe("004:2");

@@ -13,6 +13,7 @@ import { readableLabel, renderAnswerText } from "./render-answer.ts";
 import { clausesOf, DATE, FIGURE, sentencesOf } from "./sentences.ts";
 import type { Answer, Citation, Evidence, QuestionShape, RetrievedRef } from "./types.ts";
 import type { UnitNames } from "./unit-names.ts";
+import type { Contrasts } from "./contrasts.ts";
 
 /** Thresholds of the refusal decision, calibrated on the dev set as a whole (scripts/calibrate-refusal.ts). */
 export const ANSWER_DEFAULTS = {
@@ -49,6 +50,7 @@ export interface AnswerContext {
   readonly corpus: Corpus;
   readonly units: UnitNames;
   readonly concepts: ConceptExtractor;
+  readonly contrasts: Contrasts;
 }
 
 /** What the answer stage wrote, before timings are added. */
@@ -163,7 +165,7 @@ export class ExtractiveAnswerer {
     return this.sentenceAnswer(question, shape, concepts, search, retrieved);
   }
 
-  private candidates(concepts: readonly Concept[], shape: QuestionShape, hits: readonly ScoredItem[]): Candidate[] {
+  private candidates(concepts: readonly Concept[], shape: QuestionShape, hits: readonly ScoredItem[], question = ""): Candidate[] {
     const out: Candidate[] = [];
     hits.slice(0, this.options.readItems).forEach((hit, rank) => {
       const itemCoverage = coverage(concepts, contextText(hit));
@@ -172,8 +174,10 @@ export class ExtractiveAnswerer {
         const sentenceCoverage = coverage(concepts, sentence);
         // An item's heading names the topic; the sentences after it hold the answer.
         const isHeading = i === 0 && sentences.length > 1 && hit.item.heading !== "" && sentence.length <= hit.item.heading.length + 6;
-        const score = 0.55 * sentenceCoverage + 0.45 * itemCoverage + shapeBonus(shape, sentence, hit.item) - 0.04 * rank + (hit.referenced ? 0.5 : 0);
-        const quoteScore = sentenceCoverage * (isHeading ? 0.6 : 1) + shapeBonus(shape, sentence, hit.item);
+        // A sentence about 国家级 when 省级 was asked (or 2021年 when 2023年 was) does not answer.
+        const conflict = question !== "" && this.ctx.contrasts.conflicts(question, sentence) ? 0.5 : 0;
+        const score = 0.55 * sentenceCoverage + 0.45 * itemCoverage + shapeBonus(shape, sentence, hit.item) - 0.04 * rank + (hit.referenced ? 0.5 : 0) - conflict;
+        const quoteScore = sentenceCoverage * (isHeading ? 0.6 : 1) + shapeBonus(shape, sentence, hit.item) - conflict;
         out.push({ hit, rank, sentence, sentenceCoverage, itemCoverage, score, quoteScore });
       }
     });
@@ -221,14 +225,15 @@ export class ExtractiveAnswerer {
 
   private sentenceAnswer(question: string, shape: QuestionShape, concepts: readonly Concept[], search: SearchResult, retrieved: RetrievedRef[]): DraftAnswer {
     const o = this.options;
-    const ranked = this.candidates(concepts, shape, search.items);
+    const ranked = this.candidates(concepts, shape, search.items, question);
     const top = ranked[0];
     // The best item is chosen on its best sentence; the quote is the item's most quotable one.
     const best = top && ranked.filter((c) => c.hit === top.hit).sort((a, b) => b.quoteScore - a.quoteScore)[0];
     if (!top || !best || concepts.length === 0) return this.refusal(question, shape, search, retrieved);
     const answers =
       top.hit.referenced ||
-      (top.itemCoverage >= o.minItemCoverage &&
+      (!this.ctx.contrasts.conflicts(question, best.sentence) &&
+        top.itemCoverage >= o.minItemCoverage &&
         top.sentenceCoverage >= o.minSentenceCoverage &&
         // A figure or date question needs a figure or date in what is quoted.
         !(shape === "number" && !/\d|[一二三四五六七八九十百]+(个|所|倍|名|项|条)/.test(best.sentence)) &&
@@ -267,11 +272,12 @@ export class ExtractiveAnswerer {
     let lead: string;
     switch (shape) {
       case "number":
-        lead = bestClause(best.sentence, concepts, FIGURE, context);
+      case "when": {
+        const clause = this.clauseFor(question, best.sentence, concepts, shape === "number" ? FIGURE : DATE, context);
+        if (clause === null) return this.refusal(question, shape, search, retrieved);
+        lead = clause;
         break;
-      case "when":
-        lead = bestClause(best.sentence, concepts, DATE, context);
-        break;
+      }
       case "yesno":
         lead = `${polarity(question, best.sentence)}。${bestClause(best.sentence, concepts, undefined, context)}`;
         break;
@@ -281,6 +287,28 @@ export class ExtractiveAnswerer {
     const core = lead.replace(/^[^。]*。/, (m) => (shape === "yesno" ? "" : m));
     const evidence: Evidence[] = chosen.map((c, i) => ({ quote: quoteWindow(c.sentence, i === 0 ? core : bestClause(c.sentence, concepts), o.maxQuoteChars), citation: i }));
     return this.finish(question, shape, lead, evidence, chosen.map((c) => c.hit), retrieved);
+  }
+
+  /**
+   * The clause that states the figure or date. When the clause that best covers the
+   * question speaks of an excluded alternative (国家级 when 省级 was asked) and no other
+   * clause covers the question half as well, the sentence does not answer: null.
+   */
+  private clauseFor(question: string, sentence: string, concepts: readonly Concept[], want: RegExp, context: string): string | null {
+    const clauses = clausesOf(sentence);
+    // A figure counts what follows it (2-3所中职学校): that object must not be an excluded alternative either.
+    const objectConflicts = (clause: string) => {
+      const spans = [...clause.matchAll(new RegExp(want.source, "gu"))].map((m) => clause.slice(m.index, m.index + m[0].length + 6));
+      return spans.length > 0 && spans.every((span) => this.ctx.contrasts.conflicts(question, span));
+    };
+    const conflicting = clauses.filter((c) => this.ctx.contrasts.conflicts(question, c) || objectConflicts(c));
+    if (conflicting.length === 0) return bestClause(sentence, concepts, want, context);
+    const focus = concepts.filter((c) => coverage([c], context) === 0);
+    const topic = focus.length > 0 ? focus : concepts;
+    const bestOverall = Math.max(...clauses.map((c) => coverage(topic, c)));
+    const usable = clauses.filter((c) => !conflicting.includes(c) && coverage(topic, c) >= bestOverall * 0.5 && coverage(topic, c) > 0);
+    if (usable.length === 0) return null;
+    return bestClause(usable.join("，"), concepts, want, context);
   }
 
   private referenceAnswer(question: string, hit: ScoredItem, retrieved: RetrievedRef[]): DraftAnswer {

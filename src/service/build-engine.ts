@@ -6,6 +6,7 @@ import type { Document } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { VectorStoreInterface } from "@langchain/core/vectorstores";
 import { ConceptExtractor } from "../answer/question-concepts.ts";
+import { Contrasts } from "../answer/contrasts.ts";
 import { ExtractiveAnswerer } from "../answer/extractive-answerer.ts";
 import { UnitNames } from "../answer/unit-names.ts";
 import type { Corpus } from "../corpus/types.ts";
@@ -62,7 +63,7 @@ export function assembleEngine(parts: LexicalParts, dense: DenseParts | undefine
     return n;
   };
   const concepts = new ConceptExtractor(analyzer, lexicon, df, texts.length);
-  const answerer = new ExtractiveAnswerer({ corpus, units: UnitNames.load(corpus), concepts });
+  const answerer = new ExtractiveAnswerer({ corpus, units: UnitNames.load(corpus), concepts, contrasts: Contrasts.load() });
   const items = corpus.documents.reduce((n, d) => n + d.items.length, 0);
   return { corpus, retriever, answerer, embeddingModel: dense?.modelId ?? "none (lexical only)", builtAt, items };
 }
