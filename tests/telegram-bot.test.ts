@@ -204,6 +204,32 @@ describe("access, admin and groups", () => {
     expect(rebuilt).toBeGreaterThan(answered);
   });
 
+  it("/reindex tells the admin which files were skipped and which to check, by name", async () => {
+    const svc = createFakeQaService(seeds);
+    const problems = [
+      { file: "a.txt", severity: "error" as const, message: "a.txt: file is empty; remove it or put the circular's text in it." },
+      { file: "b.txt", severity: "warning" as const, message: "b.txt: decoded as GB18030 (not UTF-8); consider saving it as UTF-8." },
+      { file: "c.txt", severity: "info" as const, message: "c.txt: a degraded copy of the table was dropped." },
+      ...Array.from({ length: 14 }, (_, k) => ({ file: `x${k}.bin`, severity: "error" as const, message: `x${k}.bin: not a text file` })),
+    ];
+    const { bot, sent } = setup({ ADMIN_USER_IDS: "41" }, { ...svc, reindex: async () => ({ documents: 6, items: 195, ms: 1234, problems }) });
+    await bot.handleUpdate(message(privateChat(41), 41, { text: "/reindex", entities: [{ type: "bot_command", offset: 0, length: 8 }] }));
+    expect(await bot.policy.inFlight.drain(5_000)).toBe(true);
+    const report = sent().at(-1)!;
+    expect(report.split("\n").slice(0, 4)).toEqual([
+      "索引已重建：6 份文件，195 条，用时 1.2 秒。",
+      "",
+      WORDING.reindexSkipped,
+      `• ${problems[0]!.message}`,
+    ]);
+    expect(report).toContain(`${WORDING.reindexWarnings}\n• ${problems[1]!.message}`);
+    // Info is not worth an admin's time; a long list is cut with a count.
+    expect(report).not.toContain("c.txt");
+    expect(report).toContain("x10.bin");
+    expect(report).not.toContain("x11.bin");
+    expect(report).toContain("…（另有 3 条，见日志）");
+  });
+
   it("finds the question in a group mention, a text mention and a reply to the bot", () => {
     const base = { message_id: 1, date: 0, chat: group, from: user(1) };
     expect(questionForBot({ ...base, text: "@TestNameBot 绩效工资几倍", entities: [{ type: "mention", offset: 0, length: 12 }] } as never, ME)).toBe("绩效工资几倍");

@@ -2,7 +2,7 @@
  * Shapes of an answer, as produced by the answer stage and rendered by the chat and
  * command-line layers. The JSON form of CONTRACT §3 is derived from these.
  */
-import type { DocumentMeta, Item } from "../corpus/types.ts";
+import type { DocumentMeta, IngestProblem, Item } from "../corpus/types.ts";
 
 /** A cited item with what a reader needs to verify it. */
 export interface Citation {
@@ -101,5 +101,13 @@ export interface QaService {
   search(query: string, limit: number): Promise<readonly ItemHit[]>;
   about(): AboutInfo;
   /** Rebuilds the index from seeds while answers keep coming from the old one, then swaps. */
-  reindex(): Promise<{ readonly items: number; readonly ms: number }>;
+  reindex(): Promise<ReindexReport>;
+}
+
+/** What a rebuild did: the new index's size, and every file that was skipped or needs a look. */
+export interface ReindexReport {
+  readonly documents: number;
+  readonly items: number;
+  readonly ms: number;
+  readonly problems: readonly IngestProblem[];
 }

@@ -12,6 +12,12 @@ export type DecodeResult =
   | { readonly ok: true; readonly text: string; readonly encoding: "utf-8" | "gb18030" }
   | { readonly ok: false; readonly message: string };
 
+/** The message for a file over {@link MAX_SEED_BYTES}. */
+export function tooLarge(name: string, bytes: number): string {
+  const mb = (bytes / 1024 / 1024).toFixed(1);
+  return `${name}: file is ${mb} MB, over the ${MAX_SEED_BYTES / 1024 / 1024} MB limit for one circular; split it or remove it from seeds/.`;
+}
+
 const CJK = /[\u4e00-\u9fff]/g;
 
 function looksBinary(bytes: Uint8Array): boolean {
@@ -35,10 +41,7 @@ function cjkShare(text: string): number {
  * when the result reads as Chinese text.
  */
 export function decodeSeed(name: string, bytes: Uint8Array): DecodeResult {
-  if (bytes.length > MAX_SEED_BYTES) {
-    const mb = (bytes.length / 1024 / 1024).toFixed(1);
-    return { ok: false, message: `${name}: file is ${mb} MB, over the ${MAX_SEED_BYTES / 1024 / 1024} MB limit for one circular; split it or remove it from seeds/.` };
-  }
+  if (bytes.length > MAX_SEED_BYTES) return { ok: false, message: tooLarge(name, bytes.length) };
   if (bytes.length === 0) return { ok: false, message: `${name}: file is empty; remove it or put the circular's text in it.` };
   if (looksBinary(bytes)) {
     return { ok: false, message: `${name}: not a text file (binary content); save the circular as plain text (.txt, UTF-8).` };

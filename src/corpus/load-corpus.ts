@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { decodeSeed } from "./decode-file.ts";
+import { decodeSeed, MAX_SEED_BYTES, tooLarge } from "./decode-file.ts";
 import { parseDocument } from "./parse-document.ts";
 import type { Corpus, IngestProblem, ParsedDocument } from "./types.ts";
 
@@ -41,6 +41,12 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
   for (const name of names) {
     let bytes: Buffer;
     try {
+      // Checked before reading so that a stray 1 GB dump costs a stat, not the memory.
+      const { size } = await fs.stat(path.join(dir, name));
+      if (size > MAX_SEED_BYTES) {
+        problems.push({ file: name, severity: "error", message: tooLarge(name, size) });
+        continue;
+      }
       bytes = await fs.readFile(path.join(dir, name));
     } catch (err) {
       problems.push({ file: name, severity: "error", message: `${name}: cannot be read (${(err as Error).message}).` });

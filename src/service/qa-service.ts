@@ -6,7 +6,7 @@ import { findDocument, findItem } from "../corpus/lookup.ts";
 import type { Corpus } from "../corpus/types.ts";
 import { ConversationMemory, resolveFollowUp } from "../answer/follow-up.ts";
 import type { ExtractiveAnswerer, DraftAnswer } from "../answer/extractive-answerer.ts";
-import type { AboutInfo, Answer, AskOptions, ItemHit, ItemLookup, QaService } from "../answer/types.ts";
+import type { AboutInfo, Answer, AskOptions, ItemHit, ItemLookup, QaService, ReindexReport } from "../answer/types.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
 
@@ -88,11 +88,16 @@ export class PolicyQaService implements QaService {
     return { embeddingModel: e.embeddingModel, indexBuiltAt: e.builtAt, documents: e.corpus.documents.length, items: e.items, answerMode: e.refine ? "llm" : "extractive" };
   }
 
-  async reindex(): Promise<{ items: number; ms: number }> {
+  /**
+   * Builds a new engine from the seeds as they are now and swaps it in only when complete;
+   * questions asked meanwhile are answered by the old one. When the build fails (no
+   * readable circular left, disk trouble) the old engine stays and the error propagates.
+   */
+  async reindex(): Promise<ReindexReport> {
     const started = performance.now();
     const next = await this.rebuild();
     this.engine = next;
     this.logger.info("index rebuilt and swapped", { items: next.items });
-    return { items: next.items, ms: performance.now() - started };
+    return { documents: next.corpus.documents.length, items: next.items, ms: performance.now() - started, problems: next.corpus.problems };
   }
 }

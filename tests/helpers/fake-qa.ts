@@ -233,7 +233,7 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
       docs = loadDocs(seedsDir);
       indexed = all();
       builtAt = new Date().toISOString();
-      return { items: indexed.length, ms: performance.now() - t0 };
+      return { documents: docs.length, items: indexed.length, ms: performance.now() - t0, problems: [] };
     },
   };
 }

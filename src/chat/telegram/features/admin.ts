@@ -3,8 +3,27 @@
  * background while answers keep coming from the old one; /stats totals the journals.
  */
 import { Composer, type Context } from "grammy";
+import type { ReindexReport } from "../../../answer/types.ts";
 import { isAdmin, type BotDeps } from "../deps.ts";
 import { WORDING } from "../wording.ts";
+
+/** Messages listed in one reply; the rest are in the log. */
+const MAX_LISTED_PROBLEMS = 12;
+
+/** The admin's reply: totals, then the files that were skipped and those to check, by name. */
+function reindexReport(r: ReindexReport): string {
+  const lines = [WORDING.reindexDone(r.documents, r.items, r.ms)];
+  const groups: [string, readonly { message: string }[]][] = [
+    [WORDING.reindexSkipped, r.problems.filter((p) => p.severity === "error")],
+    [WORDING.reindexWarnings, r.problems.filter((p) => p.severity === "warning")],
+  ];
+  for (const [heading, problems] of groups) {
+    if (problems.length === 0) continue;
+    lines.push("", heading, ...problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `• ${p.message}`));
+    if (problems.length > MAX_LISTED_PROBLEMS) lines.push(`…（另有 ${problems.length - MAX_LISTED_PROBLEMS} 条，见日志）`);
+  }
+  return lines.join("\n");
+}
 
 export function adminFeature(deps: BotDeps): Composer<Context> {
   const composer = new Composer<Context>();
@@ -27,8 +46,8 @@ export function adminFeature(deps: BotDeps): Composer<Context> {
       .track(async () => {
         try {
           const r = await deps.service.reindex();
-          deps.logger.info("reindexed", { items: r.items, ms: Math.round(r.ms) });
-          await ctx.api.sendMessage(chatId, WORDING.reindexDone(r.items, r.ms));
+          deps.logger.info("reindexed", { items: r.items, ms: Math.round(r.ms), problems: r.problems.length });
+          await ctx.api.sendMessage(chatId, reindexReport(r));
         } catch (e) {
           deps.logger.error("reindex failed", { error: e });
           await ctx.api.sendMessage(chatId, WORDING.reindexFailed).catch(() => {});
