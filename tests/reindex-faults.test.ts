@@ -223,3 +223,51 @@ describe("a rebuild killed with SIGKILL through the command line", () => {
     expect(killedMidBuild).toBeGreaterThan(0);
   }, 120_000);
 });
+
+describe("a damaged index found at start", () => {
+  type Damage = (gen: string) => void;
+  const DAMAGES: [string, Damage, RegExp][] = [
+    ["truncated vectors", (g) => fs.truncateSync(path.join(g, "vectors.hnsw"), fs.statSync(path.join(g, "vectors.hnsw")).size - 100), /vectors\.hnsw: \d+ bytes, the manifest says \d+ \(truncated or damaged\)/],
+    [
+      "one bit flipped in the vectors",
+      (g) => {
+        const bytes = fs.readFileSync(path.join(g, "vectors.hnsw"));
+        bytes[Math.floor(bytes.length / 2)]! ^= 0x04;
+        fs.writeFileSync(path.join(g, "vectors.hnsw"), bytes);
+      },
+      /vectors\.hnsw: checksum mismatch/,
+    ],
+    [
+      "a manifest from a model of other dimensions",
+      (g) => {
+        const file = path.join(g, "manifest.json");
+        const m = JSON.parse(fs.readFileSync(file, "utf8")) as { embedding: { model: string; dimensions: number } };
+        fs.writeFileSync(file, JSON.stringify({ ...m, embedding: { model: "Xenova/bge-small-zh-v1.5", dimensions: 512 } }));
+      },
+      /is stale/,
+    ],
+    ["a missing lexical index", (g) => fs.rmSync(path.join(g, "lexical.json")), /lexical\.json: missing/],
+  ];
+
+  it.each(DAMAGES)("%s: detected before use, rebuilt, and answers are right", async (_name, damage, expected) => {
+    const seedsDir = path.join(tmp, "seeds-integrity");
+    if (!fs.existsSync(seedsDir)) copySeeds(seedsDir);
+    const indexDir = fs.mkdtempSync(path.join(tmp, "integrity-"));
+    const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seedsDir, POLICYBOT_INDEX_DIR: indexDir });
+    await createQaService(settings, capturingLogger().logger);
+    const current = fs.readFileSync(path.join(indexDir, "CURRENT"), "utf8").trim();
+    damage(path.join(indexDir, current));
+
+    const log = capturingLogger();
+    const service = await createQaService(settings, log.logger);
+    const warning = log.lines.find((l) => /rebuilding/.test(l));
+    expect(warning).toMatch(expected);
+    const a = await service.ask(SEED_QUESTION);
+    expect(a.citations.map((c) => `${c.file}:${c.item}`)).toContain(`${SEED_FILES[4]}:9`);
+    // The rebuilt index is a new generation that the next start opens as it is.
+    expect(fs.readFileSync(path.join(indexDir, "CURRENT"), "utf8").trim()).not.toBe(current);
+    const next = capturingLogger();
+    await createQaService(settings, next.logger);
+    expect(next.lines.some((l) => /rebuilding|building it/.test(l))).toBe(false);
+  });
+});
