@@ -34,6 +34,11 @@ describe("settings from the environment", () => {
     expect(attempt({ WEBHOOK_PORT: "99999" })).toBe("WEBHOOK_PORT must be at most 65535. Fix it in the environment or unset it.");
     expect(attempt({ LLM_BASE_URL: "http://127.0.0.1:1/v1" })).toMatch(/^LLM_MODEL is not set/);
     expect(attempt({ WEBHOOK_URL: "https://bot.example.org/hook" })).toMatch(/^WEBHOOK_SECRET is not set/);
+    // Every malformed variable at once, one per line.
+    expect(attempt({ ADMIN_USER_IDS: "alice", WEBHOOK_PORT: "99999" }).split("\n")).toEqual([
+      "ADMIN_USER_IDS must be numeric Telegram ids separated by commas. Fix it in the environment or unset it.",
+      "WEBHOOK_PORT must be at most 65535. Fix it in the environment or unset it.",
+    ]);
   });
 
   it("never logs the bot token or an API key", () => {

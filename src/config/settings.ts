@@ -124,14 +124,17 @@ export interface Settings {
 
 /**
  * Reads and validates settings from an environment.
- * @throws {ConfigError} naming the first malformed variable and what to set instead.
+ * @throws {ConfigError} naming every malformed variable (one per line) and what to set instead.
  */
 export function loadSettings(env: NodeJS.ProcessEnv = process.env, root: string = PROJECT_ROOT): Settings {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0] ?? "environment");
-    throw new ConfigError(`${variable} ${issue.message}. Fix it in the environment or unset it.`, variable);
+    // All at once, so that fixing the environment takes one restart, not one per variable.
+    const lines = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0] ?? "environment");
+      return { variable, text: `${variable} ${issue.message}. Fix it in the environment or unset it.` };
+    });
+    throw new ConfigError(lines.map((l) => l.text).join("\n"), lines[0]!.variable);
   }
   const e = parsed.data;
   const abs = (p: string | undefined, fallback: string) => path.resolve(root, p ?? fallback);
