@@ -20,14 +20,17 @@ const embeddings = createEmbeddings(settings.embedding, silentLogger);
 const model = await embeddings.activeModel();
 const index = await loadSearchIndex(corpus, settings.indexDir, embeddings, model, silentLogger);
 console.log(`model ${model.id} (${model.dimensions} dims); ${file}`);
-console.log("dense  k   words bigrams | hit@1  hit@5  MRR    cite@1 refusal falseRef");
-for (const dense of [0, 0.3, 0.6, 1.0]) {
-  for (const k of [10, 20, 40]) {
-    for (const [words, bigrams] of [[1, 1], [1, 0.5], [0.5, 1]] as const) {
-      const engine = assembleEngine(index.parts, { store: index.store, embeddings, modelId: model.id }, index.builtAt, { dense, k, words, bigrams });
-      const { metrics: m } = await evaluate(new PolicyQaService(engine, async () => engine, silentLogger), corpus, file);
-      const f = (x: number | null) => (x === null ? "  n/a " : x.toFixed(3).padStart(6));
-      console.log(`${dense.toFixed(1).padStart(5)} ${String(k).padStart(3)} ${words.toFixed(1).padStart(7)} ${bigrams.toFixed(1).padStart(7)} | ${f(m.hitAt[1])} ${f(m.hitAt[5])} ${f(m.mrr)} ${f(m.citeAt1)} ${f(m.refusalRecall)} ${f(m.falseRefusalRate)}`);
+console.log("cover dense  k   words bigrams | hit@1  hit@5  MRR    label@1 cite@1 refusal falseRef");
+for (const coverage of [0, 0.5, 1.0, 1.5]) {
+  for (const dense of [0, 0.3, 0.6]) {
+    for (const k of [10, 20]) {
+      for (const [words, bigrams] of [[1, 1], [1, 0.5], [0.5, 1]] as const) {
+        const engine = assembleEngine(index.parts, { store: index.store, embeddings, modelId: model.id }, index.builtAt, { coverage, dense, k, words, bigrams });
+        const { metrics: m } = await evaluate(new PolicyQaService(engine, async () => engine, silentLogger), corpus, file);
+        const f = (x: number | null) => (x === null ? "  n/a " : x.toFixed(3).padStart(6));
+        const n = (x: number, w: number) => x.toFixed(1).padStart(w);
+        console.log(`${n(coverage, 5)} ${n(dense, 5)} ${String(k).padStart(3)} ${n(words, 7)} ${n(bigrams, 7)} | ${f(m.hitAt[1])} ${f(m.hitAt[5])} ${f(m.mrr)} ${f(m.labelAt1)}  ${f(m.citeAt1)} ${f(m.refusalRecall)} ${f(m.falseRefusalRate)}`);
+      }
     }
   }
 }

@@ -55,6 +55,25 @@ export class Bm25Index {
     return this.idf.get(term) ?? 0;
   }
 
+  /**
+   * Share of the query each passage contains, by IDF weight (0…1): a passage holding
+   * every distinct query term scores 1 however often it repeats them. BM25 saturates per
+   * term but still lets one frequent term outweigh two missing ones; this does not.
+   */
+  coverage(query: ReadonlyMap<string, number>): Float64Array {
+    const covered = new Float64Array(this.data.docLengths.length);
+    let total = 0;
+    for (const [term, weight] of query) {
+      const list = this.data.postings[term];
+      if (!list || weight <= 0) continue;
+      const w = this.idf.get(term)! * weight;
+      total += w;
+      for (let i = 0; i < list.length; i += 2) covered[list[i]!]! += w;
+    }
+    if (total > 0) for (let d = 0; d < covered.length; d++) covered[d]! /= total;
+    return covered;
+  }
+
   /** Scores every passage for weighted query terms (term → weight, e.g. 1 for typed words, less for expansions). */
   score(query: ReadonlyMap<string, number>): Float64Array {
     const { k1, b, docLengths, postings } = this.data;

@@ -102,6 +102,7 @@ export class HybridRetriever extends BaseRetriever {
     const lists: RankedList[] = [
       { ranking: lex.words, weight: o.words },
       { ranking: lex.bigrams, weight: o.bigrams },
+      { ranking: lex.coverage, weight: o.coverage },
     ];
     let denseTop = 0;
     if (this.dense && o.dense > 0) {

@@ -17,6 +17,8 @@ export interface LexicalData {
 export interface LexicalRanking {
   readonly words: { index: number; score: number }[];
   readonly bigrams: { index: number; score: number }[];
+  /** Passages by the share of the query's bigrams they contain (see Bm25Index.coverage). */
+  readonly coverage: { index: number; score: number }[];
 }
 
 function ranked(scores: Float64Array, limit: number): { index: number; score: number }[] {
@@ -53,7 +55,11 @@ export class LexicalIndex {
 
   /** Ranks passages for analysed query terms. */
   rank(query: { words: ReadonlyMap<string, number>; bigrams: ReadonlyMap<string, number> }, limit: number): LexicalRanking {
-    return { words: ranked(this.wordIndex.score(query.words), limit), bigrams: ranked(this.bigramIndex.score(query.bigrams), limit) };
+    return {
+      words: ranked(this.wordIndex.score(query.words), limit),
+      bigrams: ranked(this.bigramIndex.score(query.bigrams), limit),
+      coverage: ranked(this.bigramIndex.coverage(query.bigrams), limit),
+    };
   }
 
   /** The largest IDF among the query's words found in the corpus (how specific the question is). */
