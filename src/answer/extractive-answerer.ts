@@ -229,7 +229,9 @@ export class ExtractiveAnswerer {
     const top = ranked[0];
     // The best item is chosen on its best sentence; the quote is the item's most quotable one.
     const best = top && ranked.filter((c) => c.hit === top.hit).sort((a, b) => b.quoteScore - a.quoteScore)[0];
-    if (!top || !best || concepts.length === 0) return this.refusal(question, shape, search, retrieved);
+    // A question whose only content is a number or one letter ("1", or "alert(1)" once unknown English is dropped) names no topic to answer.
+    const topical = concepts.some((c) => [...c.text].length >= 2 && !/^[\d.%]+$/.test(c.text));
+    if (!top || !best || concepts.length === 0 || !(topical || top.hit.referenced)) return this.refusal(question, shape, search, retrieved);
     const answers =
       top.hit.referenced ||
       (!this.ctx.contrasts.conflicts(question, best.sentence) &&

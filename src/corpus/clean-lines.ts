@@ -26,7 +26,8 @@ export function cleanText(line: string): string {
   return line
     .replace(ODD_SPACE, " ")
     .replace(/\*\*/g, "")
-    .replace(/^\s*[-*•]\s+(?=\S)/, "")
+    // A bullet, but not the dash of a page number "- 3 -", which DROP_LINE must still see whole.
+    .replace(/^\s*[-*•]\s+(?=\S)(?!\d{1,4}\s*[—\-–－]{1,2}\s*$)/, "")
     .replace(SPACE_NEAR_CJK, "")
     .replace(/\s{2,}/g, " ")
     .trim();

@@ -38,12 +38,28 @@ function dropRepeats(file: string, items: readonly Item[], problems: IngestProbl
   return kept.map((it, order) => ({ ...it, order }));
 }
 
+/**
+ * A label names one item of its document, or a citation and `item FILE LABEL` cannot
+ * tell which is meant. When numbering restarts (a second table from 序号 1, an
+ * attachment with its own 一、二、) the repeat is qualified the way drafters insert
+ * articles: the second 一、 becomes 一、之2, the third 一、之3.
+ */
+function uniqueLabels(items: readonly Item[]): Item[] {
+  const seen = new Map<string, number>();
+  return items.map((it) => {
+    if (it.label === null) return it;
+    const count = (seen.get(it.label) ?? 0) + 1;
+    seen.set(it.label, count);
+    return count === 1 ? it : { ...it, label: `${it.label}之${count}` };
+  });
+}
+
 /** Parses a decoded document. `file` is its id (the seed file name). */
 export function parseDocument(file: string, text: string): { document: ParsedDocument; problems: IngestProblem[] } {
   const problems: IngestProblem[] = [];
   const lines = cleanLines(text);
   const meta = readMetadata(file, lines.map((l) => l.text));
-  const items = dropRepeats(file, parseItems(file, lines), problems);
+  const items = uniqueLabels(dropRepeats(file, parseItems(file, lines), problems));
   if (items.length > 0 && items.every((it) => it.label === null)) {
     problems.push({ file, severity: "warning", message: `${file}: no numbering recognised (一、 / （一） / 1. / 第一条 / 序号 table); indexed as unnumbered text, cited by document only.` });
   }

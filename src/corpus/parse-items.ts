@@ -11,7 +11,7 @@
 import type { CleanLine } from "./clean-lines.ts";
 import { CONTINUOUS_TYPES, readMarker, type Marker, type MarkerType } from "./numbering.ts";
 import { findTables, type ParsedTable } from "./parse-table.ts";
-import { endsWithStatement, splitUnits, unitsFromStatement } from "./responsible-units.ts";
+import { opensStatement, splitUnits, unitsFromStatement } from "./responsible-units.ts";
 import type { Item, ItemKind } from "./types.ts";
 
 interface Frame {
@@ -24,6 +24,10 @@ interface Frame {
   hasChildren: boolean;
   /** Sealed frames take no more text (a measure closed by its 责任单位 statement). */
   sealed: boolean;
+  /** Whether the text so far opens a 责任单位 statement; kept as lines come, so that a long item is not re-read per line. */
+  statement: boolean;
+  /** The last characters of the text so far, where an opener split across lines begins. */
+  tail: string;
   readonly inAppendix: boolean;
 }
 
@@ -43,6 +47,8 @@ const ATTACHMENT_LINE = /^附件\s*(\d+)?$/;
 const DATE_LINE = /^\d{4}年\d{1,2}月\d{1,2}日$/;
 const COLOPHON = /\d{4}年\d{1,2}月\d{1,2}日印发$/;
 const COVER_END = /^[（(](此件|联系单位|联系人)/;
+/** Longer than any statement opener (（责任单位：) in cleaned text, which has no runs of spaces. */
+const STATEMENT_SPAN = 32;
 
 /** The wrap width of a PDF-converted document (null when lines are whole paragraphs). */
 function wrapWidth(lines: readonly CleanLine[]): number | null {
@@ -255,6 +261,8 @@ export function parseItems(file: string, lines: readonly CleanLine[]): Item[] {
         lines: [line],
         hasChildren: false,
         sealed: false,
+        statement: opensStatement(line),
+        tail: line.slice(-STATEMENT_SPAN),
         inAppendix,
       };
       stack.push(frame);
@@ -265,7 +273,10 @@ export function parseItems(file: string, lines: readonly CleanLine[]): Item[] {
     const top = stack[stack.length - 1];
     if (top && !top.sealed) {
       top.lines.push(line);
-      if (endsWithStatement(top.lines.join(""))) top.sealed = true;
+      // The text ends with a statement when this line closes a parenthesis and a statement was opened.
+      top.statement ||= opensStatement(top.tail + line);
+      top.tail = (top.tail + line).slice(-STATEMENT_SPAN);
+      if (top.statement && /[）)]$/.test(line)) top.sealed = true;
       continue;
     }
     const block = openText();
@@ -295,6 +306,8 @@ function finish(file: string, raw: readonly RawItem[], width: number | null): It
     }
     // A section whose only line is its heading, and whose children carry the content, is not an item.
     if (r.frame?.hasChildren && r.lines.length === 1) continue;
+    // A table row with only its number (a degraded or truncated table) has nothing to cite.
+    if (text.trim() === "") continue;
     const responsible = r.responsible ?? (r.kind === "row" ? null : unitsFromStatement(text.replace(/\n/g, "")));
     items.push({
       file,

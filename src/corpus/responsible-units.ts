@@ -69,10 +69,9 @@ export function unitsFromStatement(text: string): string[] | null {
   return units.length > 0 ? units : null;
 }
 
-/** True when the text ends with a （责任单位：…） statement, which closes a measure. */
-export function endsWithStatement(text: string): boolean {
-  const trimmed = text.trimEnd();
-  if (!/[）)]$/.test(trimmed)) return false;
-  const idx = trimmed.search(/[（(]\s*责\s*任\s*(?:单\s*位|部\s*门)\s*[:：][^]*$/);
-  return idx >= 0;
+const OPENER = /[（(]\s*责\s*任\s*(?:单\s*位|部\s*门)\s*[:：]/;
+
+/** True when the text holds the opening of a （责任单位： statement. */
+export function opensStatement(text: string): boolean {
+  return OPENER.test(text);
 }

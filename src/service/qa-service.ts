@@ -13,6 +13,21 @@ import type { Logger } from "../logging/logger.ts";
 /** Questions longer than this are cut before search: no circular question needs more. */
 export const MAX_QUESTION_CHARS = 500;
 
+/**
+ * The question as search should see it: control characters become spaces, and invisible
+ * format characters (zero-width space, BOM, bidi overrides, often pasted along with
+ * text) are dropped, since inside a word they split it for the segmenter.
+ */
+export function cleanQuestion(question: string): string {
+  return question
+    // Terminal colour and title codes pasted from a console.
+    .replace(/\u001b\[[0-9;?]*[ -\/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, "")
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ")
+    .replace(/\p{Cf}/gu, "")
+    .trim()
+    .slice(0, MAX_QUESTION_CHARS);
+}
+
 /** One built search stack: corpus, retriever, answerer, and facts about the build. */
 export interface Engine {
   readonly corpus: Corpus;
@@ -43,8 +58,9 @@ export class PolicyQaService implements QaService {
   async ask(question: string, options: AskOptions = {}): Promise<Answer> {
     const started = performance.now();
     const engine = this.engine; // a reindex swaps the engine; this question keeps the one it started with
-    const cleaned = question.replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ").trim().slice(0, MAX_QUESTION_CHARS);
-    if (cleaned.replace(/[\s\p{P}\p{S}]/gu, "") === "") {
+    const cleaned = cleanQuestion(question);
+    // Emoji with their modifiers and variation selectors (marks) ask nothing either.
+    if (cleaned.replace(/[\s\p{P}\p{S}\p{M}]/gu, "") === "") {
       const lead = "请输入要查询的问题，例如：绩效工资改革谁牵头？";
       return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", timings: { totalMs: 0, retrievalMs: 0 } };
     }
@@ -77,7 +93,7 @@ export class PolicyQaService implements QaService {
   }
 
   async search(query: string, limit: number): Promise<readonly ItemHit[]> {
-    const q = query.trim().slice(0, MAX_QUESTION_CHARS);
+    const q = cleanQuestion(query);
     if (!q) return [];
     const result = await this.engine.retriever.search(q, limit);
     return result.items.map((s) => ({ item: s.item, meta: s.meta, score: s.score }));

@@ -73,8 +73,10 @@ export function renderAnswerHtml(answer: Answer, options: AnswerHtmlOptions = {}
 }
 
 function renderRefusal(answer: Answer): string {
-  const blocks = [`<b>${ANSWER_WORDING.notFound}。</b>`];
   const lead = answer.lead.trim();
+  // Nothing was searched (an empty or emoji-only message): the prompt alone, no "not found".
+  if (answer.retrieved.length === 0 && answer.related.length === 0 && lead && !lead.includes(ANSWER_WORDING.notFound)) return escapeHtml(lead);
+  const blocks = [`<b>${ANSWER_WORDING.notFound}。</b>`];
   if (lead && !lead.includes(ANSWER_WORDING.notFound)) blocks.push(escapeHtml(lead));
   if (answer.related.length > 0) {
     const lines = answer.related.map((c) => `• ${sourceLineHtml(c)}\n  ${escapeHtml(firstLine(c.text, 60))}`);
