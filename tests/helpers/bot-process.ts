@@ -1,20 +1,37 @@
 /**
- * A bot process for signal tests: reads its settings from the environment (as the real
- * entry point does), answers with the slow seed-backed fake, and runs until SIGTERM or
- * SIGINT. Prints "ready" once polling, and exits 0 after a clean shutdown.
+ * A bot process for signal and restart tests: reads its settings from the environment
+ * (as the real entry point does), answers with the slow seed-backed fake, and runs
+ * until SIGTERM or SIGINT. Prints "ready" once polling, "stopped" once shutdown has
+ * finished, and then exits 0 at once, as a supervisor ending the process after its stop
+ * timeout would: an answer that outlived the drain is cut off, not finished.
+ *
+ * Test knobs (environment):
+ * - FAKE_ASK_DELAY_MS: every answer takes this long;
+ * - FAKE_HANG_ON: a question containing this text is never answered (the process is
+ *   killed with it in flight);
+ * - DRAIN_TIMEOUT_MS: how long shutdown waits for answers under way.
  */
 import path from "node:path";
+import type { QaService } from "../../src/answer/types.ts";
 import { loadSettings, PROJECT_ROOT } from "../../src/config/settings.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { createBot } from "../../src/chat/telegram/create-bot.ts";
-import { startBot } from "../../src/chat/telegram/start-bot.ts";
+import { startBot, START_DEFAULTS } from "../../src/chat/telegram/start-bot.ts";
 import { createFakeQaService } from "./fake-qa.ts";
 
 const settings = loadSettings(process.env);
 const logger = createLogger({ minLevel: "info" });
-const service = createFakeQaService(path.join(PROJECT_ROOT, "seeds"), { askDelayMs: Number(process.env.FAKE_ASK_DELAY_MS ?? 0) });
+const fake = createFakeQaService(path.join(PROJECT_ROOT, "seeds"), { askDelayMs: Number(process.env.FAKE_ASK_DELAY_MS ?? 0) });
+const hangOn = process.env.FAKE_HANG_ON;
+const service: QaService = hangOn
+  ? { ...fake, ask: (q, o) => (q.includes(hangOn) ? new Promise(() => {}) : fake.ask(q, o)) }
+  : fake;
 const bot = createBot(service, settings, logger);
-const running = await startBot(bot, { pollTimeoutSeconds: 1 });
+const running = await startBot(bot, {
+  pollTimeoutSeconds: 1,
+  drainTimeoutMs: Number(process.env.DRAIN_TIMEOUT_MS ?? START_DEFAULTS.drainTimeoutMs),
+});
 process.stdout.write("ready\n");
 await running.stopped;
 process.stdout.write("stopped\n");
+process.exit(0);

@@ -9,9 +9,11 @@ import type { QaService } from "../../answer/types.ts";
 import { ConfigError, secretsOf, type Settings } from "../../config/settings.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { logApiFailures } from "./api-logging.ts";
+import { dedupeUpdates, SeenUpdates } from "./dedupe-updates.ts";
 import { BOT_DEFAULTS, type BotDeps, type CreateBotOptions } from "./deps.ts";
 import { InFlight } from "./in-flight.ts";
 import { BotJournal } from "./journal.ts";
+import { UpdateLedger } from "./update-ledger.ts";
 import { WORDING } from "./wording.ts";
 import { aboutFeature } from "./features/about.ts";
 import { accessFeature } from "./features/access.ts";
@@ -24,7 +26,7 @@ import { helpFeature } from "./features/help.ts";
 import { inlineFeature } from "./features/inline.ts";
 import { itemFeature } from "./features/item.ts";
 
-/** The bot with what start and shutdown need: the in-flight tracker and the journals. */
+/** The bot with what start and shutdown need: the in-flight tracker, the update ledger and the journals. */
 export type PolicyBot = Bot<Context> & { readonly policy: BotDeps };
 
 /**
@@ -49,6 +51,8 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
     logger,
     journal: new BotJournal(settings.dataDir, logger),
     inFlight: new InFlight(),
+    seenUpdates: new SeenUpdates(),
+    ledger: new UpdateLedger(settings.dataDir, logger, { secrets: secretsOf(settings) }),
     options: { ...BOT_DEFAULTS, ...tuned },
   };
 
@@ -77,6 +81,9 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
   bot.catch(onError);
 
   bot.use(deps.inFlight.middleware());
+  bot.use(dedupeUpdates(deps.seenUpdates, logger));
+  // Before sequentialize, so updates waiting behind a slow answer are on disk too.
+  bot.use(deps.ledger.middleware());
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
   // The boundary handles failures the same way in polling and webhook mode (where an
   // escaped error would make Telegram deliver the update again).

@@ -6,8 +6,10 @@ import type { UserFromGetMe } from "grammy/types";
 import type { QaService } from "../../answer/types.ts";
 import type { Settings } from "../../config/settings.ts";
 import type { Logger } from "../../logging/logger.ts";
+import type { SeenUpdates } from "./dedupe-updates.ts";
 import type { InFlight } from "./in-flight.ts";
 import type { BotJournal } from "./journal.ts";
+import type { UpdateLedger } from "./update-ledger.ts";
 
 /** Options of createBot; every one has a default in {@link BOT_DEFAULTS}. */
 export interface CreateBotOptions {
@@ -45,6 +47,10 @@ export interface BotDeps {
   readonly logger: Logger;
   readonly journal: BotJournal;
   readonly inFlight: InFlight;
+  /** Recent update ids, to drop an update delivered twice. */
+  readonly seenUpdates: SeenUpdates;
+  /** Updates on disk from arrival until handled, replayed after a crash. */
+  readonly ledger: UpdateLedger;
   readonly options: { readonly [K in keyof typeof BOT_DEFAULTS]: number };
 }
 

@@ -3,10 +3,13 @@
  * (node:http, secret header checked on every request) when settings.telegram.webhookUrl
  * is set. Shutdown (stop(), or SIGTERM/SIGINT) stops taking updates, waits for the
  * answers under way, and confirms handled updates so Telegram does not send them again.
+ * Before taking updates it replays those an earlier run received but did not finish
+ * (see update-ledger.ts), and drops copies of those it did finish.
  */
 import http from "node:http";
-import { webhookCallback } from "grammy";
-import { run, type RunnerHandle } from "@grammyjs/runner";
+import { webhookCallback, type BotError, type Context } from "grammy";
+import type { Update } from "grammy/types";
+import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, type RunnerHandle } from "@grammyjs/runner";
 import { ADMIN_COMMANDS, PUBLIC_COMMANDS } from "./bot-commands.ts";
 import type { PolicyBot } from "./create-bot.ts";
 
@@ -58,12 +61,34 @@ async function registerCommands(bot: PolicyBot): Promise<void> {
   }
 }
 
+/**
+ * Hands the updates an earlier run left unfinished to the bot again, and lets the
+ * duplicate filter know the ids it finished. The replays are not awaited: they are
+ * tracked in flight like any update, and later updates of the same chat queue behind
+ * them (sequentialize), so the order within a chat holds.
+ */
+async function replayUnfinished(bot: PolicyBot): Promise<void> {
+  const { ledger, seenUpdates, logger } = bot.policy;
+  const { unfinished, doneIds } = await ledger.recover();
+  seenUpdates.remember(doneIds);
+  if (unfinished.length === 0) return;
+  logger.info("replaying updates an earlier run did not finish", { updates: unfinished.length });
+  for (const update of unfinished) {
+    // handleUpdate rejects with a BotError, as it does under the runner.
+    void bot
+      .handleUpdate(update)
+      .catch((e: BotError<Context>) => bot.errorHandler(e))
+      .catch((e: unknown) => logger.error("replayed update failed", { updateId: update.update_id, error: e }));
+  }
+}
+
 /** Starts the bot in the mode the settings ask for. */
 export async function startBot(bot: PolicyBot, options: StartBotOptions = {}): Promise<RunningBot> {
   const o = { ...START_DEFAULTS, ...options };
   const { logger, settings, inFlight } = bot.policy;
   await bot.init();
   await registerCommands(bot);
+  await replayUnfinished(bot);
 
   let resolveStopped!: () => void;
   const stopped = new Promise<void>((r) => (resolveStopped = r));
@@ -110,7 +135,7 @@ async function startPolling(
   const { logger, inFlight } = bot.policy;
   // A webhook left over from an earlier run would make getUpdates fail with 409.
   await bot.api.deleteWebhook().catch((e: unknown) => logger.warn("could not delete the webhook", { error: e }));
-  const handle: RunnerHandle = run(bot, { runner: { fetch: { timeout: o.pollTimeoutSeconds }, silent: true } });
+  const handle = runDurably(bot, o.pollTimeoutSeconds);
 
   const stopIntake = async () => {
     await handle.stop();
@@ -128,6 +153,38 @@ async function startPolling(
     void stop();
   });
   return { mode: "polling", stop, stopped };
+}
+
+/**
+ * grammY's run(), except that each batch is in the update ledger before it is handed
+ * on. The runner confirms a batch to Telegram by fetching the next one, which it does
+ * while the batch is still being handled; a batch confirmed before it was on disk would
+ * be lost to a crash in between.
+ */
+function runDurably(bot: PolicyBot, pollTimeoutSeconds: number): RunnerHandle {
+  const { ledger, logger, seenUpdates } = bot.policy;
+  const fetchUpdates = createUpdateFetcher(bot, { fetch: { timeout: pollTimeoutSeconds }, silent: true });
+  const source = createSource<Update>({
+    supply: async (batchSize, signal) => {
+      const updates = await fetchUpdates(batchSize, signal);
+      // A copy of an update already taken is dropped by the duplicate filter; recorded,
+      // it would look unfinished and be replayed after a restart.
+      await ledger
+        .received(updates.filter((u) => !seenUpdates.has(u.update_id)))
+        .catch((e: unknown) => logger.error("could not record updates; handling them anyway", { error: e }));
+      return updates;
+    },
+  });
+  const sink = createConcurrentSink<Update, BotError<Context>>({ consume: (update) => bot.handleUpdate(update) }, async (error) => {
+    try {
+      await bot.errorHandler(error);
+    } catch (e) {
+      logger.error("the error handler failed", { error: e });
+    }
+  });
+  const runner = createRunner(source, sink);
+  runner.start();
+  return runner;
 }
 
 async function startWebhook(

@@ -1,0 +1,65 @@
+/**
+ * Runs tests/helpers/bot-process.ts as a child process against an emulator, for tests
+ * that stop or kill the bot the way an operating system does (SIGTERM, SIGKILL).
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { PROJECT_ROOT } from "../../src/config/settings.ts";
+
+export interface BotChildOptions {
+  readonly token: string;
+  readonly apiRoot: string;
+  readonly dataDir: string;
+  /** More environment: FAKE_ASK_DELAY_MS, FAKE_HANG_ON, DRAIN_TIMEOUT_MS, LOG_LEVEL… */
+  readonly env?: Record<string, string>;
+  /** How long to wait for "ready". */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface BotChild {
+  readonly pid: number;
+  /** Everything the process wrote so far. */
+  stdout(): string;
+  stderr(): string;
+  /** Resolves when the process has exited. */
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  kill(signal: NodeJS.Signals): void;
+}
+
+/** Starts the bot process and resolves once it is polling. */
+export async function startBotChild(o: BotChildOptions): Promise<BotChild> {
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "tests/helpers/bot-process.ts")], {
+    cwd: PROJECT_ROOT,
+    env: {
+      PATH: process.env.PATH ?? "",
+      TELEGRAM_BOT_TOKEN: o.token,
+      TELEGRAM_API_ROOT: o.apiRoot,
+      POLICYBOT_DATA_DIR: o.dataDir,
+      LOG_LEVEL: "info",
+      ...o.env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (err += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  let gone = false;
+  void exited.then(() => (gone = true));
+  const until = Date.now() + (o.readyTimeoutMs ?? 20_000);
+  while (!out.includes("ready") && !gone && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+  if (!out.includes("ready")) {
+    child.kill("SIGKILL");
+    throw new Error(`bot process did not start: ${err.slice(-2000)}`);
+  }
+  return {
+    pid: child.pid!,
+    stdout: () => out,
+    stderr: () => err,
+    exited,
+    kill: (signal) => void child.kill(signal),
+  };
+}
