@@ -493,7 +493,7 @@ describe("update ledger", () => {
           fs.rmSync(dir, { recursive: true, force: true });
         }
       }),
-      { numRuns: 40 },
+      { seed: 20261123, numRuns: 40 },
     );
   });
 });
@@ -519,6 +519,7 @@ describe("duplicate filter", () => {
           model.add(id);
         }
       }),
+      { seed: 20261123 },
     );
   });
 

@@ -91,6 +91,8 @@ export class UpdateLedger {
   /** Ids loaded from the file at start, i.e. left behind by an earlier run. */
   private fromEarlierRun = new Set<number>();
   private lines = 0;
+  /** Lines of the file as read that could not be used (a crash mid-append). */
+  private malformed = 0;
   private needsNewline = false;
   private loaded: Promise<void> | undefined;
   private recovered = false;
@@ -153,6 +155,7 @@ export class UpdateLedger {
     // A crash mid-append leaves a line without its newline; the next line must not join it.
     this.needsNewline = text.length > 0 && !text.endsWith("\n");
     this.fromEarlierRun = new Set(this.unfinished.keys());
+    this.malformed = bad;
     if (bad > 0) this.logger.warn("skipped malformed update ledger lines", { lines: bad });
   }
 
@@ -193,6 +196,13 @@ export class UpdateLedger {
       }
     }
     await Promise.all(writes);
+    // After a crash the file is rewritten without the cut-short line, so it never piles up garbage.
+    if (this.malformed > 0) {
+      await this.compact().catch((e: unknown) => this.logger.warn("could not compact the update ledger", { error: e }));
+      this.malformed = 0;
+    } else {
+      await this.compactIfLarge();
+    }
     if (abandoned.length > 0) {
       this.logger.warn("gave up on updates that did not finish in earlier runs", { updateIds: abandoned, maxReplays: this.o.maxReplays });
     }
