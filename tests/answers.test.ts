@@ -89,6 +89,40 @@ describe("answers on the real seeds", () => {
     expect(asked.lead).toContain("技师学院45所");
   });
 
+  it("does not answer a 十四五 question from an item about 十三五 results, though the plan's title says 十四五", async () => {
+    const a = await service.ask("“十四五”期间要建多少所技师学院");
+    expect(a.citations.map((c) => c.item)).not.toContain("一、（一）1.");
+  });
+
+  it("number: an indicator table row leads with its columns named, quoted as written", async () => {
+    const a = await service.ask("到2025年省级优质专业群要建多少个");
+    expect(cited(a)[0]).toBe("003:专栏1");
+    expect(a.lead).toBe("省级优质专业群（个）：2020年—，2025年>30");
+    expect(a.citations[0]!.text.replace(/\s/g, "")).toContain(a.evidence[0]!.quote.replace(/\s/g, ""));
+  });
+
+  it("yes/no: no verdict from a sentence that does not speak of the asked action", async () => {
+    // 实习 and 学生 are everywhere; 收费 is nowhere: "能。" would be a confident guess.
+    const a = await service.ask("学生实习期间能收费吗");
+    expect(a.refused).toBe(true);
+    const b = await service.ask("技工院校毕业生能参加公务员考试吗");
+    expect(b.refused).toBe(false);
+    expect(b.lead).toMatch(/^能。.*公务员/);
+  });
+
+  it("who: units come from an item on the asked topic, not from any item that has units", async () => {
+    const a = await service.ask("谁负责建设职业教育创新发展高地");
+    // No item names who builds the 高地; the units of an unrelated measure would be a confident wrong answer.
+    expect(a.citations.every((c) => !c.file.startsWith("002"))).toBe(true);
+  });
+
+  it("list: the items a unit leads, asked as 牵头的任务有哪些", async () => {
+    const a = await service.ask("省教育厅牵头的任务有哪些");
+    expect(a.shape).toBe("list");
+    expect(a.lead).toMatch(/^省教育厅牵头的共\d+项：/);
+    expect(a.citations.length).toBeGreaterThan(5);
+  });
+
   it("when: the deadline", async () => {
     const a = await service.ask("“一市一策”方案最晚啥时候报");
     expect(cited(a)[0]).toBe("004:2");

@@ -14,6 +14,7 @@ import { clausesOf, DATE, FIGURE, sentencesOf } from "./sentences.ts";
 import type { Answer, Citation, Evidence, QuestionShape, RetrievedRef } from "./types.ts";
 import type { UnitNames } from "./unit-names.ts";
 import type { Contrasts } from "./contrasts.ts";
+import { readIndicatorRow } from "./indicator-rows.ts";
 
 /** Thresholds of the refusal decision, calibrated on the dev set as a whole (scripts/calibrate-refusal.ts). */
 export const ANSWER_DEFAULTS = {
@@ -73,6 +74,11 @@ function contextText(hit: Pick<ScoredItem, "item" | "meta">): string {
   return [hit.meta.title, ...hit.item.path, hit.item.text].join(" ");
 }
 
+/** The item with its headings but not the document title (which names the plan period, 十四五, of every item). */
+function itemText(hit: Pick<ScoredItem, "item">): string {
+  return [...hit.item.path, hit.item.text].join(" ");
+}
+
 function shapeBonus(shape: QuestionShape, sentence: string, item: Item): number {
   switch (shape) {
     case "number":
@@ -119,6 +125,22 @@ function bestClause(sentence: string, concepts: readonly Concept[], want?: RegEx
     }
   });
   return stripMarker(best);
+}
+
+/** The modal verb of a yes/no question; what follows it is the action asked about. */
+const YESNO_VERB = /能否|可不可以|能不能|可以|允许|要不要|需要|需不需要|是否|是不是|会不会|有没有|能|要|会/;
+
+/**
+ * True when the sentence speaks of the action a yes/no question asks about: at least one
+ * concept written after the question's modal verb is found in it (or the question has no
+ * such verb, or nothing after it).
+ */
+function predicateCovered(question: string, concepts: readonly Concept[], sentence: string): boolean {
+  const verb = YESNO_VERB.exec(question);
+  if (!verb) return true;
+  const after = question.slice(verb.index + verb[0].length);
+  const predicate = concepts.filter((c) => after.includes(c.text));
+  return predicate.length === 0 || coverage(predicate, sentence) > 0;
 }
 
 /** 可以 / 要 / 是 … taken from the question's own verb, or 不 when the rule forbids. */
@@ -169,13 +191,15 @@ export class ExtractiveAnswerer {
     const out: Candidate[] = [];
     hits.slice(0, this.options.readItems).forEach((hit, rank) => {
       const itemCoverage = coverage(concepts, contextText(hit));
+      // An item about 十三五 results as a whole does not answer a question about 十四五 targets.
+      const itemConflict = question !== "" && this.ctx.contrasts.conflicts(question, itemText(hit), "item");
       const sentences = sentencesOf(hit.item.text);
       for (const [i, sentence] of sentences.entries()) {
         const sentenceCoverage = coverage(concepts, sentence);
         // An item's heading names the topic; the sentences after it hold the answer.
         const isHeading = i === 0 && sentences.length > 1 && hit.item.heading !== "" && sentence.length <= hit.item.heading.length + 6;
         // A sentence about 国家级 when 省级 was asked (or 2021年 when 2023年 was) does not answer.
-        const conflict = question !== "" && this.ctx.contrasts.conflicts(question, sentence) ? 0.5 : 0;
+        const conflict = question !== "" && (this.ctx.contrasts.conflicts(question, sentence) || itemConflict) ? 0.5 : 0;
         const score = 0.55 * sentenceCoverage + 0.45 * itemCoverage + shapeBonus(shape, sentence, hit.item) - 0.04 * rank + (hit.referenced ? 0.5 : 0) - conflict;
         const quoteScore = sentenceCoverage * (isHeading ? 0.6 : 1) + shapeBonus(shape, sentence, hit.item) - conflict;
         out.push({ hit, rank, sentence, sentenceCoverage, itemCoverage, score, quoteScore });
@@ -235,6 +259,9 @@ export class ExtractiveAnswerer {
     const answers =
       top.hit.referenced ||
       (!this.ctx.contrasts.conflicts(question, best.sentence) &&
+        !this.ctx.contrasts.conflicts(question, itemText(top.hit), "item") &&
+        // A yes/no verdict needs the asked action (能收费吗 → 收费) in what is quoted.
+        !(shape === "yesno" && !predicateCovered(question, concepts, best.sentence)) &&
         top.itemCoverage >= o.minItemCoverage &&
         top.sentenceCoverage >= o.minSentenceCoverage &&
         // A figure or date question needs a figure or date in what is quoted.
@@ -257,7 +284,16 @@ export class ExtractiveAnswerer {
     // question well enough, unless the best sentence names an actor itself (由…/支持…/联合…).
     const namesActor = /由|负责|牵头|支持|联合|会同|依托|配合/.test(best.sentence);
     if (shape === "who" && !best.hit.item.responsible && !namesActor) {
-      const withUnits = ranked.find((c) => c.hit.item.responsible && c.itemCoverage >= o.minItemCoverage && c.sentenceCoverage >= o.minSentenceCoverage);
+      // Any item with units matches 谁负责 (→ 责任单位); it must match the topic as well as the best one does.
+      const topic = concepts.filter((c) => !c.alternatives.some((a) => /^责任(单位|部门)$/.test(a)));
+      const topicOf = (c: Candidate) => coverage(topic, contextText(c.hit));
+      const withUnits = ranked.find(
+        (c) =>
+          c.hit.item.responsible &&
+          c.itemCoverage >= o.minItemCoverage &&
+          c.sentenceCoverage >= o.minSentenceCoverage &&
+          topicOf(c) >= topicOf(best) * o.extraCitationShare,
+      );
       if (withUnits) return this.sentenceAnswer(question, shape, concepts, { ...search, items: [withUnits.hit] }, retrieved);
     }
     const item = best.hit.item;
@@ -277,7 +313,7 @@ export class ExtractiveAnswerer {
       case "when": {
         const clause = this.clauseFor(question, best.sentence, concepts, shape === "number" ? FIGURE : DATE, context);
         if (clause === null) return this.refusal(question, shape, search, retrieved);
-        lead = clause;
+        lead = readIndicatorRow(item.text, best.sentence) ?? clause;
         break;
       }
       case "yesno":
