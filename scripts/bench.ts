@@ -14,7 +14,7 @@
  * Usage: npm run bench [-- QUESTIONS.jsonl] [--skip-chat]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Jieba } from "@node-rs/jieba";
@@ -136,6 +136,19 @@ async function main() {
   console.log(`${"refusal recall".padEnd(24)}${p(metrics.refusalRecall).padEnd(14)}0.0% (always returns chunks)`);
   console.log(`${"retrieval p50 / p95".padEnd(24)}${`${ms(metrics.retrievalMs.p50)} / ${ms(metrics.retrievalMs.p95)}`.padEnd(22)}${ms(base.p50)} / ${ms(base.p95)}`);
   results.quality = { policybot: { ...metrics, misses: undefined }, baseline: base };
+
+  // Our own questions (eval/probe.jsonl), written apart from the dev set to check that changes generalise.
+  const probeFile = path.resolve("eval/probe.jsonl");
+  if (existsSync(probeFile) && path.resolve(questionFile) !== probeFile) {
+    const probe = readQuestionSet(probeFile);
+    const { metrics: pm } = await evaluate(service, corpus, probeFile);
+    const pb = baseline(corpus, probe);
+    console.log(`\nprobe set (${probe.length} questions of our own, eval/probe.jsonl)`);
+    console.log(`${"hit@1 / hit@5 / MRR".padEnd(24)}${`${p(pm.hitAt[1])} / ${p(pm.hitAt[5])} / ${pm.mrr.toFixed(3)}`.padEnd(26)}baseline ${p(pb.hitAt1)} / ${p(pb.hitAt5)} / ${pb.mrr.toFixed(3)}`);
+    console.log(`${"label@1 / cite@1".padEnd(24)}${p(pm.labelAt1)} / ${p(pm.citeAt1)}`);
+    console.log(`${"refusal / false refusal".padEnd(24)}${p(pm.refusalRecall)} / ${p(pm.falseRefusalRate)}`);
+    results.probe = { policybot: { ...pm, misses: undefined }, baseline: pb };
+  }
 
   if (!skipChat) {
     const chatService = await createQaService(settings, silentLogger);

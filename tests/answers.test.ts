@@ -123,6 +123,30 @@ describe("answers on the real seeds", () => {
     expect(a.citations.length).toBeGreaterThan(5);
   });
 
+  it("refuses a question about a place the circulars never name, though a rule for every city exists", async () => {
+    const a = await service.ask("临沂市的“一市一策”方案都包括什么");
+    expect(a.refused).toBe(true);
+    expect(a.citations).toEqual([]);
+  });
+
+  it("number: counts the points an item lists as （1）…（N）", async () => {
+    const a = await service.ask("处室文化建设包括几项内容");
+    expect(cited(a)).toEqual(["001:20"]);
+    expect(a.lead).toBe("加强处室文化建设：共10条");
+    expect(a.evidence[0]!.quote).toContain("（10）");
+  });
+
+  it("number: refuses when the best sentence holds a name with a digit (1+N) but no figure", async () => {
+    expect((await service.ask("职普融通班一个班招多少人")).refused).toBe(true);
+  });
+
+  it("reads everyday words as the circulars' wording (老师 → 教师, 拿钱 → 取酬, 一块 is filler)", async () => {
+    const a = await service.ask("专业课老师在合作企业兼职可以拿钱吗");
+    expect(a.refused).toBe(false);
+    expect(cited(a)).toContain("004:33");
+    expect(a.lead).toMatch(/^可以。/);
+  });
+
   it("when: the deadline", async () => {
     const a = await service.ask("“一市一策”方案最晚啥时候报");
     expect(cited(a)[0]).toBe("004:2");

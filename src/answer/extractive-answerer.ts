@@ -127,6 +127,19 @@ function bestClause(sentence: string, concepts: readonly Concept[], want?: RegEx
   return stripMarker(best);
 }
 
+/** A city, county or district name. */
+const PLACE = /^\p{Script=Han}{2,}[市县区]$/u;
+
+/** A document number such as 鲁教师字〔2022〕5号. */
+const DOC_NUMBER = /[〔[]\d{4}[〕\]]\d+号/;
+
+/** How many points an item enumerates as （1）（2）… in order, or 0. */
+function enumeratedPoints(text: string): number {
+  let n = 0;
+  while (text.includes(`（${n + 1}）`) || text.includes(`(${n + 1})`)) n++;
+  return n;
+}
+
 /** The modal verb of a yes/no question; what follows it is the action asked about. */
 const YESNO_VERB = /能否|可不可以|能不能|可以|允许|要不要|需要|需不需要|是否|是不是|会不会|有没有|能|要|会/;
 
@@ -260,6 +273,8 @@ export class ExtractiveAnswerer {
       top.hit.referenced ||
       (!this.ctx.contrasts.conflicts(question, best.sentence) &&
         !this.ctx.contrasts.conflicts(question, itemText(top.hit), "item") &&
+        // A place the circulars never name (济南市) is not answered by a rule for every city.
+        !concepts.some((c) => !c.inCorpus && PLACE.test(c.text)) &&
         // A yes/no verdict needs the asked action (能收费吗 → 收费) in what is quoted.
         !(shape === "yesno" && !predicateCovered(question, concepts, best.sentence)) &&
         top.itemCoverage >= o.minItemCoverage &&
@@ -284,15 +299,16 @@ export class ExtractiveAnswerer {
     // question well enough, unless the best sentence names an actor itself (由…/支持…/联合…).
     const namesActor = /由|负责|牵头|支持|联合|会同|依托|配合/.test(best.sentence);
     if (shape === "who" && !best.hit.item.responsible && !namesActor) {
-      // Any item with units matches 谁负责 (→ 责任单位); it must match the topic as well as the best one does.
+      // Any item with units matches 谁负责 (→ 责任单位); it must also hold the most specific
+      // word of the topic (高地 in 谁负责建设职业教育创新发展高地), not just the common ones.
       const topic = concepts.filter((c) => !c.alternatives.some((a) => /^责任(单位|部门)$/.test(a)));
-      const topicOf = (c: Candidate) => coverage(topic, contextText(c.hit));
+      const specific = [...topic].sort((a, b) => b.weight - a.weight)[0];
       const withUnits = ranked.find(
         (c) =>
           c.hit.item.responsible &&
           c.itemCoverage >= o.minItemCoverage &&
           c.sentenceCoverage >= o.minSentenceCoverage &&
-          topicOf(c) >= topicOf(best) * o.extraCitationShare,
+          (!specific || coverage([specific], contextText(c.hit)) > 0),
       );
       if (withUnits) return this.sentenceAnswer(question, shape, concepts, { ...search, items: [withUnits.hit] }, retrieved);
     }
@@ -311,9 +327,26 @@ export class ExtractiveAnswerer {
     switch (shape) {
       case "number":
       case "when": {
-        const clause = this.clauseFor(question, best.sentence, concepts, shape === "number" ? FIGURE : DATE, context);
-        if (clause === null) return this.refusal(question, shape, search, retrieved);
-        lead = readIndicatorRow(item.text, best.sentence) ?? clause;
+        // Only the best sentence: when it states its figure about an excluded alternative
+        // (2-3所中职 when 高职 was asked), a figure from a weaker sentence is a guess
+        // (15所“双高”高职院校 for 多少所高职院校), so the answer is a refusal.
+        const want = shape === "number" ? FIGURE : DATE;
+        const tries = [best];
+        // "一共几条": an item that lists its points (（1）…（10）) answers with their count.
+        const points = shape === "number" && /几(条|项|点|个方面)|多少(条|项|点)/.test(question) ? enumeratedPoints(item.text) : 0;
+        if (points >= 2) {
+          const lead = `${item.heading || stripMarker(sentencesOf(item.text)[0] ?? "").replace(/[。；]$/, "")}：共${points}条`;
+          const last = sentencesOf(item.text).find((t) => t.includes(`（${points}）`)) ?? best.sentence;
+          return this.finish(question, shape, lead, [{ quote: quoteWindow(last, `（${points}）`, o.maxQuoteChars), citation: 0 }], [best.hit], retrieved);
+        }
+        // The lead must state the figure, date or document number itself ("1+N" is a name, not a figure).
+        const states = (clause: string) => want.test(clause) || (shape === "number" && DOC_NUMBER.test(clause));
+        const found = tries
+          .map((c) => ({ c, clause: readIndicatorRow(item.text, c.sentence) ?? this.clauseFor(question, c.sentence, concepts, want, context) }))
+          .find((t) => t.clause !== null && states(t.clause));
+        if (!found) return this.refusal(question, shape, search, retrieved);
+        chosen[0] = found.c;
+        lead = found.clause!;
         break;
       }
       case "yesno":
@@ -444,12 +477,12 @@ export class ExtractiveAnswerer {
 
   /** "哪天印发" about a document: its date and issuer, from the cover letter. */
   private issueDateAnswer(question: string, concepts: readonly Concept[], search: SearchResult, retrieved: RetrievedRef[]): DraftAnswer | null {
-    if (!/(印发|发布|下发|出台|发文)/.test(question) || !/(哪天|什么时候|何时|日期|哪一?年|几月|啥时候)/.test(question)) return null;
+    if (!/(印发|发布|下发|出台|发文|颁布|发的)/.test(question) || !/(哪天|什么时候|何时|日期|哪一?年|几月|啥时候)/.test(question)) return null;
     const top = search.items[0];
     if (!top || !top.meta.date) return null;
     const doc = this.itemsByFile.get(top.meta.file)!;
     // The question must be about the document itself: its title covers the topic.
-    const topical = concepts.filter((c) => !/印发|发布|下发|出台/.test(c.text));
+    const topical = concepts.filter((c) => !/印发|发布|下发|出台|颁布|^发$/.test(c.text));
     if (coverage(topical, top.meta.title) < 0.5) return null;
     const cover = doc.items.find((i) => i.label === null && i.text.replace(/\s/g, "").includes(top.meta.date!.slice(0, 4) + "年"));
     if (!cover) return null;

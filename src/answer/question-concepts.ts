@@ -15,10 +15,11 @@ export interface Concept {
   readonly alternatives: readonly string[];
   /** Specificity: rare in the corpus (or absent from it) weighs more. */
   readonly weight: number;
+  /** False when no passage holds any of the spellings. */
+  readonly inCorpus: boolean;
 }
 
-/** Words that only say what kind of answer is wanted; they carry no topic. */
-const SHAPE_WORDS = /^(负责|谁|哪些|哪个|部门|单位|多少|几|几个|几倍|什么时候|时候|啥时候|哪天|哪年|何时|多久|多长|时间|能|可以|吗|要|是|有|没有|情况|问题|内容|方面|安排|怎么样|怎样|干什么|做什么|任务|措施|事|活|说|讲|提|呢|啊|吧|省里|清单|里|几项|几条|哪几|牵头|责任|主要|一起|参与|分别|区别|不一样|不同|变化|相比|对比|比较|异同|差异|说法|进展|是啥|啥|管|归|由|跟|和|与|关于|有关|相关|什么|讲了|说了|讲|写)$/;
+
 
 /** Counts, for weighting, how many passages contain a spelling. */
 export type DocumentFrequency = (term: string) => number;
@@ -50,7 +51,7 @@ export class ConceptExtractor {
     const concepts: Concept[] = [];
     const add = (text: string, alternatives: string[]) => {
       if (concepts.some((c) => c.text === text)) return;
-      concepts.push({ text, alternatives, weight: this.weightOf(alternatives, text) });
+      concepts.push({ text, alternatives, weight: this.weightOf(alternatives, text), inCorpus: alternatives.some((a) => this.df(a) > 0) });
     };
 
     // English words first: they become their Chinese terms.
@@ -70,11 +71,11 @@ export class ConceptExtractor {
     for (const key of this.aliasKeys) {
       if (!this.analyzer.startsWordIn(rest, key)) continue;
       const targets = this.lexicon.aliases.get(key)!;
-      if (!SHAPE_WORDS.test(key)) add(key, [key, ...targets]);
+      if (!this.lexicon.questionWords.has(key)) add(key, [key, ...targets]);
       rest = rest.split(key).join(" ");
     }
     for (const w of this.analyzer.words(rest)) {
-      if (SHAPE_WORDS.test(w) || this.lexicon.stopwords.has(w)) continue;
+      if (this.lexicon.questionWords.has(w) || this.lexicon.stopwords.has(w)) continue;
       // Search-mode segmentation also yields the parts of long words; keep the whole words.
       if (concepts.some((c) => c.text.includes(w) && c.text !== w)) continue;
       add(w, [w]);

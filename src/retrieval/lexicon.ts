@@ -15,6 +15,8 @@ export interface Lexicon {
   /** English word or phrase (lower case) → Chinese terms. */
   readonly english: ReadonlyMap<string, readonly string[]>;
   readonly stopwords: ReadonlySet<string>;
+  /** Words that only say what kind of answer is wanted, or are filler: no topic to look for. */
+  readonly questionWords: ReadonlySet<string>;
   readonly domainTerms: readonly string[];
 }
 
@@ -65,6 +67,7 @@ export function loadLexicon(dataDir: string = path.join(PROJECT_ROOT, "data")): 
     aliases: readTermMap(path.join(dataDir, "aliases.json")),
     english: readTermMap(path.join(dataDir, "en-zh.json")),
     stopwords: new Set(readWordList(path.join(dataDir, "stopwords.txt"))),
+    questionWords: new Set(readWordList(path.join(dataDir, "question-words.txt"))),
     domainTerms: readWordList(path.join(dataDir, "domain-terms.txt")),
   };
 }
