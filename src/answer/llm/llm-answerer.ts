@@ -6,7 +6,6 @@
  * a timeout, an HTTP error, a refusal, an ungrounded claim — returns the extractive
  * answer unchanged, within the same request, with the reason for logs and tests.
  */
-import { ChatOpenAI } from "@langchain/openai";
 import type { BaseMessage } from "@langchain/core/messages";
 import type { Settings } from "../../config/settings.ts";
 import { silentLogger, type Logger } from "../../logging/logger.ts";
@@ -119,7 +118,8 @@ export class LlmAnswerer {
   private readonly prompt: AnswerPrompt;
   private readonly terms: GroundingTerms;
   private readonly logger: Logger;
-  private readonly chat: ChatModelLike;
+  /** Loaded only when a model is configured: @langchain/openai takes half a second to import. */
+  private chat: Promise<ChatModelLike> | undefined;
 
   /**
    * @throws {PromptFileError} or {GroundingTermsError} when a data file is missing or malformed (at start, not per request).
@@ -134,19 +134,27 @@ export class LlmAnswerer {
     this.terms = deps.terms ?? loadGroundingTerms();
     this.logger = deps.logger ?? silentLogger;
     this.logger.addSecrets([config.apiKey].filter((k) => k !== "none"));
-    this.chat =
-      deps.chat ??
-      new ChatOpenAI({
-        model: config.model,
-        apiKey: config.apiKey,
-        configuration: { baseURL: config.baseUrl },
-        temperature: 0,
-        timeout: config.timeoutMs,
-        maxRetries: this.options.maxRetries,
-        maxTokens: this.options.maxTokens,
-        streaming: false,
-        ...(this.options.jsonMode ? { modelKwargs: { response_format: { type: "json_object" } } } : {}),
-      });
+    if (deps.chat) this.chat = Promise.resolve(deps.chat);
+    // Start loading now, in the background, so that the first question does not wait for it.
+    else void this.chatModel().catch((e: unknown) => this.logger.error("could not load @langchain/openai", { error: e }));
+  }
+
+  private chatModel(): Promise<ChatModelLike> {
+    const { config, options } = this;
+    return (this.chat ??= import("@langchain/openai").then(
+      ({ ChatOpenAI }) =>
+        new ChatOpenAI({
+          model: config.model,
+          apiKey: config.apiKey,
+          configuration: { baseURL: config.baseUrl },
+          temperature: 0,
+          timeout: config.timeoutMs,
+          maxRetries: options.maxRetries,
+          maxTokens: options.maxTokens,
+          streaming: false,
+          ...(options.jsonMode ? { modelKwargs: { response_format: { type: "json_object" } } } : {}),
+        }),
+    ));
   }
 
   /** An answerer when settings name a model, else undefined (answers stay extractive). */
@@ -181,7 +189,8 @@ export class LlmAnswerer {
     let raw: string;
     try {
       const messages = await this.prompt.format(question, shown);
-      const reply = await untilAborted(this.chat.invoke(messages, { signal: stop }), stop);
+      const chat = await untilAborted(this.chatModel(), stop);
+      const reply = await untilAborted(chat.invoke(messages, { signal: stop }), stop);
       raw = contentText(reply.content);
     } catch (err) {
       if (signal?.aborted) return keep("aborted", "the request was cancelled");
