@@ -95,6 +95,24 @@ function ledgerReceived(dataDir: string): number[] {
     });
 }
 
+/**
+ * Waits until every (chat, question) has an answer, then a little longer for strays, and
+ * checks each got exactly one, the bot sent nothing else, and each reached the service once.
+ */
+async function expectEachAnsweredOnce(
+  h: EmulatorHarness,
+  token: string,
+  svc: ReturnType<typeof fakeService>,
+  asked: readonly [number, string][],
+  timeoutMs?: number,
+): Promise<void> {
+  await until(() => asked.every(([who, q]) => answersTo(h, token, who, q) >= 1), "every answer", timeoutMs);
+  await sleep(400);
+  for (const [who, q] of asked) expect(answersTo(h, token, who, q), q).toBe(1);
+  expect(botMessages(h, token)).toHaveLength(asked.length);
+  expect([...svc.asked].sort()).toEqual(asked.map(([, q]) => q).sort());
+}
+
 const serviceUnavailable = (): InjectedFailure => ({ status: 503, body: { ok: false, error_code: 503, description: "Service Unavailable" } });
 
 // Each test has its own emulator, so failures injected for one cannot reach another,
@@ -116,11 +134,7 @@ describe.concurrent("network faults on the Bot API emulator", () => {
         [BOB, "技校一年学费收多少？"],
       ];
       for (const [who, q] of asked) await h.chat(token, { userId: who }).say(q);
-      await until(() => asked.every(([who, q]) => answersTo(h, token, who, q) >= 1), "every answer");
-      await sleep(400);
-      for (const [who, q] of asked) expect(answersTo(h, token, who, q), q).toBe(1);
-      expect(botMessages(h, token)).toHaveLength(3);
-      expect([...svc.asked].sort()).toEqual(asked.map(([, q]) => q).sort());
+      await expectEachAnsweredOnce(h, token, svc, asked);
       // The drops happened and never reached the emulator.
       const polls = h.gateway.callsOf("getUpdates").filter((c) => c.token === token);
       const dropped = polls.findIndex((c) => c.dropped);
@@ -154,11 +168,7 @@ describe.concurrent("network faults on the Bot API emulator", () => {
         [CAROL, "技校一年学费收多少？"],
       ];
       await Promise.all(asked.map(([who, q]) => h.chat(token, { userId: who }).say(q)));
-      await until(() => asked.every(([who, q]) => answersTo(h, token, who, q) >= 1), "every answer", 30_000);
-      await sleep(400);
-      for (const [who, q] of asked) expect(answersTo(h, token, who, q), q).toBe(1);
-      expect(botMessages(h, token)).toHaveLength(3);
-      expect([...svc.asked].sort()).toEqual(asked.map(([, q]) => q).sort());
+      await expectEachAnsweredOnce(h, token, svc, asked, 30_000);
       const statuses = h.gateway.callsOf("sendMessage").filter((c) => c.token === token).map((c) => c.status);
       expect(statuses.filter((s) => s >= 500).sort()).toEqual([502, 502, 503]);
       expect(statuses.filter((s) => s === 200)).toHaveLength(3);
