@@ -327,11 +327,7 @@ export class ExtractiveAnswerer {
     switch (shape) {
       case "number":
       case "when": {
-        // Only the best sentence: when it states its figure about an excluded alternative
-        // (2-3所中职 when 高职 was asked), a figure from a weaker sentence is a guess
-        // (15所“双高”高职院校 for 多少所高职院校), so the answer is a refusal.
         const want = shape === "number" ? FIGURE : DATE;
-        const tries = [best];
         // "一共几条": an item that lists its points (（1）…（10）) answers with their count.
         const points = shape === "number" && /几(条|项|点|个方面)|多少(条|项|点)/.test(question) ? enumeratedPoints(item.text) : 0;
         if (points >= 2) {
@@ -339,14 +335,13 @@ export class ExtractiveAnswerer {
           const last = sentencesOf(item.text).find((t) => t.includes(`（${points}）`)) ?? best.sentence;
           return this.finish(question, shape, lead, [{ quote: quoteWindow(last, `（${points}）`, o.maxQuoteChars), citation: 0 }], [best.hit], retrieved);
         }
-        // The lead must state the figure, date or document number itself ("1+N" is a name, not a figure).
-        const states = (clause: string) => want.test(clause) || (shape === "number" && DOC_NUMBER.test(clause));
-        const found = tries
-          .map((c) => ({ c, clause: readIndicatorRow(item.text, c.sentence) ?? this.clauseFor(question, c.sentence, concepts, want, context) }))
-          .find((t) => t.clause !== null && states(t.clause));
-        if (!found) return this.refusal(question, shape, search, retrieved);
-        chosen[0] = found.c;
-        lead = found.clause!;
+        // Only the best sentence counts: when it states its figure about an excluded alternative
+        // (2-3所中职 when 高职 was asked), a figure from a weaker sentence is a guess
+        // (15所“双高”高职院校 for 多少所高职院校). The lead must state the figure, date or
+        // document number itself ("1+N" is a name, not a figure).
+        const clause = readIndicatorRow(item.text, best.sentence) ?? this.clauseFor(question, best.sentence, concepts, want, context);
+        if (clause === null || !(want.test(clause) || (shape === "number" && DOC_NUMBER.test(clause)))) return this.refusal(question, shape, search, retrieved);
+        lead = clause;
         break;
       }
       case "yesno":
