@@ -3,6 +3,7 @@
  * the rename that makes it visible, and folders are flushed after entries change.
  */
 import { promises as fs } from "node:fs";
+import path from "node:path";
 
 /** Flushes a file's data to disk. */
 export async function fsyncFile(file: string): Promise<void> {
@@ -40,6 +41,18 @@ export async function writeFileDurable(file: string, data: string | Uint8Array):
   const fd = await fs.open(file, "wx");
   try {
     await fd.writeFile(data);
+    await fd.sync();
+  } finally {
+    await fd.close();
+  }
+}
+
+/** Appends `text` to `file` (creating it and its folder) and flushes it before resolving. */
+export async function appendFileDurable(file: string, text: string): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const fd = await fs.open(file, "a");
+  try {
+    await fd.write(text);
     await fd.sync();
   } finally {
     await fd.close();

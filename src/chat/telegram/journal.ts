@@ -7,6 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { appendFileDurable } from "../../index/durable-fs.ts";
 import type { Logger } from "../../logging/logger.ts";
 
 const CitedRef = z.object({ file: z.string(), item: z.string().nullable() });
@@ -51,15 +52,8 @@ export const JOURNAL_FILES = { questions: "questions.jsonl", feedback: "feedback
 const RECENT_ANSWERS = 2000;
 
 /** Appends one line and fsyncs it; appends to one file are serialised by the caller. */
-async function appendLine(file: string, record: unknown): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const handle = await fs.promises.open(file, "a");
-  try {
-    await handle.write(JSON.stringify(record) + "\n");
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+function appendLine(file: string, record: unknown): Promise<void> {
+  return appendFileDurable(file, JSON.stringify(record) + "\n");
 }
 
 async function readLines<T>(file: string, schema: z.ZodType<T>, logger: Logger): Promise<T[]> {

@@ -22,7 +22,7 @@ import path from "node:path";
 import type { Context, MiddlewareFn } from "grammy";
 import type { Update } from "grammy/types";
 import { z } from "zod";
-import { fsyncDir } from "../../index/durable-fs.ts";
+import { appendFileDurable, fsyncDir, writeFileDurable } from "../../index/durable-fs.ts";
 import type { Logger } from "../../logging/logger.ts";
 
 /** Options of {@link UpdateLedger}; every one has a default here. */
@@ -268,7 +268,7 @@ export class UpdateLedger {
         try {
           if (lines.length > 0) {
             const text = (this.needsNewline ? "\n" : "") + lines.map((l) => this.serialize(l)).join("\n") + "\n";
-            await appendDurably(this.file, text);
+            await appendFileDurable(this.file, text);
             this.needsNewline = false;
             this.lines += lines.length;
             lines.forEach((l) => this.apply(l));
@@ -305,29 +305,12 @@ export class UpdateLedger {
     for (const [id, state] of this.done) keep.push({ state, id });
     const tmp = `${this.file}.tmp`;
     await fs.promises.rm(tmp, { force: true });
-    const handle = await fs.promises.open(tmp, "wx");
-    try {
-      await handle.writeFile(keep.map((l) => this.serialize(l) + "\n").join(""));
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeFileDurable(tmp, keep.map((l) => this.serialize(l) + "\n").join(""));
     await fs.promises.rename(tmp, this.file);
     await fsyncDir(path.dirname(this.file));
     const before = this.lines;
     this.lines = keep.length;
     this.needsNewline = false;
     this.logger.debug("compacted the update ledger", { linesBefore: before, linesAfter: keep.length });
-  }
-}
-
-async function appendDurably(file: string, text: string): Promise<void> {
-  await fs.promises.mkdir(path.dirname(file), { recursive: true });
-  const handle = await fs.promises.open(file, "a");
-  try {
-    await handle.write(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
   }
 }
