@@ -31,7 +31,7 @@ import { PolicyQaService } from "../src/service/qa-service.ts";
 import { runChatLoad } from "../tests/helpers/chat-load.ts";
 
 const args = process.argv.slice(2);
-const questionFile = args.find((a) => !a.startsWith("--")) ?? path.resolve("../shared/eval/dev.jsonl");
+const questionFile = args.find((a) => !a.startsWith("--")) ?? path.resolve("eval/questions/dev.jsonl");
 const skipChat = args.includes("--skip-chat");
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const gc = () => (globalThis as { gc?: () => void }).gc?.();
@@ -137,13 +137,13 @@ async function main() {
   console.log(`${"retrieval p50 / p95".padEnd(24)}${`${ms(metrics.retrievalMs.p50)} / ${ms(metrics.retrievalMs.p95)}`.padEnd(22)}${ms(base.p50)} / ${ms(base.p95)}`);
   results.quality = { policybot: { ...metrics, misses: undefined }, baseline: base };
 
-  // Our own questions (eval/probe.jsonl), written apart from the dev set to check that changes generalise.
-  const probeFile = path.resolve("eval/probe.jsonl");
+  // Our own questions (eval/questions/probe.jsonl), written apart from the dev set to check that changes generalise.
+  const probeFile = path.resolve("eval/questions/probe.jsonl");
   if (existsSync(probeFile) && path.resolve(questionFile) !== probeFile) {
     const probe = readQuestionSet(probeFile);
     const { metrics: pm } = await evaluate(service, corpus, probeFile);
     const pb = baseline(corpus, probe);
-    console.log(`\nprobe set (${probe.length} questions of our own, eval/probe.jsonl)`);
+    console.log(`\nprobe set (${probe.length} questions of our own, eval/questions/probe.jsonl)`);
     console.log(`${"hit@1 / hit@5 / MRR".padEnd(24)}${`${p(pm.hitAt[1])} / ${p(pm.hitAt[5])} / ${pm.mrr.toFixed(3)}`.padEnd(26)}baseline ${p(pb.hitAt1)} / ${p(pb.hitAt5)} / ${pb.mrr.toFixed(3)}`);
     console.log(`${"label@1 / cite@1".padEnd(24)}${p(pm.labelAt1)} / ${p(pm.citeAt1)}`);
     console.log(`${"refusal / false refusal".padEnd(24)}${p(pm.refusalRecall)} / ${p(pm.falseRefusalRate)}`);

@@ -25,7 +25,7 @@ const { values } = parseArgs({
   options: {
     model: { type: "string", default: DEFAULTS.offlineModel },
     "model-dir": { type: "string", default: path.join(PROJECT_ROOT, DEFAULTS.localModelDir) },
-    dev: { type: "string", default: path.join(PROJECT_ROOT, "..", "shared", "eval", "dev.jsonl") },
+    dev: { type: "string", default: path.join(PROJECT_ROOT, "eval", "questions", "dev.jsonl") },
     "with-path": { type: "boolean", default: false },
     variants: { type: "boolean", default: false },
   },

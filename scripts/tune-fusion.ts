@@ -1,7 +1,7 @@
 /**
  * Measures retrieval and answers on a question set for a grid of fusion settings, so
  * the defaults in src/retrieval/fusion.ts are chosen on the whole set, not per question.
- * Usage: npm run tune -- [FILE]   (default ../shared/eval/dev.jsonl)
+ * Usage: npm run tune -- [FILE]   (default eval/questions/dev.jsonl)
  */
 import path from "node:path";
 import { loadSettings } from "../src/config/settings.ts";
@@ -13,7 +13,7 @@ import { assembleEngine } from "../src/service/build-engine.ts";
 import { loadSearchIndex } from "../src/service/load-search-index.ts";
 import { PolicyQaService } from "../src/service/qa-service.ts";
 
-const file = process.argv[2] ?? path.resolve("../shared/eval/dev.jsonl");
+const file = process.argv[2] ?? path.resolve("eval/questions/dev.jsonl");
 const settings = loadSettings();
 const corpus = await loadCorpus(settings.seedsDir);
 const embeddings = createEmbeddings(settings.embedding, silentLogger);

@@ -9,7 +9,7 @@ import { parseDocument } from "../src/corpus/parse-document.ts";
 import type { Corpus, ParsedDocument } from "../src/corpus/types.ts";
 
 const SEEDS = path.resolve(__dirname, "../seeds");
-const DEV = path.resolve(__dirname, "../../shared/eval/dev.jsonl");
+const DEV = path.resolve(__dirname, "../eval/questions/dev.jsonl");
 
 let corpus: Corpus;
 const doc = (prefix: string): ParsedDocument => corpus.documents.find((d) => d.meta.file.startsWith(prefix))!;

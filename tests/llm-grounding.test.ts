@@ -25,7 +25,7 @@ import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import type { Corpus } from "../src/corpus/types.ts";
 
 const SEEDS = path.resolve(__dirname, "../seeds");
-const DEV = path.resolve(__dirname, "../../shared/eval/dev.jsonl");
+const DEV = path.resolve(__dirname, "../eval/questions/dev.jsonl");
 
 let terms: GroundingTerms;
 let corpus: Corpus;

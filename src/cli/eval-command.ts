@@ -22,7 +22,7 @@ const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}
 /** Prints the scores as a table (or JSON) and the questions that missed. */
 export async function evalCommand(service: QaService, corpus: Corpus, io: Io, file: string | undefined, json: boolean): Promise<number> {
   if (!file) {
-    io.err("Usage: npm run eval -- FILE.jsonl   (e.g. npm run eval -- ../shared/eval/dev.jsonl)");
+    io.err("Usage: npm run eval -- FILE.jsonl   (e.g. npm run eval -- eval/questions/dev.jsonl)");
     return 2;
   }
   let result: Awaited<ReturnType<typeof evaluate>>;
