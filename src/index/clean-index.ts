@@ -9,7 +9,7 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import { isCode } from "./durable-fs.ts";
+import { isCode } from "../util/durable-fs.ts";
 import { inFlight, newBuildName, parseEntryName, processAlive, readPointer, type LayoutEntry } from "./index-layout.ts";
 
 export interface CleanOptions {

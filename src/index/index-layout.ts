@@ -14,7 +14,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { isCode } from "./durable-fs.ts";
+import { isCode } from "../util/durable-fs.ts";
 
 export const POINTER_FILE = "CURRENT";
 

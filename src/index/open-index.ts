@@ -10,7 +10,7 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { isCode } from "./durable-fs.ts";
+import { isCode } from "../util/durable-fs.ts";
 import { IndexLoadError } from "./errors.ts";
 import { HNSW_STORE_FILES, HnswVectorStore } from "./hnsw-vector-store.ts";
 import { displayPath, readPointer, POINTER_FILE } from "./index-layout.ts";

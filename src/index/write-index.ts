@@ -10,7 +10,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { silentLogger, type Logger } from "../logging/logger.ts";
 import { cleanIndexFolder, CLEAN_DEFAULTS, type CleanOptions, type CleanReport } from "./clean-index.ts";
-import { fsyncDir, fsyncFile, writeFileDurable } from "./durable-fs.ts";
+import { fsyncDir, fsyncFile, writeFileDurable } from "../util/durable-fs.ts";
 import { IndexWriteError } from "./errors.ts";
 import { HNSW_STORE_FILES, type HnswVectorStore } from "./hnsw-vector-store.ts";
 import {

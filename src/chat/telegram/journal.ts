@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { appendFileDurable } from "../../index/durable-fs.ts";
+import { appendFileDurable } from "../../util/durable-fs.ts";
 import type { Logger } from "../../logging/logger.ts";
 
 const CitedRef = z.object({ file: z.string(), item: z.string().nullable() });

@@ -22,7 +22,7 @@ import path from "node:path";
 import type { Context, MiddlewareFn } from "grammy";
 import type { Update } from "grammy/types";
 import { z } from "zod";
-import { appendFileDurable, fsyncDir, writeFileDurable } from "../../index/durable-fs.ts";
+import { appendFileDurable, fsyncDir, writeFileDurable } from "../../util/durable-fs.ts";
 import type { Logger } from "../../logging/logger.ts";
 
 /** Options of {@link UpdateLedger}; every one has a default here. */
