@@ -189,7 +189,7 @@ const answer: fc.Arbitrary<Answer> = fc
     text,
     via: fc.constantFrom("extractive" as const, "llm" as const),
   })
-  .map((a) => ({ ...a, retrieved: [], timings: { totalMs: 0, retrievalMs: 0 } }));
+  .map((a) => ({ ...a, retrieved: [], timings: { totalMs: 0, retrievalMs: 0 }, turn: { question: a.question, shape: a.shape, refused: a.refused, citations: [], at: 0 } }));
 
 /** What a reader sees, whitespace aside (the splitter drops blank lines at its cuts). */
 const visible = (html: string) => htmlToPlainText(html).replace(/\s+/g, "");

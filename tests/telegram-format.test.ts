@@ -23,6 +23,7 @@ const citation = (over: Partial<Citation> = {}): Citation => ({
 const answer = (over: Partial<Answer> = {}): Answer => ({
   question: "q", shape: "fact", refused: false, lead: "最高5倍", evidence: [{ quote: "最高可达到基准线的5倍。", citation: 0 }],
   citations: [citation()], related: [], text: "", retrieved: [], via: "extractive", timings: { totalMs: 1, retrievalMs: 1 },
+  turn: { question: "q", shape: "fact", refused: false, citations: [], at: 0 },
   ...over,
 });
 

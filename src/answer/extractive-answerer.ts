@@ -55,7 +55,7 @@ export interface AnswerContext {
 }
 
 /** What the answer stage wrote, before timings are added. */
-export type DraftAnswer = Omit<Answer, "timings">;
+export type DraftAnswer = Omit<Answer, "timings" | "turn">;
 
 function toCitation(hit: Pick<ScoredItem, "item" | "meta" | "score">): Citation {
   return {

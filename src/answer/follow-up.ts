@@ -3,40 +3,7 @@
  * previous question and answer of the same conversation.
  */
 import { parseChineseNumber } from "../corpus/numbering.ts";
-import type { Answer } from "./types.ts";
-
-/** What a conversation remembers of its last turn. */
-export interface Turn {
-  readonly question: string;
-  readonly answer: Pick<Answer, "citations" | "shape" | "refused">;
-  readonly at: number;
-}
-
-/** Memory limits: conversations are few and short-lived. */
-export const MEMORY_DEFAULTS = { maxConversations: 5000, ttlMs: 30 * 60_000 } as const;
-
-/** Last turn per conversation, with a size bound and an age limit. */
-export class ConversationMemory {
-  private readonly turns = new Map<string, Turn>();
-
-  constructor(private readonly limits = MEMORY_DEFAULTS) {}
-
-  get(id: string, now = Date.now()): Turn | undefined {
-    const turn = this.turns.get(id);
-    if (!turn) return undefined;
-    if (now - turn.at > this.limits.ttlMs) {
-      this.turns.delete(id);
-      return undefined;
-    }
-    return turn;
-  }
-
-  set(id: string, turn: Turn): void {
-    this.turns.delete(id);
-    this.turns.set(id, turn);
-    if (this.turns.size > this.limits.maxConversations) this.turns.delete(this.turns.keys().next().value!);
-  }
-}
+import type { ConversationTurn } from "./types.ts";
 
 const FOLLOW_UP_START = /^(那|那么|那这|这|还有|另外|再问|and|what about)/i;
 const FOLLOW_UP_END = /(呢|嘞|咧)[？?。！!]*$/;
@@ -50,11 +17,11 @@ export function isFollowUp(question: string): boolean {
 }
 
 /** The question to actually answer, given the previous turn. */
-export function resolveFollowUp(question: string, previous: Turn | undefined): { question: string; followUp: boolean } {
+export function resolveFollowUp(question: string, previous: ConversationTurn | undefined): { question: string; followUp: boolean } {
   if (!previous || !isFollowUp(question)) return { question, followUp: false };
   const q = question.trim().replace(/^(那么|那)/, "").replace(/(呢|嘞|咧)?[？?。！!]*$/, "");
   const prev = previous.question.replace(/[？?。！!]*$/, "");
-  const top = previous.answer.citations[0];
+  const top = previous.citations[0];
 
   // "2021年呢" / "21年呢": the same question about another year.
   const year = /^(\d{2}|\d{4})年?$/.exec(q);

@@ -17,6 +17,8 @@ export interface Citation {
   readonly kind?: Item["kind"];
   /** Full text of the cited item. */
   readonly text: string;
+  /** What the item is about in a few words (its heading or first clause), for one-line lists. */
+  readonly topic?: string;
   readonly score: number;
 }
 
@@ -58,13 +60,30 @@ export interface Answer {
   readonly retrieved: readonly RetrievedRef[];
   /** Which path wrote the answer. */
   readonly via: "extractive" | "llm";
+  /** What to remember for the next question of the same conversation. */
+  readonly turn: ConversationTurn;
   readonly timings: { readonly totalMs: number; readonly retrievalMs: number };
+}
+
+/**
+ * What a conversation remembers of its last turn, so that "那谁负责？" or "2021年呢？" is read
+ * in context. Plain JSON: front ends keep it in their own session storage (Telegram: on disk,
+ * per chat and user), and pass it back with the next question.
+ */
+export interface ConversationTurn {
+  /** The question as it was understood (follow-ups already resolved). */
+  readonly question: string;
+  readonly shape: QuestionShape;
+  readonly refused: boolean;
+  readonly citations: readonly { readonly file: string; readonly item: string | null; readonly title: string }[];
+  /** Epoch milliseconds; turns older than the front end's expiry are dropped there. */
+  readonly at: number;
 }
 
 /** Per-request options. */
 export interface AskOptions {
-  /** Conversation key (e.g. chat id + user id) for follow-up questions; omit for a one-off question. */
-  readonly conversationId?: string;
+  /** The conversation's previous turn, for follow-up questions; omit for a one-off question. */
+  readonly previous?: ConversationTurn;
   /** Abort the request (e.g. on shutdown). */
   readonly signal?: AbortSignal;
 }

@@ -4,9 +4,9 @@
  */
 import { findDocument, findItem } from "../corpus/lookup.ts";
 import type { Corpus } from "../corpus/types.ts";
-import { ConversationMemory, resolveFollowUp } from "../answer/follow-up.ts";
+import { resolveFollowUp } from "../answer/follow-up.ts";
 import type { ExtractiveAnswerer, DraftAnswer } from "../answer/extractive-answerer.ts";
-import type { AboutInfo, Answer, AskOptions, ItemHit, ItemLookup, QaService, ReindexReport } from "../answer/types.ts";
+import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, ItemLookup, QaService, ReindexReport } from "../answer/types.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
 
@@ -45,7 +45,6 @@ export type Refiner = (question: string, draft: DraftAnswer, signal?: AbortSigna
 
 export class PolicyQaService implements QaService {
   private engine: Engine;
-  private readonly memory = new ConversationMemory();
 
   constructor(
     engine: Engine,
@@ -62,10 +61,10 @@ export class PolicyQaService implements QaService {
     // Emoji with their modifiers and variation selectors (marks) ask nothing either.
     if (cleaned.replace(/[\s\p{P}\p{S}\p{M}]/gu, "") === "") {
       const lead = "请输入要查询的问题，例如：绩效工资改革谁牵头？";
-      return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", timings: { totalMs: 0, retrievalMs: 0 } };
+      const turn: ConversationTurn = { question: "", shape: "fact", refused: true, citations: [], at: Date.now() };
+      return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", turn, timings: { totalMs: 0, retrievalMs: 0 } };
     }
-    const previous = options.conversationId ? this.memory.get(options.conversationId) : undefined;
-    const resolved = resolveFollowUp(cleaned, previous);
+    const resolved = resolveFollowUp(cleaned, options.previous);
 
     const searchStarted = performance.now();
     const search = await engine.retriever.search(resolved.question, 10);
@@ -78,8 +77,14 @@ export class PolicyQaService implements QaService {
         this.logger.warn("language model failed; using the extractive answer", { err });
       }
     }
-    if (options.conversationId) this.memory.set(options.conversationId, { question: resolved.question, answer: draft, at: Date.now() });
-    return { ...draft, question, timings: { totalMs: performance.now() - started, retrievalMs } };
+    const turn: ConversationTurn = {
+      question: resolved.question,
+      shape: draft.shape,
+      refused: draft.refused,
+      citations: draft.citations.map((c) => ({ file: c.file, item: c.item, title: c.title })),
+      at: Date.now(),
+    };
+    return { ...draft, question, turn, timings: { totalMs: performance.now() - started, retrievalMs } };
   }
 
   documents() {

@@ -175,7 +175,7 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
         return {
           question, shape: "fact", refused: true, lead: "文件中没有找到相关规定。", evidence: [], citations: [], related,
           text: `文件中没有找到相关规定。\n可能相关：${related.map((c) => `《${c.title}》${c.item ?? ""}`).join("；")}`,
-          retrieved, via: "extractive", timings,
+          retrieved, via: "extractive", timings, turn: { question, shape: "fact", refused: true, citations: [], at: Date.now() },
         };
       }
       const wide = /哪些|哪几/.test(question) ? ranked.filter((x) => x.score >= top.score * 0.8).slice(0, 60) : [];
@@ -193,6 +193,7 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
       return {
         question, shape: isList ? "list" : "fact", refused: false, lead, evidence, citations, related: [],
         text, retrieved, via: "extractive", timings,
+        turn: { question, shape: isList ? "list" : "fact", refused: false, citations: citations.map((c) => ({ file: c.file, item: c.item, title: c.title })), at: Date.now() },
       };
     },
     documents: () => docs.map((d) => d.meta),

@@ -52,6 +52,7 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
     journal: new BotJournal(settings.dataDir, logger),
     inFlight: new InFlight(),
     seenUpdates: new SeenUpdates(),
+    conversations: new Map(),
     ledger: new UpdateLedger(settings.dataDir, logger, { secrets: secretsOf(settings) }),
     options: { ...BOT_DEFAULTS, ...tuned },
   };

@@ -3,7 +3,7 @@
  * with their defaults in one place.
  */
 import type { UserFromGetMe } from "grammy/types";
-import type { QaService } from "../../answer/types.ts";
+import type { ConversationTurn, QaService } from "../../answer/types.ts";
 import type { Settings } from "../../config/settings.ts";
 import type { Logger } from "../../logging/logger.ts";
 import type { SeenUpdates } from "./dedupe-updates.ts";
@@ -51,6 +51,8 @@ export interface BotDeps {
   readonly seenUpdates: SeenUpdates;
   /** Updates on disk from arrival until handled, replayed after a crash. */
   readonly ledger: UpdateLedger;
+  /** The last turn of each conversation (chat id:user id), for follow-up questions. */
+  readonly conversations: Map<string, ConversationTurn>;
   readonly options: { readonly [K in keyof typeof BOT_DEFAULTS]: number };
 }
 

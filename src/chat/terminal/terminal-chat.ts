@@ -5,7 +5,7 @@
  */
 import readline from "node:readline";
 import type { Readable, Writable } from "node:stream";
-import type { QaService } from "../../answer/types.ts";
+import type { ConversationTurn, QaService } from "../../answer/types.ts";
 
 const HELP = `直接输入问题即可，例如：
   中职和普高的学籍能互转吗？
@@ -25,6 +25,7 @@ export async function runTerminalChat(service: QaService, input: Readable, outpu
   write(`policybot — 政策文件问答（${service.documents().length} 份文件）。输入 /help 查看用法。`);
   if (prompt) output.write("问> ");
   let answered = 0;
+  let previous: ConversationTurn | undefined;
   for await (const raw of rl) {
     const line = raw.trim();
     if (line === "") {
@@ -47,7 +48,8 @@ export async function runTerminalChat(service: QaService, input: Readable, outpu
     } else if (line.startsWith("/")) {
       write(`未知命令 ${line.split(/\s/)[0]}。输入 /help 查看用法。`);
     } else {
-      const answer = await service.ask(line, { conversationId: "terminal" });
+      const answer = await service.ask(line, { previous });
+      previous = answer.turn;
       write(answer.text);
       answered++;
     }

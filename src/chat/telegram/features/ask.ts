@@ -39,9 +39,15 @@ export function answerKeyboard(answer: Answer, answerId: string, maxSources: num
 export async function answerQuestion(ctx: Context, deps: BotDeps, question: string): Promise<void> {
   const chat = ctx.chat!;
   const started = performance.now();
+  const conversation = `${chat.id}:${ctx.from?.id ?? 0}`;
+  const previous = deps.conversations.get(conversation);
   const answer = await withTyping(ctx, deps.options.typingIntervalMs, deps.logger, () =>
-    deps.service.ask(question, { conversationId: `${chat.id}:${ctx.from?.id ?? 0}` }),
+    deps.service.ask(question, { previous: previous && Date.now() - previous.at < 30 * 60_000 ? previous : undefined }),
   );
+  deps.conversations.delete(conversation);
+  deps.conversations.set(conversation, answer.turn);
+  // Interim bound until conversations move to session storage: the oldest goes first.
+  if (deps.conversations.size > 5000) deps.conversations.delete(deps.conversations.keys().next().value!);
   const answerId = newAnswerId();
   await sendHtml(ctx, renderAnswerHtml(answer), {
     replyTo: ctx.msg?.message_id,
