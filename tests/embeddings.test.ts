@@ -15,7 +15,14 @@ import { DEFAULTS, loadSettings, PROJECT_ROOT } from "../src/config/settings.ts"
 import { knownModel } from "../src/embeddings/known-models.ts";
 import { buildOfflineModel } from "../src/embeddings/offline-model/build-offline-model.ts";
 import { gb2312Hanzi } from "../src/embeddings/offline-model/vocabulary.ts";
+import { gatherModelBytes } from "../src/embeddings/offline-model/onnx-gather-model.ts";
 import { poolHiddenStates } from "../src/embeddings/pool-hidden-states.ts";
+import { StaticEmbeddingModel } from "../src/embeddings/static-embedding-model.ts";
+import { readStaticTable } from "../src/embeddings/static-token-table.ts";
+import { UnigramTokenizer } from "../src/embeddings/unigram-tokenizer.ts";
+import { loadCorpus } from "../src/corpus/load-corpus.ts";
+import { buildPassages } from "../src/retrieval/passages.ts";
+import onnxProto from "onnx-proto";
 import {
   createEmbeddings,
   EmbeddingModelUnavailableError,
@@ -141,6 +148,69 @@ describe("the offline tokenizer", () => {
     // A character outside the vocabulary costs only itself, not the words around it.
     expect(tokens("技校𪚥学籍")).toEqual(["[CLS]", "技校", "[UNK]", "学籍"]);
     expect(tokens("Vocational SCHOOLS")).toEqual(["[CLS]", "vocational", "schools"]);
+  });
+});
+
+describe("the static model path (no transformers.js at run time)", () => {
+  /** Every seed passage, every question of the project's sets, and awkward input. */
+  async function sampleTexts(): Promise<string[]> {
+    const texts = buildPassages(await loadCorpus(path.join(PROJECT_ROOT, DEFAULTS.seedsDir))).map((p) => p.pageContent);
+    for (const set of ["dev", "train", "probe"]) {
+      const file = path.join(PROJECT_ROOT, "eval", "questions", `${set}.jsonl`);
+      for (const line of (await fs.readFile(file, "utf8")).split("\n").filter(Boolean)) texts.push(JSON.parse(line).question);
+    }
+    texts.push("", "   ", "[CLS]中职[UNK]x[PAD]", "技校𪚥𪚥学籍", "ＡＢＣ１２３，Ⅻ ﬁ ㍿", "a\u0000b\ud800x", "İstanbul", "职业教育。。。！！", "𪚥,𪚥", "x".repeat(5000));
+    return texts;
+  }
+
+  it("tokenizes exactly as transformers.js does", async () => {
+    env.localModelPath = MODELS_DIR + path.sep;
+    env.allowRemoteModels = false;
+    const reference = await AutoTokenizer.from_pretrained("policybot/offline-zh", { local_files_only: true });
+    const ours = UnigramTokenizer.fromJson(
+      JSON.parse(await fs.readFile(path.join(OFFLINE_DIR, "tokenizer.json"), "utf8")),
+      JSON.parse(await fs.readFile(path.join(OFFLINE_DIR, "tokenizer_config.json"), "utf8")),
+    )!;
+    const texts = await sampleTexts();
+    expect(texts.length).toBeGreaterThan(500);
+    for (const text of texts) {
+      const { input_ids } = reference(text, { truncation: true });
+      expect(ours.encode(text), text.slice(0, 40)).toEqual(Array.from(input_ids.data as BigInt64Array, Number));
+    }
+  });
+
+  it("gives the vectors of the ONNX runtime path bit for bit", async () => {
+    env.localModelPath = MODELS_DIR + path.sep;
+    env.allowRemoteModels = false;
+    const extractor = await pipeline("feature-extraction", "policybot/offline-zh", { quantized: false, local_files_only: true });
+    const texts = (await sampleTexts()).filter((_, i) => i % 3 === 0);
+    const model = (await StaticEmbeddingModel.open(OFFLINE_DIR, false))!;
+    expect(model.dimensions).toBe(384);
+    const ours = model.embed(texts, "mean", true);
+    for (let i = 0; i < texts.length; i += 16) {
+      // The path used before: tokenizer and ONNX model in batches, then poolHiddenStates.
+      const inputs = extractor.tokenizer(texts.slice(i, i + 16), { padding: true, truncation: true });
+      const outputs = await extractor.model(inputs);
+      expect(poolHiddenStates(outputs.last_hidden_state, inputs.attention_mask, "mean", true)).toEqual(ours.slice(i, i + 16));
+    }
+    const embeddings = new TransformersEmbeddings({ remoteHost: CLOSED_PORT_HOST });
+    expect(await embeddings.activeModel()).toMatchObject({ id: "policybot/offline-zh", source: "local" });
+    expect(await embeddings.embedDocuments(texts.slice(0, 20))).toEqual(ours.slice(0, 20));
+  });
+
+  it("declines any graph other than one Gather (and a cast)", () => {
+    const { onnx } = onnxProto;
+    const table = Float32Array.from({ length: 6 * 4 }, (_, i) => i / 10);
+    const bytes = gatherModelBytes({ table, vocabSize: 6, dims: 4, float16: true });
+    const read = readStaticTable(bytes)!;
+    expect(read).toMatchObject({ rows: 6, dims: 4 });
+    expect(readStaticTable(gatherModelBytes({ table, vocabSize: 6, dims: 4, float16: false }))!.values).toEqual(table);
+
+    const model = onnx.ModelProto.decode(bytes);
+    model.graph!.node!.push(onnx.NodeProto.create({ opType: "Relu", input: ["last_hidden_state"], output: ["relu"], name: "extra" }));
+    expect(readStaticTable(onnx.ModelProto.encode(model).finish())).toBeUndefined();
+    expect(readStaticTable(new Uint8Array([0x3a, 0xff, 0x01]))).toBeUndefined();
+    expect(readStaticTable(new Uint8Array(0))).toBeUndefined();
   });
 });
 

@@ -1,12 +1,14 @@
 /**
- * Loads a transformers.js feature-extraction pipeline from, in order: a local model
- * folder, the download cache, then a remote host (the Hugging Face hub or a mirror).
- * transformers.js keeps these settings in one global `env`, so loads run one at a
- * time and each sets `env` for itself.
+ * Loads an embedding model from, in order: a local model folder, the download cache,
+ * then a remote host (the Hugging Face hub or a mirror). A static model found in a
+ * folder (one Gather over a token table, like the offline model) runs without
+ * transformers.js (static-embedding-model.ts); anything else is a transformers.js
+ * feature-extraction pipeline, imported only then. transformers.js keeps its settings
+ * in one global `env`, so loads run one at a time and each sets `env` for itself.
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
-import { env, pipeline } from "@xenova/transformers";
+import { StaticEmbeddingModel } from "./static-embedding-model.ts";
 
 /** A tensor as transformers.js returns it, reduced to what we read. */
 export interface TensorLike {
@@ -37,6 +39,9 @@ export interface LoadRequest {
 /** Where a model was found. */
 export type ModelSource = "local" | "cache" | "remote";
 
+/** A loaded model: a transformers.js pipeline, or a static model run directly. */
+export type LoadedExtractor = { readonly kind: "pipeline"; readonly extractor: FeatureExtractor } | { readonly kind: "static"; readonly model: StaticEmbeddingModel };
+
 /** No source could provide the model; `attempts` says what each one answered. */
 export class ModelLoadError extends Error {
   override readonly name = "ModelLoadError";
@@ -60,8 +65,14 @@ export class ModelLoadTimeoutError extends Error {
   }
 }
 
-/** transformers.js's default cache folder, remembered before anything changes `env`. */
-const LIBRARY_CACHE_DIR: string = env.cacheDir;
+type Transformers = typeof import("@xenova/transformers");
+let transformers: Promise<{ lib: Transformers; defaultCacheDir: string }> | undefined;
+
+/** transformers.js, imported on first use; its default cache folder remembered before anything changes `env`. */
+function loadTransformers(): Promise<{ lib: Transformers; defaultCacheDir: string }> {
+  transformers ??= import("@xenova/transformers").then((lib) => ({ lib, defaultCacheDir: lib.env.cacheDir }));
+  return transformers;
+}
 
 let envLock: Promise<unknown> = Promise.resolve();
 
@@ -76,9 +87,10 @@ function message(err: unknown): string {
   return err instanceof Error ? err.message.split("\n")[0]! : String(err);
 }
 
-async function open(model: string, quantized: boolean, localFilesOnly: boolean): Promise<FeatureExtractor> {
-  const extractor = await pipeline("feature-extraction", model, { quantized, local_files_only: localFilesOnly });
-  return extractor as unknown as FeatureExtractor;
+async function open(model: string, quantized: boolean, localFilesOnly: boolean): Promise<LoadedExtractor> {
+  const { lib } = await loadTransformers();
+  const extractor = await lib.pipeline("feature-extraction", model, { quantized, local_files_only: localFilesOnly });
+  return { kind: "pipeline", extractor: extractor as unknown as FeatureExtractor };
 }
 
 /**
@@ -91,29 +103,32 @@ async function open(model: string, quantized: boolean, localFilesOnly: boolean):
 export function loadFeatureExtractor(
   request: LoadRequest,
   timeoutMs: number,
-): Promise<{ extractor: FeatureExtractor; source: ModelSource }> {
+): Promise<{ loaded: LoadedExtractor; source: ModelSource }> {
   return serialized(() => withTimeout(tryEachSource(request), request.model, timeoutMs));
 }
 
-async function tryEachSource(request: LoadRequest): Promise<{ extractor: FeatureExtractor; source: ModelSource }> {
+async function tryEachSource(request: LoadRequest): Promise<{ loaded: LoadedExtractor; source: ModelSource }> {
   const attempts: string[] = [];
-  const cacheDir = request.cacheDir ?? LIBRARY_CACHE_DIR;
-  const folders: [ModelSource, string][] = [
-    ["local", request.localModelDir],
-    ["cache", cacheDir],
+  const folders: [ModelSource, () => Promise<string>][] = [
+    ["local", async () => request.localModelDir],
+    ["cache", async () => request.cacheDir ?? (await loadTransformers()).defaultCacheDir],
   ];
-  for (const [source, root] of folders) {
+  for (const [source, rootOf] of folders) {
+    const root = await rootOf();
     const folder = path.join(root, request.model);
     if (!existsSync(path.join(folder, "config.json"))) {
       attempts.push(`not in ${source} folder ${root}`);
       continue;
     }
+    const staticModel = await StaticEmbeddingModel.open(folder, request.quantized);
+    if (staticModel) return { loaded: { kind: "static", model: staticModel }, source };
+    const { env } = (await loadTransformers()).lib;
     env.allowLocalModels = true;
     env.allowRemoteModels = false;
     env.useFSCache = false;
     env.localModelPath = root.endsWith(path.sep) ? root : root + path.sep;
     try {
-      return { extractor: await open(request.model, request.quantized, true), source };
+      return { loaded: await open(request.model, request.quantized, true), source };
     } catch (err) {
       attempts.push(`${source} copy in ${folder} is unusable (${message(err)})`);
     }
@@ -121,13 +136,15 @@ async function tryEachSource(request: LoadRequest): Promise<{ extractor: Feature
   if (request.remoteHost === undefined) {
     throw new ModelLoadError(`${request.model}: ${attempts.join("; ")}`, request.model, attempts);
   }
+  const { lib, defaultCacheDir } = await loadTransformers();
+  const env = lib.env;
   env.allowLocalModels = false;
   env.allowRemoteModels = true;
   env.remoteHost = request.remoteHost.endsWith("/") ? request.remoteHost : request.remoteHost + "/";
   env.useFSCache = true;
-  env.cacheDir = cacheDir;
+  env.cacheDir = request.cacheDir ?? defaultCacheDir;
   try {
-    return { extractor: await open(request.model, request.quantized, false), source: "remote" };
+    return { loaded: await open(request.model, request.quantized, false), source: "remote" };
   } catch (err) {
     attempts.push(`download from ${env.remoteHost} failed (${message(err)})`);
     throw new ModelLoadError(`${request.model}: ${attempts.join("; ")}`, request.model, attempts);

@@ -31,13 +31,18 @@ export function poolHiddenStates(hidden: HiddenStates, mask: AttentionMask, pool
       const offset = (b * seq + s) * dims;
       for (let d = 0; d < dims; d++) sum[d]! += data[offset + d]!;
     }
-    let scale = count > 0 ? 1 / count : 0;
-    if (normalize) {
-      let sq = 0;
-      for (let d = 0; d < dims; d++) sq += sum[d]! * sum[d]!;
-      scale = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-    }
-    out.push(Array.from(sum, (x) => x * scale));
+    out.push(finishPooling(sum, count, normalize));
   }
   return out;
+}
+
+/** The pooled vector from the sum of `count` token vectors: their mean, or the unit vector along it. */
+export function finishPooling(sum: Float64Array, count: number, normalize: boolean): number[] {
+  let scale = count > 0 ? 1 / count : 0;
+  if (normalize) {
+    let sq = 0;
+    for (let d = 0; d < sum.length; d++) sq += sum[d]! * sum[d]!;
+    scale = sq > 0 ? 1 / Math.sqrt(sq) : 0;
+  }
+  return Array.from(sum, (x) => x * scale);
 }

@@ -11,8 +11,8 @@ import { Embeddings } from "@langchain/core/embeddings";
 import { DEFAULTS, PROJECT_ROOT, type Settings } from "../config/settings.ts";
 import { silentLogger, type Logger } from "../logging/logger.ts";
 import { knownModel } from "./known-models.ts";
-import { loadFeatureExtractor, type FeatureExtractor, type ModelSource } from "./load-feature-extractor.ts";
-import { poolHiddenStates, type Pooling } from "./pool-hidden-states.ts";
+import { loadFeatureExtractor, type LoadedExtractor, type ModelSource } from "./load-feature-extractor.ts";
+import { finishPooling, poolHiddenStates, type Pooling } from "./pool-hidden-states.ts";
 
 export type { Pooling };
 
@@ -86,7 +86,7 @@ export class EmbeddingModelUnavailableError extends Error {
 }
 
 interface LoadedModel {
-  readonly extractor: FeatureExtractor;
+  readonly extractor: LoadedExtractor;
   readonly info: ActiveModel;
 }
 
@@ -149,7 +149,7 @@ export class TransformersEmbeddings extends Embeddings {
     };
     let why: string;
     try {
-      const { extractor, source } = await loadFeatureExtractor(
+      const { loaded: extractor, source } = await loadFeatureExtractor(
         { model: o.model, localModelDir: o.localModelDir, cacheDir: o.cacheDir, remoteHost: o.remoteHost, quantized: settings.quantized },
         o.loadTimeoutMs,
       );
@@ -187,7 +187,7 @@ export class TransformersEmbeddings extends Embeddings {
       queryInstruction: known?.queryInstruction ?? "",
       quantized: known?.quantized ?? false,
     };
-    const { extractor, source } = await loadFeatureExtractor(
+    const { loaded: extractor, source } = await loadFeatureExtractor(
       { model: o.offlineModel, localModelDir: o.offlineModelDir, cacheDir: undefined, remoteHost: undefined, quantized: settings.quantized },
       o.loadTimeoutMs,
     );
@@ -197,7 +197,7 @@ export class TransformersEmbeddings extends Embeddings {
 }
 
 /** Embeds one probe text to learn the output size and prove the model runs. */
-async function probe(extractor: FeatureExtractor, info: Omit<ActiveModel, "dimensions">): Promise<ActiveModel> {
+async function probe(extractor: LoadedExtractor, info: Omit<ActiveModel, "dimensions">): Promise<ActiveModel> {
   const [vector] = await run(extractor, { ...info, dimensions: 0 }, [PROBE_TEXT]);
   if (!vector || vector.length === 0 || !vector.every(Number.isFinite)) {
     throw new Error(`model ${info.id} returned no usable vector for a test sentence`);
@@ -205,11 +205,22 @@ async function probe(extractor: FeatureExtractor, info: Omit<ActiveModel, "dimen
   return { ...info, dimensions: vector.length };
 }
 
-/** Tokenize, run the model, pool: what the feature-extraction pipeline does, faster pooling. */
-async function run(extractor: FeatureExtractor, info: ActiveModel, texts: string[]): Promise<number[][]> {
+/**
+ * Tokenize, run the model, pool: what the feature-extraction pipeline does, with faster
+ * pooling; a static model sums its table rows directly, and a model whose output is
+ * already one vector per text (`sentence_embedding`, or a 2-D output) is not pooled again.
+ */
+async function run(loaded: LoadedExtractor, info: ActiveModel, texts: string[]): Promise<number[][]> {
   if (texts.length === 0) return [];
+  if (loaded.kind === "static") return loaded.model.embed(texts, info.pooling, info.normalize);
+  const { extractor } = loaded;
   const inputs = extractor.tokenizer(texts, { padding: true, truncation: true });
   const outputs = await extractor.model(inputs);
+  const pooled = outputs.sentence_embedding ?? Object.values(outputs).find((t) => t?.dims.length === 2);
+  if (pooled) {
+    const [batch, dims] = pooled.dims as [number, number];
+    return Array.from({ length: batch }, (_, b) => finishPooling(Float64Array.from({ length: dims }, (_, d) => Number(pooled.data[b * dims + d])), 1, info.normalize));
+  }
   const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
   if (!hidden || hidden.dims.length !== 3) throw new Error(`model ${info.id} returned no token vectors`);
   return poolHiddenStates(hidden as { dims: number[]; data: ArrayLike<number> }, inputs.attention_mask, info.pooling, info.normalize);

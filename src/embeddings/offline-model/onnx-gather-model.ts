@@ -115,13 +115,3 @@ function floatBitsToHalf(x: number): number {
   if (rem > 0x1000 || (rem === 0x1000 && (half & 1))) half++;
   return sign | half;
 }
-
-/** Inverse of {@link toFloat16Bytes}, for reading a table back (tests, measurements). */
-export function fromFloat16(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}

@@ -1,0 +1,214 @@
+/**
+ * A Unigram tokenizer that gives, id for id, what transformers.js's PreTrainedTokenizer
+ * gives for the tokenizer.json shape the offline model ships (added tokens, NFKC + lower
+ * case, BERT pre-tokenizer, Unigram, one leading special token, truncation at the model's
+ * maximum length). It exists because importing transformers.js costs about half a second
+ * and its tokenizer rebuilds a lattice of objects per word: a cold start must not pay the
+ * first, a 10,000-circular build not the second. Any other tokenizer.json shape is
+ * declined (`fromJson` returns undefined) and goes through transformers.js.
+ *
+ * Details copied on purpose from transformers.js 2.17 (tests compare the two on every
+ * seed passage and question): the trie walks UTF-16 code units, so vocabulary entries
+ * with astral characters never match; a code unit with no one-unit entry becomes [UNK]
+ * at the lowest score minus 10; Viterbi keeps the first of equal paths; runs of unknown
+ * pieces in one section are fused into one [UNK].
+ */
+
+/** Punctuation as the BERT pre-tokenizer of transformers.js defines it. */
+const PUNCTUATION = String.raw`\p{P}\u0021-\u002F\u003A-\u0040\u005B-\u0060\u007B-\u007E`;
+const PRE_TOKEN = new RegExp(`[^\\s${PUNCTUATION}]+|[${PUNCTUATION}]`, "gu");
+
+/** The parts of tokenizer.json this reader understands. */
+interface TokenizerJson {
+  readonly added_tokens?: readonly { id: number; content: string; lstrip?: boolean; rstrip?: boolean }[];
+  readonly normalizer?: { type: string; normalizers?: readonly { type: string }[] } | null;
+  readonly pre_tokenizer?: { type: string } | null;
+  readonly post_processor?: { type: string; single?: readonly Record<string, { id: string }>[] } | null;
+  readonly model?: { type: string; unk_id?: number; byte_fallback?: boolean; vocab?: readonly [string, number][] };
+}
+
+interface TrieNode {
+  /** Child by UTF-16 code unit. */
+  readonly children: Map<number, TrieNode>;
+  /** Token id when a vocabulary entry ends here, else -1. */
+  id: number;
+}
+
+export class UnigramTokenizer {
+  private readonly root: TrieNode = { children: new Map(), id: -1 };
+  private readonly scores: Float64Array;
+  private readonly unkScore: number;
+  /** Ids of pre-tokens seen before; bounded, cleared when full. */
+  private readonly cache = new Map<string, readonly number[]>();
+
+  private constructor(
+    vocab: readonly [string, number][],
+    private readonly unkId: number,
+    private readonly normalize: (text: string) => string,
+    /** Token ids put before every text (the template's special tokens). */
+    private readonly prefix: readonly number[],
+    /** Added tokens, matched in the raw text before anything else. */
+    private readonly added: ReadonlyMap<string, number>,
+    private readonly addedPattern: RegExp | undefined,
+    private readonly maxLength: number,
+  ) {
+    const idOf = new Map<string, number>(vocab.map(([token], i) => [token, i]));
+    for (const [content, id] of added) idOf.set(content, id);
+    this.scores = Float64Array.from(vocab, ([, score]) => score);
+    let min = Infinity;
+    for (const s of this.scores) if (s < min) min = s;
+    this.unkScore = min - 10;
+    this.scores[unkId] = this.unkScore;
+    for (const [token] of vocab) {
+      // transformers.js inserts by code point and searches by code unit: astral entries never match.
+      if ([...token].some((ch) => ch.length > 1)) continue;
+      let node = this.root;
+      for (let i = 0; i < token.length; i++) {
+        const unit = token.charCodeAt(i);
+        let child = node.children.get(unit);
+        if (!child) node.children.set(unit, (child = { children: new Map(), id: -1 }));
+        node = child;
+      }
+      node.id = idOf.get(token)!;
+    }
+  }
+
+  /**
+   * A tokenizer for this tokenizer.json and tokenizer_config.json, or undefined when
+   * they use a part this reader does not reproduce exactly.
+   */
+  static fromJson(json: TokenizerJson, config: { model_max_length?: number; remove_space?: boolean }): UnigramTokenizer | undefined {
+    const model = json.model;
+    if (model?.type !== "Unigram" || model.byte_fallback || !Array.isArray(model.vocab) || typeof model.unk_id !== "number") return undefined;
+    if (json.pre_tokenizer?.type !== "BertPreTokenizer" || config.remove_space) return undefined;
+    const normalize = normalizerOf(json.normalizer ?? null);
+    if (!normalize) return undefined;
+    const added = new Map<string, number>();
+    for (const t of json.added_tokens ?? []) {
+      if (t.lstrip || t.rstrip) return undefined;
+      added.set(t.content, t.id);
+    }
+    const prefix: number[] = [];
+    const post = json.post_processor;
+    if (post) {
+      const single = post.type === "TemplateProcessing" ? post.single : undefined;
+      if (!single || single.length === 0 || !("Sequence" in single[single.length - 1]!)) return undefined;
+      for (const part of single.slice(0, -1)) {
+        const id = added.get(part.SpecialToken?.id ?? "");
+        if (id === undefined) return undefined;
+        prefix.push(id);
+      }
+    }
+    const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const pattern = added.size > 0 ? new RegExp([...added.keys()].map((c) => `(${escape(c)})`).join("|")) : undefined;
+    return new UnigramTokenizer(model.vocab, model.unk_id, normalize, prefix, added, pattern, config.model_max_length ?? Infinity);
+  }
+
+  /** Token ids of one text, special tokens included, as the pipeline feeds the model. */
+  encode(text: string): number[] {
+    const ids = [...this.prefix];
+    const sections = this.addedPattern ? text.split(this.addedPattern).filter((s) => s) : [text];
+    for (const section of sections) {
+      const addedId = this.added.get(section);
+      if (addedId !== undefined) {
+        ids.push(addedId);
+        continue;
+      }
+      const normalized = this.normalize(section);
+      if (normalized.length === 0) continue;
+      let previousUnknown = false;
+      for (const piece of normalized.trim().match(PRE_TOKEN) ?? []) {
+        for (const id of this.pieces(piece)) {
+          const unknown = id === this.unkId;
+          if (!(unknown && previousUnknown)) ids.push(id);
+          previousUnknown = unknown;
+        }
+      }
+    }
+    if (ids.length > this.maxLength) ids.length = this.maxLength;
+    return ids;
+  }
+
+  /** Ids of one pre-token: the best-scoring segmentation (Viterbi), first path on ties. */
+  private pieces(word: string): readonly number[] {
+    const cached = this.cache.get(word);
+    if (cached) return cached;
+    const n = word.length;
+    // Nodes of the lattice; node 0 is the start.
+    const begin: number[] = [0];
+    const id: number[] = [-1];
+    const score: number[] = [0];
+    const best: number[] = [0];
+    const prev: number[] = [-1];
+    /** Nodes ending at each position, in insertion order (start position ascending). */
+    const endingAt: number[][] = Array.from({ length: n + 1 }, () => []);
+    endingAt[0]!.push(0);
+    const startingAt: number[][] = Array.from({ length: n }, () => []);
+    const add = (at: number, length: number, s: number, tokenId: number) => {
+      const node = begin.length;
+      begin.push(at);
+      id.push(tokenId);
+      score.push(s);
+      best.push(0);
+      prev.push(-1);
+      startingAt[at]!.push(node);
+      endingAt[at + length]!.push(node);
+    };
+    for (let at = 0; at < n; at++) {
+      let node: TrieNode | undefined = this.root;
+      let single = false;
+      for (let i = at; i < n; i++) {
+        node = node.children.get(word.charCodeAt(i));
+        if (!node) break;
+        if (node.id >= 0) {
+          add(at, i - at + 1, this.scores[node.id]!, node.id);
+          if (i === at) single = true;
+        }
+      }
+      if (!single) add(at, 1, this.unkScore, this.unkId);
+    }
+    for (let at = 0; at < n; at++) {
+      for (const r of startingAt[at]!) {
+        let bestScore = 0;
+        let bestNode = -1;
+        for (const l of endingAt[at]!) {
+          const s = best[l]! + score[r]!;
+          if (bestNode === -1 || s > bestScore) {
+            bestNode = l;
+            bestScore = s;
+          }
+        }
+        prev[r] = bestNode;
+        best[r] = bestScore;
+      }
+    }
+    // The end node takes the best path ending at n.
+    let last = -1;
+    let lastScore = 0;
+    for (const l of endingAt[n]!) {
+      if (last === -1 || best[l]! > lastScore) {
+        last = l;
+        lastScore = best[l]!;
+      }
+    }
+    const out: number[] = [];
+    for (let node = last; node > 0; node = prev[node]!) out.push(id[node]!);
+    out.reverse();
+    if (this.cache.size >= 100_000) this.cache.clear();
+    this.cache.set(word, out);
+    return out;
+  }
+}
+
+/** The normalizer chain as a function, or undefined for parts not reproduced here. */
+function normalizerOf(config: { type: string; normalizers?: readonly { type: string }[] } | null): ((text: string) => string) | undefined {
+  if (config === null) return (t) => t;
+  const steps = config.type === "Sequence" ? (config.normalizers ?? []) : [config];
+  const fns: ((t: string) => string)[] = [];
+  for (const step of steps) {
+    if (step.type === "NFKC") fns.push((t) => t.normalize("NFKC"));
+    else if (step.type === "Lowercase") fns.push((t) => t.toLowerCase());
+    else return undefined;
+  }
+  return (text) => fns.reduce((t, fn) => fn(t), text);
+}
