@@ -5,7 +5,6 @@
  */
 import path from "node:path";
 import { loadSettings } from "../src/config/settings.ts";
-import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import { createEmbeddings } from "../src/embeddings/transformers-embeddings.ts";
 import { evaluate } from "../src/cli/eval-command.ts";
 import { silentLogger } from "../src/logging/logger.ts";
@@ -15,17 +14,17 @@ import { PolicyQaService } from "../src/service/qa-service.ts";
 
 const file = process.argv[2] ?? path.resolve("eval/questions/dev.jsonl");
 const settings = loadSettings();
-const corpus = await loadCorpus(settings.seedsDir);
 const embeddings = createEmbeddings(settings.embedding, silentLogger);
 const model = await embeddings.activeModel();
-const index = await loadSearchIndex(corpus, settings.indexDir, embeddings, model, silentLogger);
+const index = await loadSearchIndex({ seedsDir: settings.seedsDir, indexDir: settings.indexDir, embedding: settings.embedding }, embeddings, model, silentLogger);
+const corpus = index.parts.corpus;
 console.log(`model ${model.id} (${model.dimensions} dims); ${file}`);
 console.log("cover dense  k   words bigrams | hit@1  hit@5  MRR    label@1 cite@1 refusal falseRef");
 for (const coverage of [0, 0.5, 1.0, 1.5]) {
   for (const dense of [0, 0.3, 0.6]) {
     for (const k of [10, 20]) {
       for (const [words, bigrams] of [[1, 1], [1, 0.5], [0.5, 1]] as const) {
-        const engine = assembleEngine(index.parts, { store: index.store, embeddings, modelId: model.id }, index.builtAt, { coverage, dense, k, words, bigrams });
+        const engine = assembleEngine(index.parts, { graph: index.graph, embeddings, modelId: model.id }, index.builtAt, { coverage, dense, k, words, bigrams });
         const { metrics: m } = await evaluate(new PolicyQaService(engine, async () => engine, silentLogger), corpus, file);
         const f = (x: number | null) => (x === null ? "  n/a " : x.toFixed(3).padStart(6));
         const n = (x: number, w: number) => x.toFixed(1).padStart(w);

@@ -9,9 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { Document } from "@langchain/core/documents";
-import { HnswVectorStore } from "../src/index/hnsw-vector-store.ts";
+import { HnswGraph } from "../src/index/hnsw-graph.ts";
 import { hashCorpus } from "../src/index/manifest.ts";
 import { openIndex, type ExpectedIndex } from "../src/index/open-index.ts";
 import { writeIndex, type WriteStage } from "../src/index/write-index.ts";
@@ -39,23 +37,19 @@ const vectorFor = new Function(`${VECTOR_SOURCE}; return vectorFor;`)() as (i: n
 
 /** The child: builds indexes of N items into ROOT and stops (hangs) at a stage, or keeps building. */
 const CHILD_SCRIPT = `
-import { HnswVectorStore } from ${JSON.stringify(path.join(PROJECT, "src/index/hnsw-vector-store.ts"))};
+import { HnswGraph } from ${JSON.stringify(path.join(PROJECT, "src/index/hnsw-graph.ts"))};
 import { writeIndex } from ${JSON.stringify(path.join(PROJECT, "src/index/write-index.ts"))};
 ${VECTOR_SOURCE}
 const [root, stopAt, n, payloadMb, rounds, corpusHash] = process.argv.slice(2);
 const count = Number(n);
-const embeddings = { embedDocuments: async () => { throw new Error("unused"); }, embedQuery: async () => { throw new Error("unused"); } };
 // Incompressible-ish payload so writing, flushing and hashing take real time.
 const big = Buffer.alloc(Number(payloadMb) * 1024 * 1024);
 for (let i = 0; i < big.length; i += 4) big.writeUInt32LE((Math.imul(i, 2654435761) ^ count) >>> 0, i);
 for (let round = 0; round < Number(rounds); round++) {
-  const store = new HnswVectorStore(embeddings);
-  await store.addVectors(
-    Array.from({ length: count }, (_, i) => vectorFor(i, ${DIMS})),
-    Array.from({ length: count }, (_, i) => ({ pageContent: "item " + i, metadata: { order: i, round } })),
-  );
+  const graph = HnswGraph.create(${DIMS});
+  graph.add(Array.from({ length: count }, (_, i) => vectorFor(i, ${DIMS})));
   const result = await writeIndex(root, {
-    store,
+    vectors: graph,
     embedding: { model: ${JSON.stringify(expected.model)}, dimensions: ${DIMS} },
     corpusHash,
     payloads: { "big.bin": big, "bm25.json": JSON.stringify({ count, round }) },
@@ -70,11 +64,6 @@ for (let round = 0; round < Number(rounds); round++) {
   process.stdout.write("BUILT " + result.generation + "\\n");
 }
 `;
-
-const fakeEmbeddings: EmbeddingsInterface = {
-  embedDocuments: async (texts) => texts.map((_, i) => vectorFor(i, DIMS)),
-  embedQuery: async () => vectorFor(0, DIMS),
-};
 
 let tmp: string;
 let script: string;
@@ -137,13 +126,10 @@ async function killHard(child: Child): Promise<void> {
 }
 
 async function buildHere(root: string, n: number): Promise<string> {
-  const store = new HnswVectorStore(fakeEmbeddings);
-  await store.addVectors(
-    Array.from({ length: n }, (_, i) => vectorFor(i, DIMS)),
-    Array.from({ length: n }, (_, i) => new Document({ pageContent: `item ${i}`, metadata: { order: i } })),
-  );
+  const graph = HnswGraph.create(DIMS);
+  graph.add(Array.from({ length: n }, (_, i) => vectorFor(i, DIMS)));
   const r = await writeIndex(root, {
-    store,
+    vectors: graph,
     embedding: { model: expected.model, dimensions: DIMS },
     corpusHash: expected.corpusHash,
     payloads: { "bm25.json": JSON.stringify({ count: n }) },
@@ -152,14 +138,14 @@ async function buildHere(root: string, n: number): Promise<string> {
 }
 
 async function live(root: string) {
-  const opened = await openIndex(root, expected, fakeEmbeddings);
+  const opened = await openIndex(root, expected);
   if (opened.status !== "ok") throw new Error(`index does not open: ${opened.status}: ${opened.reason}`);
   return opened;
 }
 
 const STAGES: { stage: WriteStage; swapped: boolean }[] = [
   { stage: "build-folder-created", swapped: false },
-  { stage: "store-saved", swapped: false },
+  { stage: "vectors-saved", swapped: false },
   { stage: "payload-written", swapped: false },
   { stage: "files-synced", swapped: false },
   { stage: "manifest-written", swapped: false },
@@ -189,16 +175,15 @@ describe("index builds killed with SIGKILL", () => {
         liveSize = n;
       }
       const opened = await live(root);
-      expect({ stage, generation: opened.generation, size: opened.store.size }).toEqual({ stage, generation: liveGen, size: liveSize });
-      const [top] = await opened.store.similaritySearchVectorWithScore(vectorFor(7, DIMS), 1);
-      expect(top![0].metadata.order).toBe(7);
+      expect({ stage, generation: opened.generation, size: opened.graph.size }).toEqual({ stage, generation: liveGen, size: liveSize });
+      expect(opened.graph.search(vectorFor(7, DIMS), 1)[0]!.label).toBe(7);
     }
 
     // The next build removes what the killed ones left behind.
     const last = await buildHere(root, 30);
     const after = (await fs.readdir(root)).sort();
     expect(after).toEqual([POINTER_FILE, last, liveGen].sort());
-    expect((await live(root)).store.size).toBe(30);
+    expect((await live(root)).graph.size).toBe(30);
   }, 120_000);
 
   it("leave a loadable index when killed at arbitrary moments of big builds", async () => {
@@ -210,7 +195,7 @@ describe("index builds killed with SIGKILL", () => {
       await new Promise((r) => setTimeout(r, delayMs));
       await killHard(child);
       const opened = await live(root);
-      expect(opened.store.size).toBe(60);
+      expect(opened.graph.size).toBe(60);
       expect(JSON.parse(opened.payloads.get("bm25.json")!.toString("utf8")).count).toBe(60);
       expect(opened.payloads.get("big.bin")!.length).toBe(24 * 1024 * 1024);
     }
@@ -233,7 +218,7 @@ describe("concurrent builders", () => {
     const sizes = new Set<number>();
     while (!done) {
       const opened = await live(root);
-      sizes.add(opened.store.size);
+      sizes.add(opened.graph.size);
       reads++;
     }
     expect(await codes).toEqual([0, 0]);
@@ -241,7 +226,7 @@ describe("concurrent builders", () => {
     expect(b.lines.filter((l) => l.startsWith("BUILT "))).toHaveLength(6);
     expect(reads).toBeGreaterThan(0);
     const final = await live(root);
-    expect([70, 80]).toContain(final.store.size);
+    expect([70, 80]).toContain(final.graph.size);
     await cleanIndexFolder(root);
     expect((await fs.readdir(root)).filter((n) => n.startsWith("gen-")).length).toBeLessThanOrEqual(2);
   }, 120_000);

@@ -1,7 +1,8 @@
 /**
- * The on-disk index: HnswVectorStore search and save/load, the manifest, integrity
- * checks on open, atomic generations and cleanup. Embeddings are a deterministic
- * fake (hashed character bigrams): the component under test is the store, not a model.
+ * The on-disk index: the HNSW graph and the LangChain vector store over it (search,
+ * save/load), the manifest, integrity checks on open, atomic generations and cleanup.
+ * Embeddings are a deterministic fake (hashed character bigrams): the component under
+ * test is the store, not a model.
  */
 import { promises as fs } from "node:fs";
 import os from "node:os";
@@ -10,6 +11,7 @@ import { spawnSync } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Document } from "@langchain/core/documents";
 import { Embeddings } from "@langchain/core/embeddings";
+import { HnswGraph } from "../src/index/hnsw-graph.ts";
 import { HnswVectorStore } from "../src/index/hnsw-vector-store.ts";
 import { DimensionMismatchError, IndexLoadError, IndexWriteError } from "../src/index/errors.ts";
 import { hashCorpus, INDEX_FORMAT_VERSION, MANIFEST_FILE, stableJson } from "../src/index/manifest.ts";
@@ -213,6 +215,13 @@ describe("HnswVectorStore", () => {
     await store.save(tmp);
     await fs.appendFile(path.join(tmp, "vectors.hnsw"), Buffer.alloc(10));
     await expect(HnswVectorStore.load(tmp, new HashEmbeddings())).rejects.toBeInstanceOf(IndexLoadError);
+    await store.save(tmp);
+    const docstore = path.join(tmp, "docstore.jsonl");
+    const lines = (await fs.readFile(docstore, "utf8")).trimEnd().split("\n");
+    await fs.writeFile(docstore, lines.slice(0, -1).join("\n") + "\n");
+    await expect(HnswVectorStore.load(tmp, new HashEmbeddings())).rejects.toThrow(/holds 19 documents, its header says 20/);
+    await fs.writeFile(docstore, lines.join("\n").replace('"pageContent"', '"pageContant"'));
+    await expect(HnswVectorStore.load(tmp, new HashEmbeddings())).rejects.toBeInstanceOf(IndexLoadError);
   });
 });
 
@@ -222,9 +231,10 @@ describe("index folder", () => {
   const bm25 = JSON.stringify({ k1: 1.2, b: 0.75, postings: { 职业: [1, 2, 3] } });
 
   async function build(root: string, docs = corpusDocs(), extra: Record<string, string | Buffer> = {}) {
-    const store = await HnswVectorStore.fromDocuments(docs, new HashEmbeddings());
+    const store = HnswGraph.create(DIMS);
+    store.add(await new HashEmbeddings().embedDocuments(docs.map((d) => d.pageContent)));
     const result = await writeIndex(root, {
-      store,
+      vectors: store,
       embedding: { model: expected.model, dimensions: DIMS },
       corpusHash: expected.corpusHash,
       payloads: { "bm25.json": bm25, "items.bin": Buffer.from([0, 1, 2, 255]), ...extra },
@@ -233,8 +243,8 @@ describe("index folder", () => {
   }
 
   async function expectProblem(root: string, status: string, reason: RegExp, exp: ExpectedIndex = expected) {
-    const load = vi.spyOn(HnswVectorStore, "load");
-    const res = await openIndex(root, exp, new HashEmbeddings());
+    const load = vi.spyOn(HnswGraph, "load");
+    const res = await openIndex(root, exp);
     expect(res.status).toBe(status);
     if (res.status === "ok") throw new Error("expected a problem");
     expect(res.reason).toMatch(reason);
@@ -253,22 +263,25 @@ describe("index folder", () => {
       corpusHash: expected.corpusHash,
       itemCount: 150,
     });
-    expect(Object.keys(result.manifest.files).sort()).toEqual(["bm25.json", "docstore.json", "items.bin", "vectors.hnsw"]);
+    expect(Object.keys(result.manifest.files).sort()).toEqual(["bm25.json", "items.bin", "vectors.hnsw"]);
+    expect(result.manifest.hnsw).toEqual(store.config);
     expect((await fs.readFile(path.join(root, POINTER_FILE), "utf8")).trim()).toBe(result.generation);
 
-    const opened = await openIndex(root, expected, new HashEmbeddings());
+    const opened = await openIndex(root, expected);
     if (opened.status !== "ok") throw new Error(opened.reason);
     expect(opened.generation).toBe(result.generation);
     expect(opened.payloads.get("bm25.json")!.toString("utf8")).toBe(bm25);
     expect([...opened.payloads.get("items.bin")!]).toEqual([0, 1, 2, 255]);
     expect([...opened.payloads.keys()].sort()).toEqual(["bm25.json", "items.bin"]);
-    expect(await searchAll(opened.store)).toEqual(await searchAll(store));
+    const queries = await new HashEmbeddings().embedDocuments(QUERIES);
+    expect(queries.map((q) => opened.graph.search(q, 10))).toEqual(queries.map((q) => store.search(q, 10)));
   });
 
   it("refuses bad payload names and a store of other dimensions", async () => {
     const root = path.join(tmp, "index");
-    const store = await HnswVectorStore.fromDocuments(corpusDocs(5), new HashEmbeddings());
-    const base = { store, embedding: { model: "m", dimensions: DIMS }, corpusHash: expected.corpusHash };
+    const store = HnswGraph.create(DIMS);
+    store.add(await new HashEmbeddings().embedDocuments(corpusDocs(5).map((d) => d.pageContent)));
+    const base = { vectors: store, embedding: { model: "m", dimensions: DIMS }, corpusHash: expected.corpusHash };
     for (const name of ["../evil", "sub/x.json", ".hidden", MANIFEST_FILE, "vectors.hnsw"]) {
       await expect(writeIndex(root, { ...base, payloads: { [name]: "x" } })).rejects.toBeInstanceOf(IndexWriteError);
     }
@@ -305,10 +318,10 @@ describe("index folder", () => {
     const { result } = await build(root);
     const file = (name: string) => path.join(result.dir, name);
     const original = new Map<string, Buffer>();
-    for (const name of ["vectors.hnsw", "docstore.json", "bm25.json", MANIFEST_FILE]) original.set(name, await fs.readFile(file(name)));
+    for (const name of ["vectors.hnsw", "items.bin", "bm25.json", MANIFEST_FILE]) original.set(name, await fs.readFile(file(name)));
     const restore = async () => {
       for (const [name, data] of original) await fs.writeFile(file(name), data);
-      expect((await openIndex(root, expected, new HashEmbeddings())).status).toBe("ok");
+      expect((await openIndex(root, expected)).status).toBe("ok");
     };
     const gen = result.generation;
 
@@ -330,8 +343,8 @@ describe("index folder", () => {
     await restore();
 
     // A file removed.
-    await fs.rm(file("docstore.json"));
-    await expectProblem(root, "corrupt", /docstore.json: missing \(listed in the manifest\)/);
+    await fs.rm(file("items.bin"));
+    await expectProblem(root, "corrupt", /items.bin: missing \(listed in the manifest\)/);
     await restore();
 
     // A symlink in place of a file.
@@ -351,9 +364,9 @@ describe("index folder", () => {
     const m = JSON.parse(original.get(MANIFEST_FILE)!.toString("utf8"));
     await fs.writeFile(file(MANIFEST_FILE), JSON.stringify({ ...m, files: { ...m.files, "../../etc/passwd": { bytes: 1, sha256: "0".repeat(64) } } }));
     await expectProblem(root, "corrupt", /is not a plain file name/);
-    const { ["docstore.json"]: _dropped, ...withoutDocstore } = m.files;
-    await fs.writeFile(file(MANIFEST_FILE), JSON.stringify({ ...m, files: withoutDocstore }));
-    await expectProblem(root, "corrupt", /does not list docstore.json/);
+    const { ["vectors.hnsw"]: _dropped, ...withoutVectors } = m.files;
+    await fs.writeFile(file(MANIFEST_FILE), JSON.stringify({ ...m, files: withoutVectors }));
+    await expectProblem(root, "corrupt", /does not list vectors.hnsw/);
     await fs.rm(file(MANIFEST_FILE));
     await expectProblem(root, "corrupt", /manifest.json: missing/);
     await restore();
@@ -374,8 +387,8 @@ describe("index folder", () => {
     expect(c.result.cleaned?.removed).toEqual([a.result.generation]);
     const names = (await fs.readdir(root)).sort();
     expect(names).toEqual([POINTER_FILE, b.result.generation, c.result.generation].sort());
-    const opened = await openIndex(root, expected, new HashEmbeddings());
-    expect(opened.status === "ok" && opened.store.size).toBe(50);
+    const opened = await openIndex(root, expected);
+    expect(opened.status === "ok" && opened.graph.size).toBe(50);
   });
 
   it("keeps the old index through an abandoned build and removes the leftover later", async () => {
@@ -402,7 +415,7 @@ describe("index folder", () => {
     await fs.mkdir(path.join(root, livePending));
     await fs.mkdir(path.join(root, liveOld));
 
-    const opened = await openIndex(root, expected, new HashEmbeddings());
+    const opened = await openIndex(root, expected);
     expect(opened.status === "ok" && opened.generation).toBe(first.result.generation);
 
     const report = await cleanIndexFolder(root);
@@ -416,10 +429,10 @@ describe("index folder", () => {
     const root = path.join(tmp, "index");
     await build(root, corpusDocs(10));
     const results = await Promise.all([20, 30, 40, 50].map((n) => build(root, corpusDocs(n))));
-    const opened = await openIndex(root, expected, new HashEmbeddings());
+    const opened = await openIndex(root, expected);
     if (opened.status !== "ok") throw new Error(opened.reason);
     expect(results.map((r) => r.result.generation)).toContain(opened.generation);
-    expect([20, 30, 40, 50]).toContain(opened.store.size);
+    expect([20, 30, 40, 50]).toContain(opened.graph.size);
     expect((await fs.readdir(root)).filter((n) => n.startsWith("."))).toEqual([]);
   });
 });

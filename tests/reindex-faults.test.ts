@@ -246,7 +246,7 @@ describe("a damaged index found at start", () => {
       },
       /is stale/,
     ],
-    ["a missing lexical index", (g) => fs.rmSync(path.join(g, "lexical.json")), /lexical\.json: missing/],
+    ["a missing lexical index", (g) => fs.rmSync(path.join(g, "lexical.bin")), /lexical\.bin: missing/],
   ];
 
   it.each(DAMAGES)("%s: detected before use, rebuilt, and answers are right", async (_name, damage, expected) => {

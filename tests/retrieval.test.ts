@@ -6,9 +6,12 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadSettings } from "../src/config/settings.ts";
 import { silentLogger } from "../src/logging/logger.ts";
-import { Bm25Index } from "../src/retrieval/bm25.ts";
+import { encodeSections, Sections } from "../src/index/binary-sections.ts";
+import { Bm25Index, BM25_DEFAULTS } from "../src/retrieval/bm25.ts";
+import { topK } from "../src/retrieval/top-k.ts";
 import { fuseRanks } from "../src/retrieval/fusion.ts";
-import { createQaService } from "../src/service/create-qa-service.ts";
+import { PolicyRetriever } from "../src/retrieval/langchain-retriever.ts";
+import { buildEngine, createQaService } from "../src/service/create-qa-service.ts";
 import type { PolicyQaService } from "../src/service/qa-service.ts";
 
 describe("BM25 and coverage", () => {
@@ -31,9 +34,28 @@ describe("BM25 and coverage", () => {
   });
 
   it("scores, serialises and reloads to the same numbers", () => {
-    const again = Bm25Index.fromJSON(JSON.parse(JSON.stringify(index.toJSON())));
+    const bytes = Buffer.concat(encodeSections("test", {}, index.sections("bm25")));
+    const again = Bm25Index.fromSections(Sections.decode(bytes, "test"), "bm25", BM25_DEFAULTS);
     expect([...again.score(query)]).toEqual([...index.score(query)]);
     expect([...again.coverage(query)]).toEqual([...index.coverage(query)]);
+    expect(again.idfOf("人才")).toBe(index.idfOf("人才"));
+    expect(again.idfOf("不存在")).toBe(0);
+  });
+
+  it("keeps the best k by a bounded heap exactly as a full sort would, ties by lower index", () => {
+    let seed = 3;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let round = 0; round < 50; round++) {
+      const scores = Array.from({ length: 300 }, () => (rnd() < 0.2 ? 0 : Math.floor(rnd() * 20) / 4));
+      const candidates = scores.map((_, i) => i).sort(() => rnd() - 0.5);
+      const limit = 1 + Math.floor(rnd() * 80);
+      const sorted = scores
+        .map((score, index) => ({ index, score }))
+        .filter((e) => e.score > 0)
+        .sort((a, b) => b.score - a.score || a.index - b.index)
+        .slice(0, limit);
+      expect(topK(candidates, scores, limit)).toEqual(sorted);
+    }
   });
 
   it("fuses by rank with weights; a zero weight list is ignored", () => {
@@ -71,6 +93,15 @@ describe("the hybrid retriever on the real seeds", () => {
   it("prefers the item holding the whole phrase over one repeating part of it", async () => {
     // 004:40 repeats 人才/供需/产业 (研究院, 供需研究) without 供需报告; 000:17 has the whole title.
     expect((await top("产业人才供需报告是谁发布的"))[0]).toBe("000:17");
+  });
+
+  it("is a LangChain retriever too: items as Documents with the citation in metadata", async () => {
+    const settings = loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-retrieval-${process.pid}`) });
+    const retriever = new PolicyRetriever({ search: (await buildEngine(settings, silentLogger)).retriever, k: 3 });
+    const docs = await retriever.invoke("任务清单第33项说了什么");
+    expect(docs).toHaveLength(3);
+    expect(docs[0]!.metadata).toMatchObject({ file: "004_14cb77bf2456b070.txt", label: "33", title: "山东省工作任务清单" });
+    expect(docs[0]!.pageContent).toContain("绩效工资");
   });
 
   it("returns distinct items, best first, and an explicit reference first", async () => {

@@ -10,7 +10,7 @@ import { parseDocument } from "./parse-document.ts";
 import type { Corpus, IngestProblem, ParsedDocument } from "./types.ts";
 
 /** Seed files are plain-text circulars; other files in the folder are ignored. */
-const SEED_FILE = /\.txt$/i;
+export const SEED_FILE = /\.txt$/i;
 
 /** Parses one file's bytes; exported for tests and for the reindex path. */
 export function ingestFile(file: string, bytes: Uint8Array): { document: ParsedDocument | null; problems: IngestProblem[] } {

@@ -1,67 +1,50 @@
 /**
- * A LangChain vector store over hnswlib's HierarchicalNSW (cosine space), with the
- * documents kept beside the graph in a JSON docstore. Citation data lives in each
- * document's metadata and is stored and returned exactly as given.
+ * A LangChain vector store over an HNSW graph (hnsw-graph.ts, cosine space), with the
+ * documents kept beside the graph in a docstore of JSON Lines (one line per document,
+ * so no single string grows with the store). Citation data lives in each document's
+ * metadata and is stored and returned exactly as given.
  *
- * Search is deterministic: the graph is built single-threaded with a fixed seed,
- * small stores are searched exhaustively (ef >= item count), and results are ordered
- * by (distance, insertion order) so equal scores always come back in the same order.
+ * Search is deterministic (see HnswGraph): equal scores always come back in insertion order.
+ * The bot's own index does not use this class (its search reads the graph directly and
+ * its documents come from the saved corpus); it is the LangChain face of the same graph.
  */
-import { promises as fs } from "node:fs";
+import { createReadStream, promises as fs } from "node:fs";
 import path from "node:path";
+import readline from "node:readline";
 import { Document, type DocumentInterface } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { VectorStore } from "@langchain/core/vectorstores";
-import hnswlib from "hnswlib-node";
 import { z } from "zod";
 import { DimensionMismatchError, IndexLoadError, IndexWriteError } from "./errors.ts";
+import { HNSW_DEFAULTS, HnswGraph, type HnswConfig } from "./hnsw-graph.ts";
 
-const { HierarchicalNSW } = hnswlib;
-type Hnsw = InstanceType<typeof HierarchicalNSW>;
-
-/** Tuning of the graph and the search. */
-export interface HnswStoreConfig {
+/** Tuning of the graph and the search, and optionally the vector length. */
+export interface HnswStoreConfig extends HnswConfig {
   /** Vector length; taken from the first vectors added when not given. */
   readonly numDimensions?: number;
-  /** Links per node. */
-  readonly m: number;
-  readonly efConstruction: number;
-  /** Seed of hnswlib's level generator; fixed so that builds are reproducible. */
-  readonly randomSeed: number;
-  /** Search breadth for stores larger than `exhaustiveUpTo`. */
-  readonly efSearch: number;
-  /** Up to this many items every search visits every item, so results are exact. */
-  readonly exhaustiveUpTo: number;
 }
 
-export const HNSW_STORE_DEFAULTS: HnswStoreConfig = {
-  m: 16,
-  efConstruction: 200,
-  randomSeed: 100,
-  efSearch: 200,
-  exhaustiveUpTo: 5000,
-};
+export const HNSW_STORE_DEFAULTS: HnswStoreConfig = HNSW_DEFAULTS;
 
 /** Files a saved store consists of, inside its folder. */
 export const HNSW_STORE_FILES = {
   graph: "vectors.hnsw",
-  docstore: "docstore.json",
+  docstore: "docstore.jsonl",
 } as const;
 
-/** How many extra neighbours to fetch so that ties at the k-th place can be seen. */
-const TIE_MARGIN = 8;
-
-const DOCSTORE_FORMAT = "policybot-hnsw-docstore/1";
+const DOCSTORE_FORMAT = "policybot-hnsw-docstore/2";
 
 const JsonValue: z.ZodType<unknown> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
 );
 
-const DocstoreSchema = z.object({
+/** The docstore's first line. */
+const DocstoreHeader = z.object({
   format: z.literal(DOCSTORE_FORMAT),
   space: z.literal("cosine"),
   dimensions: z.number().int().positive(),
   graphBytes: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative(),
   config: z.object({
     m: z.number().int().positive(),
     efConstruction: z.number().int().positive(),
@@ -69,13 +52,13 @@ const DocstoreSchema = z.object({
     efSearch: z.number().int().positive(),
     exhaustiveUpTo: z.number().int().nonnegative(),
   }),
-  documents: z.array(
-    z.object({
-      id: z.string().optional(),
-      pageContent: z.string(),
-      metadata: z.record(z.string(), JsonValue),
-    }),
-  ),
+});
+
+/** Every further line: one document. */
+const DocstoreLine = z.object({
+  id: z.string().optional(),
+  pageContent: z.string(),
+  metadata: z.record(z.string(), JsonValue),
 });
 
 /** Keeps only documents for which this returns true. */
@@ -109,12 +92,12 @@ function assertJsonPlain(value: unknown, where: string): void {
   throw new TypeError(`${where} is ${typeof value}; metadata must be plain JSON`);
 }
 
-/** Vector store over HierarchicalNSW; see the module comment for its guarantees. */
+/** Vector store over an HNSW graph; see the module comment for its guarantees. */
 export class HnswVectorStore extends VectorStore {
   declare FilterType: HnswFilter;
 
-  readonly config: HnswStoreConfig;
-  private index: Hnsw | undefined;
+  readonly config: HnswConfig;
+  private graph: HnswGraph | undefined;
   private dims: number | undefined;
   private readonly docs: StoredDoc[] = [];
 
@@ -124,8 +107,9 @@ export class HnswVectorStore extends VectorStore {
 
   constructor(embeddings: EmbeddingsInterface, config: Partial<HnswStoreConfig> = {}) {
     super(embeddings, config);
-    this.config = { ...HNSW_STORE_DEFAULTS, ...config };
-    this.dims = config.numDimensions;
+    const { numDimensions, ...rest } = config;
+    this.config = { ...HNSW_DEFAULTS, ...rest };
+    this.dims = numDimensions;
   }
 
   /** Vector length, once known. */
@@ -161,27 +145,19 @@ export class HnswVectorStore extends VectorStore {
     }
     if (vectors.length === 0) return [];
     const dims = this.dims ?? vectors[0]!.length;
-    const plain = vectors.map((v, i) => {
+    vectors.forEach((v, i) => {
       if (v.length !== dims) throw new DimensionMismatchError(dims, v.length, `vector ${i}`);
-      const arr = Array.from(v);
-      if (!arr.every(Number.isFinite)) throw new TypeError(`vector ${i} holds a non-finite number`);
-      return arr;
+      if (!v.every(Number.isFinite)) throw new TypeError(`vector ${i} holds a non-finite number`);
     });
     const stored = documents.map((d, i): StoredDoc => {
       assertJsonPlain(d.metadata ?? {}, `documents[${i}].metadata`);
       return { id: d.id, pageContent: d.pageContent, metadata: structuredClone(d.metadata ?? {}) };
     });
-
     this.dims = dims;
-    const index = this.ensureIndex(dims, this.docs.length + plain.length);
-    const ids: string[] = [];
-    plain.forEach((v, i) => {
-      const label = this.docs.length;
-      index.addPoint(v, label);
-      this.docs.push(stored[i]!);
-      ids.push(stored[i]!.id ?? String(label));
-    });
-    return ids;
+    this.graph ??= HnswGraph.create(dims, this.config, vectors.length);
+    const first = this.graph.add(vectors);
+    this.docs.push(...stored);
+    return stored.map((d, i) => d.id ?? String(first + i));
   }
 
   /**
@@ -194,34 +170,13 @@ export class HnswVectorStore extends VectorStore {
     k: number,
     filter?: HnswFilter,
   ): Promise<[Document, number][]> {
-    const n = this.docs.length;
-    if (!this.index || n === 0 || k <= 0) return [];
-    if (query.length !== this.dims) throw new DimensionMismatchError(this.dims!, query.length, "query vector");
-    const q = Array.from(query);
-    const want = Math.min(Math.floor(k), n);
+    if (!this.graph || this.docs.length === 0 || k <= 0) return [];
     const labelFilter = filter ? (label: number) => filter(this.toDocument(this.docs[label]!)) : undefined;
-
-    let fetch = Math.min(n, want + TIE_MARGIN);
-    let hits: { label: number; distance: number }[];
-    for (;;) {
-      const ef = Math.max(this.config.efSearch, fetch, n <= this.config.exhaustiveUpTo ? n : 0);
-      this.index.setEf(ef);
-      const res = this.index.searchKnn(q, fetch, labelFilter);
-      hits = res.neighbors
-        .map((label, i) => ({ label, distance: res.distances[i]! }))
-        .sort((a, b) => a.distance - b.distance || a.label - b.label);
-      // When the k-th hit ties with the last one fetched, more equal hits may lie
-      // beyond, and hnswlib picks among them arbitrarily: fetch more.
-      const exhausted = hits.length < fetch || fetch >= n;
-      if (exhausted || hits.length <= want || hits[want - 1]!.distance !== hits[hits.length - 1]!.distance) break;
-      fetch = Math.min(n, fetch * 2);
-    }
-    return hits.slice(0, want).map((h) => [this.toDocument(this.docs[h.label]!), 1 - h.distance]);
+    return this.graph.search(query, k, labelFilter).map((h) => [this.toDocument(this.docs[h.label]!), 1 - h.distance]);
   }
 
   /**
    * Writes the store's files ({@link HNSW_STORE_FILES}) into `dir`, which must exist.
-   * Durability and atomicity are the caller's (see `writeIndex`).
    * @throws {IndexWriteError} when the store is empty of dimensions or writing fails.
    */
   async save(dir: string): Promise<void> {
@@ -229,82 +184,80 @@ export class HnswVectorStore extends VectorStore {
     if (this.dims === undefined) {
       throw new IndexWriteError("cannot save a store whose vector dimensions are unknown (add vectors or set numDimensions)", dir);
     }
-    const index = this.ensureIndex(this.dims, Math.max(1, this.docs.length));
-    // Shrink capacity to the item count so the file holds no empty slots.
-    if (index.getMaxElements() !== Math.max(1, this.docs.length)) index.resizeIndex(Math.max(1, this.docs.length));
-    try {
-      await index.writeIndex(graphPath);
-    } catch (cause) {
-      throw new IndexWriteError(`could not write ${graphPath}: ${String(cause)}`, graphPath, { cause });
-    }
-    const graphBytes = (await fs.stat(graphPath)).size;
-    const docstore: z.infer<typeof DocstoreSchema> = {
+    const graph = (this.graph ??= HnswGraph.create(this.dims, this.config, 1));
+    await graph.save(graphPath);
+    const header: z.infer<typeof DocstoreHeader> = {
       format: DOCSTORE_FORMAT,
       space: "cosine",
       dimensions: this.dims,
-      graphBytes,
-      config: {
-        m: this.config.m,
-        efConstruction: this.config.efConstruction,
-        randomSeed: this.config.randomSeed,
-        efSearch: this.config.efSearch,
-        exhaustiveUpTo: this.config.exhaustiveUpTo,
-      },
-      documents: this.docs.map((d) => ({
-        ...(d.id === undefined ? {} : { id: d.id }),
-        pageContent: d.pageContent,
-        metadata: d.metadata,
-      })),
+      graphBytes: (await fs.stat(graphPath)).size,
+      count: this.docs.length,
+      config: { ...this.config },
     };
-    await fs.writeFile(path.join(dir, HNSW_STORE_FILES.docstore), JSON.stringify(docstore));
+    const file = await fs.open(path.join(dir, HNSW_STORE_FILES.docstore), "w");
+    try {
+      await file.write(JSON.stringify(header) + "\n");
+      for (const d of this.docs) {
+        await file.write(JSON.stringify({ ...(d.id === undefined ? {} : { id: d.id }), pageContent: d.pageContent, metadata: d.metadata }) + "\n");
+      }
+    } finally {
+      await file.close();
+    }
   }
 
   /**
    * Reads a store saved by {@link save}. This trusts the graph file: hnswlib may
-   * misbehave on a damaged one, so load untrusted folders through `openIndex`, which
-   * checks every file's checksum first.
+   * misbehave on a damaged one, so check untrusted folders' checksums first.
    * @throws {IndexLoadError} when a file is missing or does not match the docstore.
    */
   static async load(dir: string, embeddings: EmbeddingsInterface): Promise<HnswVectorStore> {
     const docstorePath = path.join(dir, HNSW_STORE_FILES.docstore);
     const graphPath = path.join(dir, HNSW_STORE_FILES.graph);
-    let raw: unknown;
+    const fail = (what: string, cause?: unknown): never => {
+      throw new IndexLoadError(`${docstorePath}: ${what}`, docstorePath, { cause });
+    };
+    let header: z.infer<typeof DocstoreHeader> | undefined;
+    const docs: StoredDoc[] = [];
     try {
-      raw = JSON.parse(await fs.readFile(docstorePath, "utf8"));
+      const lines = readline.createInterface({ input: createReadStream(docstorePath, "utf8"), crlfDelay: Infinity });
+      for await (const line of lines) {
+        if (line === "") continue;
+        let raw: unknown;
+        try {
+          raw = JSON.parse(line);
+        } catch (cause) {
+          fail(`line ${docs.length + 1 + (header ? 1 : 0)} is not JSON`, cause);
+        }
+        const parsed = (header ? DocstoreLine : DocstoreHeader).safeParse(raw);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0]!;
+          fail(`${header ? `document ${docs.length}` : "header"}: ${issue.path.join(".") || "line"} ${issue.message}`);
+        }
+        if (!header) header = parsed.data as z.infer<typeof DocstoreHeader>;
+        else {
+          const d = parsed.data as z.infer<typeof DocstoreLine>;
+          docs.push({ id: d.id, pageContent: d.pageContent, metadata: d.metadata as Record<string, unknown> });
+        }
+      }
     } catch (cause) {
-      throw new IndexLoadError(`${docstorePath}: unreadable (${String(cause)})`, docstorePath, { cause });
+      if (cause instanceof IndexLoadError) throw cause;
+      fail(`unreadable (${String(cause)})`, cause);
     }
-    const parsed = DocstoreSchema.safeParse(raw);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new IndexLoadError(`${docstorePath}: ${issue.path.join(".") || "file"} ${issue.message}`, docstorePath);
-    }
-    const ds = parsed.data;
+    if (!header) return fail("empty");
+    if (docs.length !== header.count) fail(`holds ${docs.length} documents, its header says ${header.count}`);
     let graphBytes: number;
     try {
       graphBytes = (await fs.stat(graphPath)).size;
     } catch (cause) {
       throw new IndexLoadError(`${graphPath}: missing`, graphPath, { cause });
     }
-    if (graphBytes !== ds.graphBytes) {
-      throw new IndexLoadError(`${graphPath}: ${graphBytes} bytes, docstore expects ${ds.graphBytes}`, graphPath);
+    if (graphBytes !== header.graphBytes) {
+      throw new IndexLoadError(`${graphPath}: ${graphBytes} bytes, docstore expects ${header.graphBytes}`, graphPath);
     }
-
-    const store = new HnswVectorStore(embeddings, { ...ds.config, numDimensions: ds.dimensions });
-    const index = new HierarchicalNSW("cosine", ds.dimensions);
-    try {
-      await index.readIndex(graphPath);
-    } catch (cause) {
-      throw new IndexLoadError(`${graphPath}: hnswlib could not read it (${String(cause)})`, graphPath, { cause });
-    }
-    if (index.getCurrentCount() !== ds.documents.length) {
-      throw new IndexLoadError(
-        `${graphPath}: holds ${index.getCurrentCount()} vectors, docstore ${ds.documents.length} documents`,
-        graphPath,
-      );
-    }
-    store.index = index;
-    for (const d of ds.documents) store.docs.push({ id: d.id, pageContent: d.pageContent, metadata: d.metadata as Record<string, unknown> });
+    const store = new HnswVectorStore(embeddings, { ...header.config, numDimensions: header.dimensions });
+    const graph = await HnswGraph.load(graphPath, header.dimensions, header.config, docs.length);
+    store.graph = docs.length > 0 ? graph : undefined;
+    store.docs.push(...docs);
     return store;
   }
 
@@ -334,22 +287,6 @@ export class HnswVectorStore extends VectorStore {
         }),
     );
     return HnswVectorStore.fromDocuments(docs, embeddings, config);
-  }
-
-  private ensureIndex(dims: number, capacity: number): Hnsw {
-    if (!this.index) {
-      const index = new HierarchicalNSW("cosine", dims);
-      index.initIndex({
-        maxElements: Math.max(capacity, 1),
-        m: this.config.m,
-        efConstruction: this.config.efConstruction,
-        randomSeed: this.config.randomSeed,
-      });
-      this.index = index;
-    } else if (this.index.getMaxElements() < capacity) {
-      this.index.resizeIndex(Math.max(capacity, this.index.getMaxElements() * 2));
-    }
-    return this.index;
   }
 
   private toDocument(d: StoredDoc): Document {

@@ -2,19 +2,24 @@
  * The manifest of an index folder: what the index was built from (format, embedding
  * model, corpus) and, for every file in the folder, its size and sha256. It is the
  * last file written in a build, so its presence marks a complete build, and it is
- * checked before any other file is read (see index-folder.ts).
+ * checked before any other file is read (see open-index.ts).
  */
 import { createHash } from "node:crypto";
+import { promises as fs } from "node:fs";
 import { z } from "zod";
+import { timeSlicer } from "../util/time-slice.ts";
 
 /**
  * Version of the on-disk layout. Bump it whenever a file's format or the set of
  * files changes, so that old indexes are reported as stale instead of misread.
  */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
 /** File name of the manifest inside a generation folder. */
 export const MANIFEST_FILE = "manifest.json";
+
+/** File name of the vector graph inside a generation folder. */
+export const VECTORS_FILE = "vectors.hnsw";
 
 /**
  * Names a payload file may have: one plain file name, no folders, not hidden, so a
@@ -38,7 +43,16 @@ export const ManifestSchema = z.object({
   }),
   corpusHash: Sha256Hex,
   builtAt: z.iso.datetime(),
+  /** Number of vectors in the graph (one per passage). */
   itemCount: z.number().int().nonnegative(),
+  /** How the graph was built and is searched. */
+  hnsw: z.object({
+    m: z.number().int().positive(),
+    efConstruction: z.number().int().positive(),
+    randomSeed: z.number().int(),
+    efSearch: z.number().int().positive(),
+    exhaustiveUpTo: z.number().int().nonnegative(),
+  }),
   files: z
     .record(z.string().regex(SAFE_FILE_NAME, "is not a plain file name"), FileEntrySchema)
     .refine((files) => !(MANIFEST_FILE in files), "must not list the manifest itself"),
@@ -53,6 +67,41 @@ export const ManifestVersionSchema = z.object({ formatVersion: z.number() });
 /** sha256 of bytes or text (UTF-8), lowercase hex. */
 export function sha256Hex(data: string | Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
+}
+
+/** Bytes hashed between pauses: about a millisecond of work. */
+const HASH_SLICE = 1 << 20;
+
+/** sha256 of bytes held in memory, computed in slices that let the event loop run between them. */
+export async function sha256HexSliced(data: Uint8Array): Promise<string> {
+  const hash = createHash("sha256");
+  const slice = timeSlicer();
+  for (let at = 0; at < data.length; at += HASH_SLICE) {
+    hash.update(data.subarray(at, at + HASH_SLICE));
+    if (slice.due()) await slice.pause();
+  }
+  return hash.digest("hex");
+}
+
+/** Size and sha256 of a file, read in pieces (a graph of a gigabyte never sits in memory whole). */
+export async function hashFile(file: string): Promise<{ bytes: number; sha256: string }> {
+  const hash = createHash("sha256");
+  const slice = timeSlicer();
+  const fd = await fs.open(file, "r");
+  const buf = Buffer.allocUnsafe(4 * HASH_SLICE);
+  let bytes = 0;
+  try {
+    for (;;) {
+      const { bytesRead } = await fd.read(buf, 0, buf.length, bytes);
+      if (bytesRead === 0) break;
+      hash.update(buf.subarray(0, bytesRead));
+      bytes += bytesRead;
+      if (slice.due()) await slice.pause();
+    }
+  } finally {
+    await fd.close();
+  }
+  return { bytes, sha256: hash.digest("hex") };
 }
 
 /**

@@ -9,17 +9,18 @@
  */
 import { promises as fs } from "node:fs";
 import path from "node:path";
-import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { isCode } from "../util/durable-fs.ts";
 import { IndexLoadError } from "./errors.ts";
-import { HNSW_STORE_FILES, HnswVectorStore } from "./hnsw-vector-store.ts";
+import { HnswGraph } from "./hnsw-graph.ts";
 import { displayPath, readPointer, POINTER_FILE } from "./index-layout.ts";
 import {
+  hashFile,
   INDEX_FORMAT_VERSION,
   MANIFEST_FILE,
   ManifestSchema,
   ManifestVersionSchema,
-  sha256Hex,
+  sha256HexSliced,
+  VECTORS_FILE,
   type IndexManifest,
 } from "./manifest.ts";
 
@@ -55,15 +56,21 @@ export interface VerifiedIndex {
 
 export type VerifyResult = VerifiedIndex | IndexProblem;
 
-export type OpenIndexResult = (VerifiedIndex & { readonly store: HnswVectorStore }) | IndexProblem;
+export type OpenIndexResult = (VerifiedIndex & { readonly graph: HnswGraph }) | IndexProblem;
+
+/** The live generation's folder and manifest, read and validated, its files not yet checked. */
+export type LiveGeneration = { readonly status: "ok"; readonly manifest: IndexManifest; readonly generation: string; readonly dir: string } | IndexProblem;
 
 /** A manifest is a few kB; refuse to parse a crafted huge one. */
 const MAX_MANIFEST_BYTES = 1 << 20;
 /** Attempts when the live generation changes (and the old one is cleaned) while we read it. */
 const OPEN_ATTEMPTS = 3;
 
-/** Checks the live generation in `root` without loading the vector graph. */
-export async function verifyIndex(root: string, expected: ExpectedIndex): Promise<VerifyResult> {
+/**
+ * Reads the live generation's manifest: CURRENT names a folder, its manifest parses
+ * and is of this format version. The files it lists are not checked yet.
+ */
+export async function readLiveGeneration(root: string): Promise<LiveGeneration> {
   const pointer = await readPointer(root);
   switch (pointer.state) {
     case "no-root":
@@ -110,7 +117,15 @@ export async function verifyIndex(root: string, expected: ExpectedIndex): Promis
     const what = issue.code === "invalid_key" ? "is not a plain file name" : issue.message;
     return { status: "corrupt", reason: `${manifestFile}: ${where} ${what}` };
   }
-  const manifest = parsed.data;
+  return { status: "ok", manifest: parsed.data, generation, dir };
+}
+
+/** Checks the live generation in `root` without loading the vector graph. */
+export async function verifyIndex(root: string, expected: ExpectedIndex): Promise<VerifyResult> {
+  const live = await readLiveGeneration(root);
+  if (live.status !== "ok") return live;
+  const { manifest, generation, dir } = live;
+  const manifestFile = displayPath(root, generation, MANIFEST_FILE);
 
   const built = manifest.embedding;
   if (built.model !== expected.model || built.dimensions !== expected.dimensions) {
@@ -127,42 +142,56 @@ export async function verifyIndex(root: string, expected: ExpectedIndex): Promis
       manifest,
     };
   }
-  for (const name of Object.values(HNSW_STORE_FILES)) {
-    if (!(name in manifest.files)) return { status: "corrupt", reason: `${manifestFile}: does not list ${name}`, manifest };
-  }
+  if (!(VECTORS_FILE in manifest.files)) return { status: "corrupt", reason: `${manifestFile}: does not list ${VECTORS_FILE}`, manifest };
 
   const payloads = new Map<string, Buffer>();
-  for (const [name, entry] of Object.entries(manifest.files).sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const file = path.join(dir, name);
-    // lstat, not stat: a symlink could lead the check (and hnswlib) anywhere.
-    const st = await fs.lstat(file).catch(() => undefined);
-    if (!st) return { status: "corrupt", reason: `${show(name)}: missing (listed in the manifest)`, manifest };
-    if (!st.isFile()) return { status: "corrupt", reason: `${show(name)}: not a regular file`, manifest };
-    if (st.size !== entry.bytes) {
-      return {
-        status: "corrupt",
-        reason: `${show(name)}: ${st.size} bytes, the manifest says ${entry.bytes} (truncated or damaged)`,
-        manifest,
-      };
-    }
-    const data = await fs.readFile(file);
-    if (data.length !== entry.bytes || sha256Hex(data) !== entry.sha256) {
-      return { status: "corrupt", reason: `${show(name)}: checksum mismatch (file changed or damaged)`, manifest };
-    }
-    if (!(Object.values(HNSW_STORE_FILES) as string[]).includes(name)) payloads.set(name, data);
+  for (const name of Object.keys(manifest.files).sort()) {
+    const read = await readListedFile(root, live, name, name !== VECTORS_FILE);
+    if (read.status !== "ok") return read;
+    if (read.data) payloads.set(name, read.data);
   }
   return { status: "ok", manifest, generation, dir, payloads };
 }
 
 /**
- * Verifies the live generation in `root` and, if sound, loads its vector store.
+ * Reads one file the manifest lists and checks its size and sha256 (hashing in slices, so
+ * the event loop keeps running). With `keep` false the file is hashed without being held.
+ */
+export async function readListedFile(
+  root: string,
+  live: Extract<LiveGeneration, { status: "ok" }>,
+  name: string,
+  keep = true,
+): Promise<{ readonly status: "ok"; readonly data?: Buffer } | IndexProblem> {
+  const { manifest, dir, generation } = live;
+  const show = displayPath(root, generation, name);
+  const entry = manifest.files[name];
+  if (!entry) return { status: "corrupt", reason: `${displayPath(root, generation, MANIFEST_FILE)}: does not list ${name}`, manifest };
+  const file = path.join(dir, name);
+  // lstat, not stat: a symlink could lead the check (and hnswlib) anywhere.
+  const st = await fs.lstat(file).catch(() => undefined);
+  if (!st) return { status: "corrupt", reason: `${show}: missing (listed in the manifest)`, manifest };
+  if (!st.isFile()) return { status: "corrupt", reason: `${show}: not a regular file`, manifest };
+  if (st.size !== entry.bytes) {
+    return { status: "corrupt", reason: `${show}: ${st.size} bytes, the manifest says ${entry.bytes} (truncated or damaged)`, manifest };
+  }
+  const data = keep ? await fs.readFile(file) : undefined;
+  const actual = data ? { bytes: data.length, sha256: await sha256HexSliced(data) } : await hashFile(file);
+  if (actual.bytes !== entry.bytes || actual.sha256 !== entry.sha256) {
+    return { status: "corrupt", reason: `${show}: checksum mismatch (file changed or damaged)`, manifest };
+  }
+  return data ? { status: "ok", data } : { status: "ok" };
+}
+
+/**
+ * Verifies the live generation in `root` and, if sound, loads its vector graph.
  * Never throws for a missing, stale or damaged index; only for unexpected I/O errors.
  */
-export async function openIndex(root: string, expected: ExpectedIndex, embeddings: EmbeddingsInterface): Promise<OpenIndexResult> {
+export async function openIndex(root: string, expected: ExpectedIndex): Promise<OpenIndexResult> {
   let result: OpenIndexResult = { status: "missing", reason: "not attempted" };
   for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
     const tried = await readPointer(root);
-    result = await openOnce(root, expected, embeddings);
+    result = await openOnce(root, expected);
     if (result.status !== "corrupt") return result;
     // A concurrent build may have swapped and removed the generation mid-read: retry
     // with the new one. A generation that is damaged on its own stays damaged.
@@ -173,26 +202,18 @@ export async function openIndex(root: string, expected: ExpectedIndex, embedding
   return result;
 }
 
-async function openOnce(root: string, expected: ExpectedIndex, embeddings: EmbeddingsInterface): Promise<OpenIndexResult> {
+async function openOnce(root: string, expected: ExpectedIndex): Promise<OpenIndexResult> {
   const verified = await verifyIndex(root, expected);
   if (verified.status !== "ok") return verified;
   const { manifest, generation } = verified;
-  let store: HnswVectorStore;
   try {
-    store = await HnswVectorStore.load(verified.dir, embeddings);
+    const graph = await HnswGraph.load(path.join(verified.dir, VECTORS_FILE), manifest.embedding.dimensions, manifest.hnsw, manifest.itemCount);
+    return { ...verified, graph };
   } catch (err) {
     if (!(err instanceof IndexLoadError)) throw err;
     const where = displayPath(root, generation, path.basename(err.path));
     return { status: "corrupt", reason: err.message.split(err.path).join(where), manifest };
   }
-  if (store.size !== manifest.itemCount || store.dimensions !== manifest.embedding.dimensions) {
-    return {
-      status: "corrupt",
-      reason: `${displayPath(root, generation)}: store holds ${store.size} items of ${store.dimensions} dims, the manifest says ${manifest.itemCount} of ${manifest.embedding.dimensions}`,
-      manifest,
-    };
-  }
-  return { ...verified, store };
 }
 
 type SmallRead = { kind: "ok"; data: Buffer } | { kind: "missing" } | { kind: "too-big" };

@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from "../logging/logger.ts";
 import { cleanIndexFolder, CLEAN_DEFAULTS, type CleanOptions, type CleanReport } from "./clean-index.ts";
 import { fsyncDir, fsyncFile, writeFileDurable } from "../util/durable-fs.ts";
 import { IndexWriteError } from "./errors.ts";
-import { HNSW_STORE_FILES, type HnswVectorStore } from "./hnsw-vector-store.ts";
+import type { HnswGraph } from "./hnsw-graph.ts";
 import {
   inFlight,
   newBuildName,
@@ -20,19 +20,12 @@ import {
   newPointerTempName,
   POINTER_FILE,
 } from "./index-layout.ts";
-import {
-  INDEX_FORMAT_VERSION,
-  MANIFEST_FILE,
-  ManifestSchema,
-  SAFE_FILE_NAME,
-  sha256Hex,
-  type IndexManifest,
-} from "./manifest.ts";
+import { hashFile, INDEX_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, SAFE_FILE_NAME, VECTORS_FILE, type IndexManifest } from "./manifest.ts";
 
 /** Points in a build, in order, reported to {@link WriteIndexOptions.onStage}. */
 export type WriteStage =
   | "build-folder-created"
-  | "store-saved"
+  | "vectors-saved"
   | "payload-written"
   | "files-synced"
   | "manifest-written"
@@ -42,16 +35,18 @@ export type WriteStage =
   | "cleaned";
 
 export interface WriteIndexInput {
-  readonly store: HnswVectorStore;
-  /** The model that made the vectors; checked against the store's dimensions. */
+  /** The passages' vectors; saved as {@link VECTORS_FILE}. */
+  readonly vectors: HnswGraph;
+  /** The model that made the vectors; checked against the graph's dimensions. */
   readonly embedding: { readonly model: string; readonly dimensions: number };
-  /** From {@link hashCorpus} over the parsed corpus the index was built from. */
+  /** From {@link hashCorpus} over everything the index was built from. */
   readonly corpusHash: string;
   /**
-   * Further files of the index (e.g. `bm25.json`), by file name. Names must be plain
-   * (letters, digits, `_ . -`) and differ from the store's files and the manifest.
+   * Further files of the index (e.g. `lexical.bin`), by file name: text, bytes, or bytes
+   * in pieces written one after another. Names must be plain (letters, digits, `_ . -`)
+   * and differ from the vector file and the manifest.
    */
-  readonly payloads?: Readonly<Record<string, string | Uint8Array>>;
+  readonly payloads?: Readonly<Record<string, string | Uint8Array | readonly Uint8Array[]>>;
   /** Defaults to now. */
   readonly builtAt?: Date;
 }
@@ -80,7 +75,7 @@ export interface WriteIndexResult {
 }
 
 /**
- * Builds a new generation in `root` from a store and payloads and makes it live.
+ * Builds a new generation in `root` from a vector graph and payloads and makes it live.
  * @throws {IndexWriteError} when anything fails before the swap; the previous index
  *   stays live and the partial build is removed.
  */
@@ -113,10 +108,10 @@ export async function writeIndex(
     try {
       await fs.mkdir(buildDir);
       await stage("build-folder-created", buildDir);
-      await input.store.save(buildDir);
-      await stage("store-saved", buildDir);
+      await input.vectors.save(path.join(buildDir, VECTORS_FILE));
+      await stage("vectors-saved", buildDir);
       for (const [name, data] of Object.entries(input.payloads ?? {})) {
-        await fs.writeFile(path.join(buildDir, name), data, { flag: "wx" });
+        await writePayload(path.join(buildDir, name), data);
         await stage("payload-written", buildDir, name);
       }
 
@@ -125,8 +120,7 @@ export async function writeIndex(
       for (const name of (await fs.readdir(buildDir)).sort()) {
         const file = path.join(buildDir, name);
         await fsyncFile(file);
-        const bytes = await fs.readFile(file);
-        files[name] = { bytes: bytes.length, sha256: sha256Hex(bytes) };
+        files[name] = await hashFile(file);
       }
       await stage("files-synced", buildDir);
 
@@ -135,7 +129,8 @@ export async function writeIndex(
         embedding: { model: input.embedding.model, dimensions: input.embedding.dimensions },
         corpusHash: input.corpusHash,
         builtAt: (input.builtAt ?? new Date()).toISOString(),
-        itemCount: input.store.size,
+        itemCount: input.vectors.size,
+        hnsw: { ...input.vectors.config },
         files,
       } satisfies IndexManifest);
       await writeFileDurable(path.join(buildDir, MANIFEST_FILE), JSON.stringify(manifest, null, 2) + "\n");
@@ -184,19 +179,34 @@ export async function writeIndex(
   }
 }
 
+/** Writes a new file (never over an existing one) from text, bytes or bytes in pieces. */
+async function writePayload(file: string, data: string | Uint8Array | readonly Uint8Array[]): Promise<void> {
+  if (typeof data === "string" || data instanceof Uint8Array) {
+    await fs.writeFile(file, data, { flag: "wx" });
+    return;
+  }
+  const handle = await fs.open(file, "wx");
+  try {
+    for (const piece of data) {
+      for (let at = 0; at < piece.length; ) at += (await handle.write(piece, at, piece.length - at)).bytesWritten;
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
 function validateInput(root: string, input: WriteIndexInput): void {
-  const dims = input.store.dimensions;
-  if (dims === undefined) throw new IndexWriteError("the vector store is empty and has no dimensions", root);
+  const dims = input.vectors.dimensions;
   if (dims !== input.embedding.dimensions) {
     throw new IndexWriteError(
-      `the store holds ${dims}-dimension vectors but model ${input.embedding.model} is declared with ${input.embedding.dimensions}`,
+      `the graph holds ${dims}-dimension vectors but model ${input.embedding.model} is declared with ${input.embedding.dimensions}`,
       root,
     );
   }
   if (!/^[0-9a-f]{64}$/.test(input.corpusHash)) {
     throw new IndexWriteError("corpusHash must be a sha256 in lowercase hex (use hashCorpus)", root);
   }
-  const reserved = new Set<string>([MANIFEST_FILE, ...Object.values(HNSW_STORE_FILES)]);
+  const reserved = new Set<string>([MANIFEST_FILE, VECTORS_FILE]);
   for (const name of Object.keys(input.payloads ?? {})) {
     if (!SAFE_FILE_NAME.test(name)) {
       throw new IndexWriteError(`payload name "${name}" is not a plain file name (letters, digits, _ . -)`, root);

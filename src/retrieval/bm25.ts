@@ -1,94 +1,140 @@
 /**
- * Okapi BM25 over pre-tokenised passages, serialisable to JSON for the on-disk index.
+ * Okapi BM25 over pre-tokenised passages, with postings in binary form (postings.ts) and
+ * every term's IDF computed at build time, so that loading reads arrays and computes nothing.
  */
+import type { Sections, SectionArray } from "../index/binary-sections.ts";
+import { Postings, PostingsBuilder } from "./postings.ts";
 
 /** BM25 parameters; b is low because items are short and similar in length. */
 export const BM25_DEFAULTS = { k1: 1.2, b: 0.5 } as const;
 
-/** The serialised form. */
-export interface Bm25Data {
-  readonly k1: number;
-  readonly b: number;
-  readonly docLengths: number[];
-  /** term → [docIndex, termFrequency, docIndex, termFrequency, …] */
-  readonly postings: Record<string, number[]>;
+/** Per-document sums a query adds up; `touched` lists, once each, the documents it reached. */
+export interface Accumulators {
+  readonly scores: Float64Array;
+  readonly covered: Float64Array;
+  readonly touched: number[];
 }
 
 export class Bm25Index {
   private readonly avgLength: number;
-  private readonly idf = new Map<string, number>();
 
-  private constructor(private readonly data: Bm25Data) {
-    const n = data.docLengths.length;
-    this.avgLength = n === 0 ? 0 : data.docLengths.reduce((a, b) => a + b, 0) / n;
-    for (const [term, postings] of Object.entries(data.postings)) {
-      const df = postings.length / 2;
-      this.idf.set(term, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
-    }
+  private constructor(
+    private readonly postings: Postings,
+    private readonly docLengths: Uint32Array,
+    /** IDF of each term, by the postings' term index. */
+    private readonly idf: Float64Array,
+    readonly params: { readonly k1: number; readonly b: number },
+  ) {
+    const n = docLengths.length;
+    let total = 0;
+    for (const l of docLengths) total += l;
+    this.avgLength = n === 0 ? 0 : total / n;
   }
 
   /** Builds an index over token lists (one per passage). */
-  static build(docs: readonly (readonly string[])[], params: { k1: number; b: number } = BM25_DEFAULTS): Bm25Index {
-    const postings: Record<string, number[]> = Object.create(null);
-    docs.forEach((tokens, d) => {
-      const tf = new Map<string, number>();
-      for (const t of tokens) tf.set(t, (tf.get(t) ?? 0) + 1);
-      for (const [t, f] of tf) (postings[t] ??= []).push(d, f);
-    });
-    return new Bm25Index({ ...params, docLengths: docs.map((d) => d.length), postings });
+  static build(docs: Iterable<readonly string[]>, params: { k1: number; b: number } = BM25_DEFAULTS): Bm25Index {
+    const builder = new Bm25Builder(params);
+    for (const tokens of docs) builder.add(tokens);
+    return builder.finish();
   }
 
-  static fromJSON(data: Bm25Data): Bm25Index {
-    return new Bm25Index(data);
+  /** @internal Used by {@link Bm25Builder}. */
+  static fromPostings(postings: Postings, lengths: readonly number[], params: { k1: number; b: number }): Bm25Index {
+    const n = lengths.length;
+    const idf = Float64Array.from(postings.arrays.docFreq, (df) => Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+    return new Bm25Index(postings, Uint32Array.from(lengths), idf, params);
   }
 
-  toJSON(): Bm25Data {
-    return this.data;
+  /** Reads an index saved with {@link sections} under `prefix`. */
+  static fromSections(s: Sections, prefix: string, params: { k1: number; b: number }): Bm25Index {
+    const postings = Postings.fromSections(s, `${prefix}.postings`, true);
+    return new Bm25Index(postings, s.get(`${prefix}.docLengths`, "u32"), s.get(`${prefix}.idf`, "f64", postings.terms), params);
+  }
+
+  sections(prefix: string): Record<string, SectionArray> {
+    return { ...this.postings.sections(`${prefix}.postings`), [`${prefix}.docLengths`]: this.docLengths, [`${prefix}.idf`]: this.idf };
   }
 
   get size(): number {
-    return this.data.docLengths.length;
+    return this.docLengths.length;
   }
 
   /** Inverse document frequency of a term (0 when unseen). */
   idfOf(term: string): number {
-    return this.idf.get(term) ?? 0;
+    const id = this.postings.find(term);
+    return id < 0 ? 0 : this.idf[id]!;
+  }
+
+  /** Empty accumulators for this index, to reuse across queries (see {@link accumulate}). */
+  accumulators(): Accumulators {
+    return { scores: new Float64Array(this.size), covered: new Float64Array(this.size), touched: [] };
   }
 
   /**
-   * Share of the query each passage contains, by IDF weight (0…1): a passage holding
-   * every distinct query term scores 1 however often it repeats them. BM25 saturates per
-   * term but still lets one frequent term outweigh two missing ones; this does not.
+   * Adds a query's BM25 scores and IDF-weighted coverage into `acc` for the documents its
+   * terms reach (term → weight, e.g. 1 for typed words, less for expansions). Coverage is
+   * the share of the query each passage holds (0…1, divided through before returning): a
+   * passage holding every distinct query term scores 1 however often it repeats them.
+   * BM25 saturates per term but still lets one frequent term outweigh two missing ones;
+   * coverage does not. Reset with {@link clear}.
    */
-  coverage(query: ReadonlyMap<string, number>): Float64Array {
-    const covered = new Float64Array(this.data.docLengths.length);
+  accumulate(query: ReadonlyMap<string, number>, acc: Accumulators): void {
+    const { k1, b } = this.params;
+    const { docLengths, avgLength } = this;
+    const { scores, covered, touched } = acc;
     let total = 0;
     for (const [term, weight] of query) {
-      const list = this.data.postings[term];
-      if (!list || weight <= 0) continue;
-      const w = this.idf.get(term)! * weight;
+      const id = this.postings.find(term);
+      if (id < 0 || weight <= 0) continue;
+      const w = this.idf[id]! * weight;
       total += w;
-      for (let i = 0; i < list.length; i += 2) covered[list[i]!]! += w;
+      this.postings.forEach(id, (d, f) => {
+        if (covered[d] === 0) touched.push(d);
+        const norm = f + k1 * (1 - b + (b * docLengths[d]!) / (avgLength || 1));
+        scores[d]! += (w * (f * (k1 + 1))) / norm;
+        covered[d]! += w;
+      });
     }
-    if (total > 0) for (let d = 0; d < covered.length; d++) covered[d]! /= total;
-    return covered;
+    if (total > 0) for (const d of touched) covered[d]! /= total;
   }
 
-  /** Scores every passage for weighted query terms (term → weight, e.g. 1 for typed words, less for expansions). */
-  score(query: ReadonlyMap<string, number>): Float64Array {
-    const { k1, b, docLengths, postings } = this.data;
-    const scores = new Float64Array(docLengths.length);
-    for (const [term, weight] of query) {
-      const list = postings[term];
-      if (!list || weight <= 0) continue;
-      const w = this.idf.get(term)! * weight;
-      for (let i = 0; i < list.length; i += 2) {
-        const d = list[i]!;
-        const f = list[i + 1]!;
-        const norm = f + k1 * (1 - b + (b * docLengths[d]!) / (this.avgLength || 1));
-        scores[d]! += (w * (f * (k1 + 1))) / norm;
-      }
+  /** Zeroes what {@link accumulate} wrote. */
+  clear(acc: Accumulators): void {
+    for (const d of acc.touched) {
+      acc.scores[d] = 0;
+      acc.covered[d] = 0;
     }
-    return scores;
+    acc.touched.length = 0;
+  }
+
+  /** BM25 scores of every passage for weighted query terms. */
+  score(query: ReadonlyMap<string, number>): Float64Array {
+    const acc = this.accumulators();
+    this.accumulate(query, acc);
+    return acc.scores;
+  }
+
+  /** Coverage of the query by every passage (see {@link accumulate}). */
+  coverage(query: ReadonlyMap<string, number>): Float64Array {
+    const acc = this.accumulators();
+    this.accumulate(query, acc);
+    return acc.covered;
+  }
+}
+
+/** Builds a {@link Bm25Index} one passage at a time, so that token lists need not all be held. */
+export class Bm25Builder {
+  private readonly postings = new PostingsBuilder(true);
+  private readonly lengths: number[] = [];
+
+  constructor(private readonly params: { k1: number; b: number } = BM25_DEFAULTS) {}
+
+  add(tokens: readonly string[]): void {
+    this.postings.add(tokens);
+    this.lengths.push(tokens.length);
+  }
+
+  finish(): Bm25Index {
+    return Bm25Index.fromPostings(this.postings.finish(), this.lengths, this.params);
   }
 }

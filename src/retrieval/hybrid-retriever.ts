@@ -1,15 +1,15 @@
 /**
  * Hybrid search over items: BM25 on words, BM25 on character bigrams and dense vectors,
  * fused by rank; explicit references resolved first; results deduplicated per item.
+ * Plain classes only, so that answering a question loads no LangChain (see
+ * langchain-retriever.ts for this search as a LangChain retriever).
  */
-import { Document } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { BaseRetriever, type BaseRetrieverInput } from "@langchain/core/retrievers";
-import type { VectorStoreInterface } from "@langchain/core/vectorstores";
 import type { Corpus, DocumentMeta, Item } from "../corpus/types.ts";
+import type { HnswGraph } from "../index/hnsw-graph.ts";
 import { FUSION_DEFAULTS, fuseRanks, type RankedList } from "./fusion.ts";
 import type { LexicalIndex } from "./lexical-index.ts";
-import type { PassageMetadata } from "./passages.ts";
+import type { PassageTable } from "./passage-table.ts";
 import { questionShape } from "./question-shape.ts";
 import { documentAffinity, resolveReference } from "./references.ts";
 import type { TextAnalyzer } from "./text-analysis.ts";
@@ -42,60 +42,35 @@ export interface SearchResult {
   readonly expansions: readonly string[];
 }
 
-export interface HybridRetrieverInput extends BaseRetrieverInput {
+export interface HybridRetrieverInput {
   corpus: Corpus;
-  passages: readonly Document<PassageMetadata>[];
+  passages: PassageTable;
   analyzer: TextAnalyzer;
   lexical: LexicalIndex;
-  dense?: { store: VectorStoreInterface; embeddings: EmbeddingsInterface };
+  /** Vectors of the passages (label = passage number) and the model that made them. */
+  dense?: { graph: HnswGraph; embeddings: EmbeddingsInterface };
   options?: Partial<RetrievalOptions>;
-  /** How many items `invoke` returns. */
-  k?: number;
 }
 
-export class HybridRetriever extends BaseRetriever {
-  lc_namespace = ["policybot", "retrieval"];
-  static override lc_name() {
-    return "HybridRetriever";
-  }
-
+export class HybridRetriever {
   private readonly corpus: Corpus;
-  private readonly passages: readonly Document<PassageMetadata>[];
+  private readonly passages: PassageTable;
   private readonly analyzer: TextAnalyzer;
   private readonly lexical: LexicalIndex;
-  private readonly dense?: { store: VectorStoreInterface; embeddings: EmbeddingsInterface };
+  private readonly dense?: { graph: HnswGraph; embeddings: EmbeddingsInterface };
   private readonly options: RetrievalOptions;
-  private readonly k: number;
-  private readonly items = new Map<string, { item: Item; meta: DocumentMeta }>();
-  private readonly passageIndex = new Map<string, number>();
 
   constructor(input: HybridRetrieverInput) {
-    super(input);
     this.corpus = input.corpus;
     this.passages = input.passages;
     this.analyzer = input.analyzer;
     this.lexical = input.lexical;
     this.dense = input.dense;
     this.options = { ...RETRIEVAL_DEFAULTS, ...input.options };
-    this.k = input.k ?? 10;
-    for (const doc of this.corpus.documents) for (const item of doc.items) this.items.set(`${item.file}#${item.order}`, { item, meta: doc.meta });
-    this.passages.forEach((p, i) => this.passageIndex.set(`${p.metadata.itemKey}/${p.metadata.chunk}`, i));
-  }
-
-  /** LangChain hook: the top items as Documents whose metadata carries the citation. */
-  override async _getRelevantDocuments(query: string): Promise<Document[]> {
-    const result = await this.search(query, this.k);
-    return result.items.map(
-      (s) =>
-        new Document({
-          pageContent: s.item.text,
-          metadata: { file: s.item.file, label: s.item.label, title: s.meta.title, docNumber: s.meta.docNumber, responsible: s.item.responsible, score: s.score },
-        }),
-    );
   }
 
   /** Searches and returns up to `limit` distinct items, best first. */
-  async search(question: string, limit = this.k): Promise<SearchResult> {
+  async search(question: string, limit = 10): Promise<SearchResult> {
     const o = this.options;
     const terms = this.analyzer.analyzeQuery(question);
     const lex = this.lexical.rank(terms, o.candidates);
@@ -107,10 +82,7 @@ export class HybridRetriever extends BaseRetriever {
     let denseTop = 0;
     if (this.dense && o.dense > 0) {
       const vector = await this.dense.embeddings.embedQuery(question);
-      const hits = await this.dense.store.similaritySearchVectorWithScore(vector, o.candidates);
-      const ranking = hits
-        .map(([doc, score]) => ({ index: this.passageIndex.get(`${doc.metadata.itemKey}/${doc.metadata.chunk}`) ?? -1, score }))
-        .filter((h) => h.index >= 0);
+      const ranking = this.dense.graph.search(vector, o.candidates).map((h) => ({ index: h.label, score: 1 - h.distance }));
       denseTop = ranking[0]?.score ?? 0;
       lists.push({ ranking, weight: o.dense });
     }
@@ -124,29 +96,28 @@ export class HybridRetriever extends BaseRetriever {
     const shape = questionShape(question);
     const wantsUnits = shape === "who" || shape === "list";
 
-    const best = new Map<string, { score: number; passage: number }>();
+    const best = new Map<number, { score: number; passage: number }>();
     for (const [index, score] of fused) {
-      const meta = this.passages[index]!.metadata;
+      const { item, meta } = this.passages.item(index);
       let lift = maxAffinity >= 3 && affinity.get(meta.file) === maxAffinity ? o.yearBoost / o.k : 0;
-      if (wantsUnits && meta.responsible) lift += o.responsibleBoost / o.k;
+      if (wantsUnits && item.responsible) lift += o.responsibleBoost / o.k;
       const total = score + lift;
-      const prev = best.get(meta.itemKey);
-      if (!prev || total > prev.score) best.set(meta.itemKey, { score: total, passage: index });
+      const key = this.passages.itemIndex(index);
+      const prev = best.get(key);
+      if (!prev || total > prev.score) best.set(key, { score: total, passage: index });
     }
-    let ranked = [...best.entries()]
-      .sort((a, b) => b[1].score - a[1].score || a[1].passage - b[1].passage)
-      .map(([key, v]): ScoredItem => {
-        const { item, meta } = this.items.get(key)!;
-        const text = this.passages[v.passage]!.pageContent;
-        return { item, meta, score: v.score, passage: text.slice(text.indexOf("\n") + 1), referenced: false };
+    let ranked = [...best.values()]
+      .sort((a, b) => b.score - a.score || a.passage - b.passage)
+      .map((v): ScoredItem => {
+        const { item, meta } = this.passages.item(v.passage);
+        return { item, meta, score: v.score, passage: this.passages.chunkText(v.passage), referenced: false };
       });
 
     const named = resolveReference(question, this.corpus);
     if (named) {
-      const key = `${named.file}#${named.order}`;
-      const meta = this.items.get(key)!.meta;
+      const meta = this.corpus.documents.find((d) => d.meta.file === named.file)!.meta;
       const top = ranked[0]?.score ?? 1;
-      ranked = [{ item: named, meta, score: top + 1 / o.k, passage: named.text, referenced: true }, ...ranked.filter((r) => `${r.item.file}#${r.item.order}` !== key)];
+      ranked = [{ item: named, meta, score: top + 1 / o.k, passage: named.text, referenced: true }, ...ranked.filter((r) => r.item !== named)];
     }
 
     return {

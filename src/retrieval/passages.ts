@@ -4,10 +4,8 @@
  * context to match and every match leads back to one item.
  */
 import { Document } from "@langchain/core/documents";
-import type { Corpus, DocumentMeta, Item } from "../corpus/types.ts";
-
-/** Passage sizes, in characters. */
-export const PASSAGE_DEFAULTS = { maxChars: 320, overlapSentences: 1 } as const;
+import type { Corpus, Item } from "../corpus/types.ts";
+import { chunkText, passageText, PASSAGE_DEFAULTS } from "./passage-table.ts";
 
 /** Citation data carried by every passage from ingestion on (LangChain Document metadata). */
 export interface PassageMetadata {
@@ -28,31 +26,6 @@ export function itemKey(item: Pick<Item, "file" | "order">): string {
   return `${item.file}#${item.order}`;
 }
 
-function splitSentences(text: string): string[] {
-  return text.match(/[^。；！？\n]+[。；！？]?\n?|\n/g)?.filter((s) => s.trim() !== "") ?? [text];
-}
-
-function chunkText(text: string, maxChars: number, overlap: number): string[] {
-  if (text.length <= maxChars * 1.3) return [text];
-  const sentences = splitSentences(text);
-  const chunks: string[] = [];
-  let start = 0;
-  while (start < sentences.length) {
-    let end = start;
-    let size = 0;
-    while (end < sentences.length && (size === 0 || size + sentences[end]!.length <= maxChars)) size += sentences[end++]!.length;
-    chunks.push(sentences.slice(start, end).join("").trim());
-    if (end >= sentences.length) break;
-    start = Math.max(start + 1, end - overlap);
-  }
-  return chunks;
-}
-
-/** The context line matched along with a passage: title, headings, the item's own heading. */
-function contextOf(meta: DocumentMeta, item: Item): string {
-  return [meta.title, ...item.path].join(" ");
-}
-
 /** Builds the passages of a corpus, in document order. */
 export function buildPassages(corpus: Corpus, options = PASSAGE_DEFAULTS): Document<PassageMetadata>[] {
   const out: Document<PassageMetadata>[] = [];
@@ -62,7 +35,7 @@ export function buildPassages(corpus: Corpus, options = PASSAGE_DEFAULTS): Docum
       chunks.forEach((chunk, i) => {
         out.push(
           new Document<PassageMetadata>({
-            pageContent: `${contextOf(doc.meta, item)}\n${chunk}`,
+            pageContent: passageText(doc.meta, item, chunk),
             metadata: {
               itemKey: itemKey(item),
               file: item.file,

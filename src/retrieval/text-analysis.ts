@@ -4,8 +4,8 @@
  * differently (互转学籍 / 学籍互转). Questions are also expanded with aliases and the
  * English glossary.
  */
-import { Jieba } from "@node-rs/jieba";
-import { dict } from "@node-rs/jieba/dict.js";
+import type { Jieba } from "@node-rs/jieba";
+import { jiebaWith } from "./jieba-dictionary.ts";
 import type { Lexicon } from "./lexicon.ts";
 
 const CJK_RUN = /[\u3400-\u9fff]+/g;
@@ -44,18 +44,20 @@ function weigh(typed: readonly string[], expanded: readonly string[]): Map<strin
 }
 
 export class TextAnalyzer {
-  private readonly jieba: Jieba;
   private readonly englishKeys: string[];
 
-  constructor(
+  private constructor(
     private readonly lexicon: Lexicon,
-    extraTerms: readonly string[] = [],
+    private readonly jieba: Jieba,
   ) {
-    this.jieba = Jieba.withDict(dict);
-    const words = [...lexicon.domainTerms, ...extraTerms].filter((w) => w.length >= 2);
-    // A high frequency makes jieba prefer the whole term over its parts.
-    this.jieba.loadDict(Buffer.from(words.map((w) => `${w.replace(/\s+/g, "")} 200000 n`).join("\n")));
     this.englishKeys = [...lexicon.english.keys()].sort((a, b) => b.length - a.length);
+  }
+
+  /** An analyzer whose segmenter keeps the domain terms and `extraTerms` (e.g. the corpus's unit names) whole. */
+  static async create(lexicon: Lexicon, extraTerms: readonly string[] = []): Promise<TextAnalyzer> {
+    const words = [...lexicon.domainTerms, ...extraTerms].filter((w) => w.length >= 2).map((w) => w.replace(/\s+/g, ""));
+    // A high frequency makes jieba prefer the whole term over its parts (see jiebaWith).
+    return new TextAnalyzer(lexicon, await jiebaWith(words));
   }
 
   /** Jieba search-mode words without stop words and punctuation. */

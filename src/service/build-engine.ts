@@ -1,25 +1,25 @@
 /**
- * Builds the search-and-answer stack from a seeds folder: corpus → passages → lexical
- * and vector indexes → retriever → answerer.
+ * Assembles the search-and-answer stack from built or loaded parts: corpus, passages,
+ * lexical and vector indexes → retriever → answerer.
  */
-import type { Document } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import type { VectorStoreInterface } from "@langchain/core/vectorstores";
 import { ConceptExtractor } from "../answer/question-concepts.ts";
 import { Contrasts } from "../answer/contrasts.ts";
 import { ExtractiveAnswerer } from "../answer/extractive-answerer.ts";
 import { UnitNames } from "../answer/unit-names.ts";
 import type { Corpus } from "../corpus/types.ts";
+import type { HnswGraph } from "../index/hnsw-graph.ts";
 import { HybridRetriever, type RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
-import { LexicalIndex } from "../retrieval/lexical-index.ts";
-import { loadLexicon, type Lexicon } from "../retrieval/lexicon.ts";
-import { buildPassages, type PassageMetadata } from "../retrieval/passages.ts";
-import { normalizeText, TextAnalyzer } from "../retrieval/text-analysis.ts";
+import type { LexicalIndex } from "../retrieval/lexical-index.ts";
+import type { Lexicon } from "../retrieval/lexicon.ts";
+import type { PassageTable } from "../retrieval/passage-table.ts";
+import type { SubstringFrequency } from "../retrieval/substring-frequency.ts";
+import { TextAnalyzer } from "../retrieval/text-analysis.ts";
 import type { Engine } from "./qa-service.ts";
 
-/** The dense half of search, when available. */
+/** The dense half of search, when available: the passages' vectors (label = passage number). */
 export interface DenseParts {
-  readonly store: VectorStoreInterface;
+  readonly graph: HnswGraph;
   readonly embeddings: EmbeddingsInterface;
   readonly modelId: string;
 }
@@ -29,8 +29,10 @@ export interface LexicalParts {
   readonly corpus: Corpus;
   readonly lexicon: Lexicon;
   readonly analyzer: TextAnalyzer;
-  readonly passages: Document<PassageMetadata>[];
+  readonly passages: PassageTable;
   readonly lexical: LexicalIndex;
+  /** How many items contain a term (for weighing question concepts). */
+  readonly frequency: SubstringFrequency;
 }
 
 /** Unit names of the corpus, which jieba must keep whole. */
@@ -38,32 +40,16 @@ function unitTerms(corpus: Corpus): string[] {
   return [...new Set(corpus.documents.flatMap((d) => d.items.flatMap((i) => i.responsible ?? [])))];
 }
 
-/** Builds analyzer, passages and the lexical index (or takes a saved lexical index). */
-export function buildLexicalParts(corpus: Corpus, saved?: LexicalIndex): LexicalParts {
-  const lexicon = loadLexicon();
-  const analyzer = new TextAnalyzer(lexicon, unitTerms(corpus));
-  const passages = buildPassages(corpus);
-  const lexical = saved ?? LexicalIndex.build(passages, analyzer);
-  return { corpus, lexicon, analyzer, passages, lexical };
+/** The analyzer for a corpus: jieba keeps the lexicon's domain terms and the corpus's unit names whole. */
+export function analyzerFor(corpus: Corpus, lexicon: Lexicon): Promise<TextAnalyzer> {
+  return TextAnalyzer.create(lexicon, unitTerms(corpus));
 }
 
 /** Assembles retriever and answerer over built parts. */
 export function assembleEngine(parts: LexicalParts, dense: DenseParts | undefined, builtAt: string, options?: Partial<RetrievalOptions>): Engine {
-  const { corpus, lexicon, analyzer, passages, lexical } = parts;
+  const { corpus, lexicon, analyzer, passages, lexical, frequency } = parts;
   const retriever = new HybridRetriever({ corpus, passages, analyzer, lexical, dense, options });
-  const texts = corpus.documents.flatMap((d) => d.items.map((i) => normalizeText([d.meta.title, ...i.path, i.text].join(" ")).replace(/\s+/g, "")));
-  const dfCache = new Map<string, number>();
-  const df = (term: string) => {
-    const t = normalizeText(term).replace(/\s+/g, "");
-    let n = dfCache.get(t);
-    if (n === undefined) {
-      n = texts.reduce((acc, text) => acc + (text.includes(t) ? 1 : 0), 0);
-      dfCache.set(t, n);
-    }
-    return n;
-  };
-  const concepts = new ConceptExtractor(analyzer, lexicon, df, texts.length);
+  const concepts = new ConceptExtractor(analyzer, lexicon, (term) => frequency.df(term), frequency.total);
   const answerer = new ExtractiveAnswerer({ corpus, units: UnitNames.load(corpus), concepts, contrasts: Contrasts.load() });
-  const items = corpus.documents.reduce((n, d) => n + d.items.length, 0);
-  return { corpus, retriever, answerer, embeddingModel: dense?.modelId ?? "none (lexical only)", builtAt, items };
+  return { corpus, retriever, answerer, embeddingModel: dense?.modelId ?? "none (lexical only)", builtAt, items: passages.items.length };
 }

@@ -1,9 +1,8 @@
 /**
- * Creates the question-answering service from settings: loads the corpus, opens or
- * builds the index with the configured embedding model, wires the optional language model.
+ * Creates the question-answering service from settings: opens or builds the index with
+ * the configured embedding model, wires the optional language model.
  */
 import type { Settings } from "../config/settings.ts";
-import { loadCorpus } from "../corpus/load-corpus.ts";
 import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
 import { candidateCitations, CitationLookup } from "../answer/llm/candidates.ts";
 import { LlmAnswerer } from "../answer/llm/llm-answerer.ts";
@@ -13,15 +12,14 @@ import { assembleEngine } from "./build-engine.ts";
 import { loadSearchIndex } from "./load-search-index.ts";
 import { PolicyQaService, type Engine } from "./qa-service.ts";
 
-/** Loads seeds, opens or builds the index, assembles retriever and answerer. */
+/** Opens the index (building it off this thread when the seeds or the model changed), assembles retriever and answerer. */
 export async function buildEngine(settings: Settings, logger: Logger): Promise<Engine> {
-  const corpus = await loadCorpus(settings.seedsDir);
-  for (const p of corpus.problems) logger[p.severity === "warning" ? "warn" : p.severity](p.message);
-  if (corpus.documents.length === 0) throw new Error(`No circulars could be loaded from ${settings.seedsDir}; see the messages above.`);
   const embeddings = createEmbeddings(settings.embedding, logger);
   const model = await embeddings.activeModel();
-  const index = await loadSearchIndex(corpus, settings.indexDir, embeddings, model, logger);
-  const engine = assembleEngine(index.parts, { store: index.store, embeddings, modelId: `${model.id} (${model.dimensions} dims)` }, index.builtAt);
+  const index = await loadSearchIndex({ seedsDir: settings.seedsDir, indexDir: settings.indexDir, embedding: settings.embedding }, embeddings, model, logger);
+  const dense = { graph: index.graph, embeddings, modelId: `${model.id} (${model.dimensions} dims)` };
+  const engine = assembleEngine(index.parts, dense, index.builtAt);
+  const corpus = engine.corpus;
   const llm = LlmAnswerer.fromSettings(settings, { units: UnitNames.load(corpus), logger });
   if (!llm) return engine;
   logger.info(`answers are written by ${settings.llm!.model} at ${settings.llm!.baseUrl}, checked against the cited text, extractive as fallback`);

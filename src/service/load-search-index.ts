@@ -1,84 +1,99 @@
 /**
- * Opens the on-disk index when its manifest matches the corpus and the embedding model,
- * and rebuilds it (atomically, into a new generation) when it is missing, stale or
- * damaged. When the index folder cannot be written, the index lives in memory only.
+ * Opens the on-disk index when it was built from the seeds, word lists, model and code
+ * of now (index-inputs.ts), without parsing a seed: the corpus, passages, lexical index
+ * and frequencies are read back as saved. When it is missing, stale or damaged, a worker
+ * thread builds a new generation (build-in-worker.ts), which is then opened the same way;
+ * this thread keeps answering meanwhile and only ever holds the event loop for short slices.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { PROJECT_ROOT } from "../config/settings.ts";
-import type { Corpus } from "../corpus/types.ts";
-import { HnswVectorStore } from "../index/hnsw-vector-store.ts";
-import { hashCorpus } from "../index/manifest.ts";
-import { openIndex } from "../index/open-index.ts";
-import { writeIndex } from "../index/write-index.ts";
+import type { IngestProblem } from "../corpus/types.ts";
+import type { HnswGraph } from "../index/hnsw-graph.ts";
+import { openIndex, readListedFile, readLiveGeneration, type ExpectedIndex } from "../index/open-index.ts";
+import { fingerprintSeeds, type SourceFile } from "../index/source-fingerprint.ts";
 import type { Logger } from "../logging/logger.ts";
-import { LexicalIndex, type LexicalData } from "../retrieval/lexical-index.ts";
-import { buildLexicalParts, type LexicalParts } from "./build-engine.ts";
-
-/** The lexical index's file inside an index generation. */
-const LEXICAL_FILE = "lexical.json";
-/** Data files whose content shapes the lexical index; a change to them means a rebuild. */
-const LEXICON_FILES = ["aliases.json", "en-zh.json", "stopwords.txt", "domain-terms.txt"];
+import { loadLexicon } from "../retrieval/lexicon.ts";
+import { analyzerFor, type LexicalParts } from "./build-engine.ts";
+import { buildInWorker } from "./build-in-worker.ts";
+import type { BuildRequest } from "./build-search-index.ts";
+import { indexInputsHash } from "./index-inputs.ts";
+import { decodeSearchIndex, decodeSources, INDEX_FILES } from "./search-index-files.ts";
 
 export interface LoadedIndex {
   readonly parts: LexicalParts;
-  readonly store: HnswVectorStore;
+  readonly graph: HnswGraph;
   readonly builtAt: string;
   /** How the index was obtained, for logs and /about. */
-  readonly origin: "opened" | "built" | "built-in-memory";
+  readonly origin: "opened" | "built" | "built-temporary";
+  /** What parsing the seeds reported when the index was built. */
+  readonly problems: readonly IngestProblem[];
 }
 
-/** A text whose vector fingerprints the model: a retrained model with the same id and size gives another vector. */
-const PROBE_TEXT = "中等职业学校与普通高中学生学籍互转";
-
-/** A hash of everything the index is derived from: passages, word lists, and the model's behaviour. */
-async function indexInputsHash(corpus: Corpus, parts: LexicalParts, embeddings: EmbeddingsInterface): Promise<string> {
-  const lexicon = LEXICON_FILES.map((f) => readFileSync(path.join(PROJECT_ROOT, "data", f), "utf8"));
-  const probe = (await embeddings.embedQuery(PROBE_TEXT)).map((x) => x.toFixed(5));
-  return hashCorpus({ passages: parts.passages.map((p) => [p.pageContent, p.metadata]), lexicon, documents: corpus.documents.map((d) => d.meta), probe });
+/** The model the vectors must come from. */
+export interface ActiveModelInfo {
+  readonly id: string;
+  readonly dimensions: number;
 }
 
-/** Opens or builds the index for a corpus with the given embeddings (model id and dimensions known). */
+/** Opens the index of `request.indexDir` when current, else builds one off this thread and opens it. */
 export async function loadSearchIndex(
-  corpus: Corpus,
-  indexDir: string,
+  request: BuildRequest,
   embeddings: EmbeddingsInterface,
-  model: { id: string; dimensions: number },
+  model: ActiveModelInfo,
   logger: Logger,
 ): Promise<LoadedIndex> {
-  const fresh = buildLexicalParts(corpus);
-  const corpusHash = await indexInputsHash(corpus, fresh, embeddings);
-  const expected = { model: model.id, dimensions: model.dimensions, corpusHash };
-  const opened = await openIndex(indexDir, expected, embeddings);
-  if (opened.status === "ok") {
-    const raw = opened.payloads.get(LEXICAL_FILE);
-    if (raw) {
-      const lexical = LexicalIndex.fromJSON(JSON.parse(raw.toString("utf8")) as LexicalData);
-      return { parts: { ...fresh, lexical }, store: opened.store, builtAt: opened.manifest.builtAt, origin: "opened" };
-    }
-    logger.warn(`index in ${indexDir} has no ${LEXICAL_FILE}; rebuilding`);
-  } else if (opened.status === "missing") {
-    logger.info(`no index yet in ${indexDir}; building it`);
-  } else {
-    logger.warn(`index in ${indexDir} is ${opened.status} (${opened.reason}); rebuilding`);
+  const { indexDir } = request;
+  const live = await readLiveGeneration(indexDir);
+  let previous: SourceFile[] = [];
+  if (live.status === "ok") {
+    const saved = await readListedFile(indexDir, live, INDEX_FILES.sources);
+    previous = (saved.status === "ok" && saved.data && decodeSources(saved.data)) || [];
   }
+  const seeds = await fingerprintSeeds(request.seedsDir, previous);
+  const expected = { model: model.id, dimensions: model.dimensions, corpusHash: await indexInputsHash(seeds, embeddings) };
+
+  const opened = await openSavedIndex(indexDir, expected);
+  if (opened.status === "ok") {
+    for (const p of opened.problems) logger[p.severity === "warning" ? "warn" : p.severity](p.message);
+    return { ...opened, origin: "opened" };
+  }
+  if (opened.status === "missing") logger.info(`no index yet in ${indexDir}; building it`);
+  else logger.warn(`index in ${indexDir} is ${opened.status} (${opened.reason}); rebuilding`);
 
   const started = performance.now();
-  const store = await HnswVectorStore.fromDocuments(fresh.passages, embeddings);
-  const builtAt = new Date();
+  const built = await buildInWorker(request, logger);
+  const where = built.temporary ? `a temporary folder, ${built.indexDir}` : built.indexDir;
+  logger.info(`index built in ${Math.round(performance.now() - started)} ms (${built.passages} passages) and saved to ${where}`, { ...built.timings });
+  const fresh = await openSavedIndex(built.indexDir, expected);
+  if (fresh.status !== "ok") throw new Error(`the index just built in ${built.indexDir} does not open: ${fresh.reason}`);
+  return { ...fresh, origin: built.temporary ? "built-temporary" : "built" };
+}
+
+type Opened = { status: "ok"; parts: LexicalParts; graph: HnswGraph; builtAt: string; problems: readonly IngestProblem[] };
+
+/**
+ * Verifies, loads and decodes the live generation of `indexDir`, built for `expected`
+ * (see indexInputsHash); a file that does not decode makes it corrupt. Never builds.
+ */
+export async function openSavedIndex(indexDir: string, expected: ExpectedIndex): Promise<Opened | { status: "missing" | "stale" | "corrupt"; reason: string }> {
+  const opened = await openIndex(indexDir, expected);
+  if (opened.status !== "ok") return opened;
+  let saved;
   try {
-    await writeIndex(indexDir, {
-      store,
-      embedding: { model: model.id, dimensions: model.dimensions },
-      corpusHash,
-      payloads: { [LEXICAL_FILE]: JSON.stringify(fresh.lexical.toJSON()) },
-      builtAt,
-    }, { logger });
-    logger.info(`index built in ${Math.round(performance.now() - started)} ms (${fresh.passages.length} passages) and saved to ${indexDir}`);
-    return { parts: fresh, store, builtAt: builtAt.toISOString(), origin: "built" };
+    saved = await decodeSearchIndex(opened.payloads);
   } catch (err) {
-    logger.warn(`index could not be saved to ${indexDir} (${(err as Error).message}); using it from memory. Set POLICYBOT_INDEX_DIR to a writable folder.`);
-    return { parts: fresh, store, builtAt: builtAt.toISOString(), origin: "built-in-memory" };
+    return { status: "corrupt", reason: `${opened.generation}/${(err as Error).message}` };
   }
+  if (opened.graph.size !== saved.passages.size) {
+    return { status: "corrupt", reason: `${opened.generation}: ${opened.graph.size} vectors for ${saved.passages.size} passages` };
+  }
+  const lexicon = loadLexicon();
+  const analyzer = await analyzerFor(saved.corpus, lexicon);
+  const { corpus, passages, lexical, frequency } = saved;
+  return {
+    status: "ok",
+    parts: { corpus, lexicon, analyzer, passages, lexical, frequency },
+    graph: opened.graph,
+    builtAt: opened.manifest.builtAt,
+    problems: corpus.problems,
+  };
 }

@@ -1,0 +1,164 @@
+/**
+ * The container of the index's binary files: a small JSON header, then named sections
+ * of typed numbers, each aligned to 8 bytes so that a loaded file is read in place (typed
+ * views over the file's bytes, nothing parsed). Large data never passes through one
+ * JSON string: the header holds only counts and parameters, never per-item data.
+ *
+ *   "PBSC" | u32 container version | u32 header bytes | header JSON | padding | sections…
+ *
+ * Reading checks the magic, the version, that the header parses and that every section
+ * lies inside the file with its declared type and length; a damaged file is an error
+ * with a reason, never an out-of-bounds view.
+ */
+
+const MAGIC = 0x43534250; // "PBSC" little-endian
+const CONTAINER_VERSION = 1;
+const ALIGN = 8;
+
+const TYPES = {
+  u8: Uint8Array,
+  u16: Uint16Array,
+  u32: Uint32Array,
+  i32: Int32Array,
+  f32: Float32Array,
+  f64: Float64Array,
+} as const;
+
+export type SectionType = keyof typeof TYPES;
+interface ArrayTypes {
+  u8: Uint8Array;
+  u16: Uint16Array;
+  u32: Uint32Array;
+  i32: Int32Array;
+  f32: Float32Array;
+  f64: Float64Array;
+}
+type ArrayOf<T extends SectionType> = ArrayTypes[T];
+export type SectionArray = ArrayTypes[SectionType];
+
+interface SectionEntry {
+  readonly name: string;
+  readonly type: SectionType;
+  /** Byte offset from the start of the file. */
+  readonly offset: number;
+  /** Number of elements. */
+  readonly length: number;
+}
+
+interface Header {
+  /** What the file holds, e.g. "policybot-lexical"; checked by the reader. */
+  readonly kind: string;
+  readonly meta: unknown;
+  readonly sections: readonly SectionEntry[];
+}
+
+/** A file that is not a readable container of the expected kind. */
+export class SectionFormatError extends Error {
+  override readonly name = "SectionFormatError";
+}
+
+function typeOf(array: SectionArray): SectionType {
+  for (const [name, ctor] of Object.entries(TYPES)) if (array instanceof ctor) return name as SectionType;
+  throw new TypeError("unsupported section array type");
+}
+
+const pad = (n: number) => (ALIGN - (n % ALIGN)) % ALIGN;
+
+/**
+ * Encodes a container as a list of buffers (write them in order; nothing is copied into
+ * one big buffer). `meta` must be small: counts and parameters.
+ */
+export function encodeSections(kind: string, meta: unknown, sections: Readonly<Record<string, SectionArray>>): Buffer[] {
+  const entries: SectionEntry[] = [];
+  const names = Object.keys(sections);
+  // Offsets depend on the header's length, which depends on the offsets' digits: iterate to a fixed point.
+  let headerBytes = 0;
+  let json = "";
+  for (let round = 0; round < 4; round++) {
+    let offset = 12 + headerBytes + pad(12 + headerBytes);
+    entries.length = 0;
+    for (const name of names) {
+      const array = sections[name]!;
+      entries.push({ name, type: typeOf(array), offset, length: array.length });
+      offset += array.byteLength + pad(array.byteLength);
+    }
+    json = JSON.stringify({ kind, meta, sections: entries } satisfies Header);
+    const bytes = Buffer.byteLength(json);
+    if (bytes === headerBytes) break;
+    headerBytes = bytes;
+  }
+  const head = Buffer.alloc(12);
+  head.writeUInt32LE(MAGIC, 0);
+  head.writeUInt32LE(CONTAINER_VERSION, 4);
+  head.writeUInt32LE(headerBytes, 8);
+  const out: Buffer[] = [head, Buffer.from(json), Buffer.alloc(pad(12 + headerBytes))];
+  for (const name of names) {
+    const array = sections[name]!;
+    out.push(Buffer.from(array.buffer, array.byteOffset, array.byteLength), Buffer.alloc(pad(array.byteLength)));
+  }
+  return out;
+}
+
+/** A decoded container: its meta, and typed views of its sections. */
+export class Sections {
+  private constructor(
+    private readonly bytes: Buffer,
+    readonly meta: unknown,
+    private readonly entries: ReadonlyMap<string, SectionEntry>,
+  ) {}
+
+  /**
+   * Reads a container of the given kind.
+   * @throws {SectionFormatError} when the bytes are not one, or not of this kind.
+   */
+  static decode(data: Buffer, kind: string): Sections {
+    // Typed views need aligned memory; a small file read into Node's pool may not be.
+    const bytes = data.byteOffset % ALIGN === 0 ? data : Buffer.from(new Uint8Array(data).buffer);
+    if (bytes.length < 12 || bytes.readUInt32LE(0) !== MAGIC) throw new SectionFormatError(`not a ${kind} file`);
+    const version = bytes.readUInt32LE(4);
+    if (version !== CONTAINER_VERSION) throw new SectionFormatError(`container version ${version}, expected ${CONTAINER_VERSION}`);
+    const headerBytes = bytes.readUInt32LE(8);
+    if (12 + headerBytes > bytes.length) throw new SectionFormatError("header runs past the end of the file");
+    let header: Header;
+    try {
+      header = JSON.parse(bytes.toString("utf8", 12, 12 + headerBytes)) as Header;
+    } catch {
+      throw new SectionFormatError("header is not valid JSON");
+    }
+    if (header?.kind !== kind || !Array.isArray(header.sections)) throw new SectionFormatError(`holds ${String(header?.kind)}, expected ${kind}`);
+    const entries = new Map<string, SectionEntry>();
+    for (const e of header.sections) {
+      const ctor = Object.hasOwn(TYPES, e?.type) ? TYPES[e.type as SectionType] : undefined;
+      const valid =
+        ctor !== undefined &&
+        Number.isSafeInteger(e.offset) &&
+        Number.isSafeInteger(e.length) &&
+        e.offset >= 12 + headerBytes &&
+        e.length >= 0 &&
+        e.offset % ALIGN === 0 &&
+        e.offset + e.length * ctor.BYTES_PER_ELEMENT <= bytes.length;
+      if (!valid) throw new SectionFormatError(`section ${String(e?.name)} lies outside the file or has no valid type`);
+      entries.set(e.name, e);
+    }
+    return new Sections(bytes, header.meta, entries);
+  }
+
+  /**
+   * The named section as a typed view (no copy).
+   * @throws {SectionFormatError} when it is missing, of another type, or not `length` long.
+   */
+  get<T extends SectionType>(name: string, type: T, length?: number): ArrayOf<T> {
+    const e = this.entries.get(name);
+    if (!e) throw new SectionFormatError(`section ${name} is missing`);
+    if (e.type !== type) throw new SectionFormatError(`section ${name} holds ${e.type}, expected ${type}`);
+    if (length !== undefined && e.length !== length) throw new SectionFormatError(`section ${name} holds ${e.length} values, expected ${length}`);
+    const ctor = TYPES[type];
+    return new ctor(this.bytes.buffer as ArrayBuffer, this.bytes.byteOffset + e.offset, e.length) as ArrayOf<T>;
+  }
+
+  /** A u8 section as a Buffer view (for text blobs). */
+  bytesOf(name: string): Buffer {
+    const view = this.get(name, "u8");
+    return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * Builds a new index generation from the seeds folder: parse, split into passages, the
+ * lexical index and substring frequencies, embed the passages in batches into the HNSW
+ * graph, write everything atomically (index/write-index.ts). It runs in a worker thread
+ * (index-build-worker.ts): nothing here shares state with the thread answering questions,
+ * which opens the result from disk when it is done.
+ */
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Settings } from "../config/settings.ts";
+import { loadCorpus } from "../corpus/load-corpus.ts";
+import type { IngestProblem } from "../corpus/types.ts";
+import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
+import { HnswGraph, type HnswConfig } from "../index/hnsw-graph.ts";
+import { fingerprintSeeds } from "../index/source-fingerprint.ts";
+import { writeIndex } from "../index/write-index.ts";
+import type { Logger } from "../logging/logger.ts";
+import { LexicalIndex } from "../retrieval/lexical-index.ts";
+import { loadLexicon } from "../retrieval/lexicon.ts";
+import { PassageTable } from "../retrieval/passage-table.ts";
+import { frequencyText, SubstringFrequency } from "../retrieval/substring-frequency.ts";
+import { analyzerFor } from "./build-engine.ts";
+import { indexInputsHash } from "./index-inputs.ts";
+import { encodeSearchIndex } from "./search-index-files.ts";
+
+/** What to build from and where to. Plain data: it crosses into the worker thread. */
+export interface BuildRequest {
+  readonly seedsDir: string;
+  readonly indexDir: string;
+  readonly embedding: Settings["embedding"];
+  /** Graph settings other than the defaults (the scale benchmark tunes them). */
+  readonly hnsw?: Partial<HnswConfig>;
+}
+
+/** What a build made. Plain data. */
+export interface BuildResult {
+  /** Index root the generation went live in: the configured one, or a temporary one when that could not be written. */
+  readonly indexDir: string;
+  readonly temporary: boolean;
+  readonly generation: string;
+  readonly documents: number;
+  readonly items: number;
+  readonly passages: number;
+  readonly problems: readonly IngestProblem[];
+  /** Milliseconds per stage. */
+  readonly timings: Readonly<Record<"parse" | "lexical" | "frequency" | "vectors" | "write", number>>;
+}
+
+/** No seed file could be read: there is nothing to index (the old index stays). */
+export class NoCircularsError extends Error {
+  override readonly name = "NoCircularsError";
+  constructor(readonly seedsDir: string) {
+    super(`No circulars could be loaded from ${seedsDir}; see the messages above.`);
+  }
+}
+
+/** Passages embedded and added to the graph per step. */
+const EMBED_BATCH = 256;
+
+export async function buildSearchIndex(request: BuildRequest, logger: Logger): Promise<BuildResult> {
+  const clock = stageClock();
+  // Fingerprinted before parsing: a file changed during the build then looks changed at the next start.
+  const seeds = await fingerprintSeeds(request.seedsDir);
+  const corpus = await loadCorpus(request.seedsDir);
+  for (const p of corpus.problems) logger[p.severity === "warning" ? "warn" : p.severity](p.message);
+  if (corpus.documents.length === 0) throw new NoCircularsError(request.seedsDir);
+  const embeddings = createEmbeddings(request.embedding, logger);
+  const model = await embeddings.activeModel();
+  const corpusHash = await indexInputsHash(seeds, embeddings);
+  const analyzer = await analyzerFor(corpus, loadLexicon());
+  const passages = PassageTable.build(corpus);
+  const parse = clock();
+
+  const lexical = LexicalIndex.build(passageTexts(passages, 0, passages.size), analyzer);
+  const lexicalMs = clock();
+  const frequency = SubstringFrequency.build(passages.items.map(({ meta, item }) => frequencyText(meta, item)));
+  const frequencyMs = clock();
+
+  const graph = HnswGraph.create(model.dimensions, request.hnsw, passages.size);
+  for (let at = 0; at < passages.size; at += EMBED_BATCH) {
+    graph.add(await embeddings.embedDocuments([...passageTexts(passages, at, Math.min(passages.size, at + EMBED_BATCH))]));
+  }
+  const vectors = clock();
+
+  const input = {
+    vectors: graph,
+    embedding: { model: model.id, dimensions: model.dimensions },
+    corpusHash,
+    payloads: encodeSearchIndex({ corpus, passages, lexical, frequency, sources: seeds }),
+  };
+  let indexDir = request.indexDir;
+  let temporary = false;
+  let written;
+  try {
+    written = await writeIndex(indexDir, input, { logger });
+  } catch (err) {
+    indexDir = await mkdtemp(path.join(os.tmpdir(), "policybot-index-"));
+    temporary = true;
+    logger.warn(`index could not be saved to ${request.indexDir} (${(err as Error).message}); using a temporary copy in ${indexDir}. Set POLICYBOT_INDEX_DIR to a writable folder.`);
+    written = await writeIndex(indexDir, input, { logger });
+  }
+  const write = clock();
+  return {
+    indexDir,
+    temporary,
+    generation: written.generation,
+    documents: corpus.documents.length,
+    items: passages.items.length,
+    passages: passages.size,
+    problems: corpus.problems,
+    timings: { parse, lexical: lexicalMs, frequency: frequencyMs, vectors, write },
+  };
+}
+
+function* passageTexts(passages: PassageTable, from: number, to: number): Generator<string> {
+  for (let p = from; p < to; p++) yield passages.text(p);
+}
+
+/** Each call returns the milliseconds since the previous one. */
+function stageClock(): () => number {
+  let last = performance.now();
+  return () => {
+    const now = performance.now();
+    const ms = now - last;
+    last = now;
+    return Math.round(ms);
+  };
+}

@@ -1,0 +1,98 @@
+/**
+ * The files of an index generation besides the vector graph, and how the search
+ * structures are written to and read from them:
+ *
+ *   corpus.bin      the parsed corpus (index/corpus-file.ts)
+ *   passages.bin    which item each passage belongs to (retrieval/passage-table.ts)
+ *   lexical.bin     BM25 over words and bigrams, IDF precomputed (retrieval/lexical-index.ts)
+ *   frequency.bin   substring document frequencies (retrieval/substring-frequency.ts)
+ *   sources.json    the seed files the index was built from (index/source-fingerprint.ts)
+ *
+ * Every file is checked against the manifest's checksums before it is decoded, and
+ * decoding checks its own structure too; a file that fails either is a damaged index.
+ */
+import { z } from "zod";
+import { decodeCorpus, encodeCorpus } from "../index/corpus-file.ts";
+import { SourceFileSchema, type SourceFile } from "../index/source-fingerprint.ts";
+import type { Corpus } from "../corpus/types.ts";
+import { LexicalIndex } from "../retrieval/lexical-index.ts";
+import { PassageTable } from "../retrieval/passage-table.ts";
+import { SubstringFrequency } from "../retrieval/substring-frequency.ts";
+
+export const INDEX_FILES = {
+  corpus: "corpus.bin",
+  passages: "passages.bin",
+  lexical: "lexical.bin",
+  frequency: "frequency.bin",
+  sources: "sources.json",
+} as const;
+
+/** The saved structures, decoded. */
+export interface SavedSearchIndex {
+  readonly corpus: Corpus;
+  readonly passages: PassageTable;
+  readonly lexical: LexicalIndex;
+  readonly frequency: SubstringFrequency;
+  readonly sources: readonly SourceFile[];
+}
+
+const SourcesSchema = z.object({ seeds: z.array(SourceFileSchema) });
+
+/** The payload files of a generation. */
+export function encodeSearchIndex(index: SavedSearchIndex): Record<string, readonly Uint8Array[] | string> {
+  return {
+    [INDEX_FILES.corpus]: encodeCorpus(index.corpus),
+    [INDEX_FILES.passages]: index.passages.encode(),
+    [INDEX_FILES.lexical]: index.lexical.encode(),
+    [INDEX_FILES.frequency]: index.frequency.encode(),
+    [INDEX_FILES.sources]: encodeSources(index.sources),
+  };
+}
+
+export function encodeSources(seeds: readonly SourceFile[]): string {
+  // One line per file: no single long line for 10,000 files.
+  return `{"seeds":[\n${seeds.map((s) => JSON.stringify(s)).join(",\n")}\n]}\n`;
+}
+
+/** The seed list saved in a generation, or undefined when it does not parse. */
+export function decodeSources(bytes: Buffer): SourceFile[] | undefined {
+  try {
+    const parsed = SourcesSchema.safeParse(JSON.parse(bytes.toString("utf8")));
+    return parsed.success ? parsed.data.seeds : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Decodes verified payloads.
+ * @throws {Error} naming the file that does not decode (a damaged or foreign file).
+ */
+export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>): Promise<SavedSearchIndex> {
+  const file = (name: string) => {
+    const data = payloads.get(name);
+    if (!data) throw new Error(`${name}: missing from the index`);
+    return data;
+  };
+  const decode = async <T>(name: string, fn: (b: Buffer) => T | Promise<T>): Promise<T> => {
+    try {
+      return await fn(file(name));
+    } catch (err) {
+      throw new Error(`${name}: ${(err as Error).message}`, { cause: err });
+    }
+  };
+  const corpus = await decode(INDEX_FILES.corpus, decodeCorpus);
+  const sources = await decode(INDEX_FILES.sources, (b) => {
+    const s = decodeSources(b);
+    if (!s) throw new Error("not a list of seed files");
+    return s;
+  });
+  const passages = await decode(INDEX_FILES.passages, (b) => PassageTable.decode(b, corpus));
+  const lexical = await decode(INDEX_FILES.lexical, LexicalIndex.decode);
+  if (lexical.size !== passages.size) throw new Error(`${INDEX_FILES.lexical}: covers ${lexical.size} passages, the index has ${passages.size}`);
+  const frequency = await decode(INDEX_FILES.frequency, SubstringFrequency.decode);
+  if (frequency.total !== passages.items.length) {
+    throw new Error(`${INDEX_FILES.frequency}: covers ${frequency.total} items, the corpus has ${passages.items.length}`);
+  }
+  return { corpus, passages, lexical, frequency, sources };
+}

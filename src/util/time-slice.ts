@@ -1,0 +1,20 @@
+/**
+ * Long work on the main thread in slices: `due()` says when the current slice has run
+ * its time, `pause()` lets the event loop run (timers, sockets, other questions) before
+ * the next. Loading a large index this way keeps every stall short.
+ */
+
+/** A slicer for one piece of work; `sliceMs` is how long it may hold the thread at a time. */
+export function timeSlicer(sliceMs = 8): { due(): boolean; pause(): Promise<void> } {
+  let started = performance.now();
+  return {
+    due: () => performance.now() - started >= sliceMs,
+    pause: () =>
+      new Promise<void>((resolve) =>
+        setImmediate(() => {
+          started = performance.now();
+          resolve();
+        }),
+      ),
+  };
+}

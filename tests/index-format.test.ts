@@ -1,0 +1,249 @@
+/**
+ * The index format that scales: binary sections, the saved corpus, passages, lexical
+ * index and substring frequencies. Save → load gives back exactly what was built;
+ * damaged files are found (by checksum, and by structure when the checksum was
+ * forged); an index of the previous format is rebuilt; a start whose seeds did not
+ * change reads no seed.
+ */
+import { promises as fs } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULTS, loadSettings, PROJECT_ROOT } from "../src/config/settings.ts";
+import { loadCorpus } from "../src/corpus/load-corpus.ts";
+import type { Corpus } from "../src/corpus/types.ts";
+import { createEmbeddings } from "../src/embeddings/transformers-embeddings.ts";
+import { encodeSections, Sections, SectionFormatError } from "../src/index/binary-sections.ts";
+import { decodeCorpus, encodeCorpus } from "../src/index/corpus-file.ts";
+import { MANIFEST_FILE, sha256Hex } from "../src/index/manifest.ts";
+import { fingerprintSeeds } from "../src/index/source-fingerprint.ts";
+import { createLogger, type Logger } from "../src/logging/logger.ts";
+import { buildPassages } from "../src/retrieval/passages.ts";
+import { LexicalIndex } from "../src/retrieval/lexical-index.ts";
+import { loadLexicon } from "../src/retrieval/lexicon.ts";
+import { PassageTable } from "../src/retrieval/passage-table.ts";
+import { frequencyText, SubstringFrequency } from "../src/retrieval/substring-frequency.ts";
+import { normalizeText } from "../src/retrieval/text-analysis.ts";
+import { analyzerFor } from "../src/service/build-engine.ts";
+import { indexInputsHash } from "../src/service/index-inputs.ts";
+import { loadSearchIndex, openSavedIndex, type LoadedIndex } from "../src/service/load-search-index.ts";
+
+const SEEDS = path.join(PROJECT_ROOT, DEFAULTS.seedsDir);
+
+function capture(): { lines: string[]; logger: Logger } {
+  const lines: string[] = [];
+  return { lines, logger: createLogger({ sink: (l) => lines.push(l), minLevel: "info" }) };
+}
+
+let tmp: string;
+let corpus: Corpus;
+beforeAll(async () => {
+  tmp = await fs.mkdtemp(path.join(os.tmpdir(), "policybot-index-format-"));
+  corpus = await loadCorpus(SEEDS);
+});
+afterAll(async () => {
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+describe("binary sections", () => {
+  const sample = () => Buffer.concat(encodeSections("test-kind", { n: 3 }, { a: Uint32Array.from([1, 2, 3]), b: Float64Array.from([0.5, -1]), c: new Uint8Array([7]) }));
+
+  it("round-trips typed sections and the header", () => {
+    const s = Sections.decode(sample(), "test-kind");
+    expect(s.meta).toEqual({ n: 3 });
+    expect([...s.get("a", "u32", 3)]).toEqual([1, 2, 3]);
+    expect([...s.get("b", "f64")]).toEqual([0.5, -1]);
+    expect([...s.bytesOf("c")]).toEqual([7]);
+    // Read in place from a misaligned copy too.
+    const shifted = Buffer.concat([Buffer.alloc(3), sample()]).subarray(3);
+    expect([...Sections.decode(shifted, "test-kind").get("a", "u32")]).toEqual([1, 2, 3]);
+  });
+
+  it("refuses other kinds, truncation, garbage and sections out of range, with a reason", () => {
+    const bytes = sample();
+    expect(() => Sections.decode(bytes, "other-kind")).toThrow(/holds test-kind, expected other-kind/);
+    expect(() => Sections.decode(bytes.subarray(0, bytes.length - 8), "test-kind")).toThrow(SectionFormatError);
+    expect(() => Sections.decode(Buffer.from("not a container at all"), "test-kind")).toThrow(/not a test-kind file/);
+    const s = Sections.decode(bytes, "test-kind");
+    expect(() => s.get("a", "f64")).toThrow(/holds u32, expected f64/);
+    expect(() => s.get("a", "u32", 4)).toThrow(/holds 3 values, expected 4/);
+    expect(() => s.get("zz", "u8")).toThrow(/section zz is missing/);
+    const header = JSON.parse(bytes.toString("utf8", 12, 12 + bytes.readUInt32LE(8)));
+    header.sections[0].length = 1e9;
+    const forged = JSON.stringify(header);
+    const head = Buffer.alloc(12);
+    head.writeUInt32LE(bytes.readUInt32LE(0), 0);
+    head.writeUInt32LE(1, 4);
+    head.writeUInt32LE(forged.length, 8);
+    expect(() => Sections.decode(Buffer.concat([head, Buffer.from(forged), Buffer.alloc(64)]), "test-kind")).toThrow(/lies outside the file/);
+  });
+});
+
+describe("the saved corpus and search structures", () => {
+  it("decode to exactly what was built", async () => {
+    const decoded = await decodeCorpus(Buffer.concat(encodeCorpus(corpus)));
+    expect(decoded).toEqual(corpus);
+
+    const table = PassageTable.build(corpus);
+    const again = PassageTable.decode(Buffer.concat(table.encode()), decoded);
+    const documents = buildPassages(corpus);
+    expect(again.size).toBe(documents.length);
+    documents.forEach((d, p) => {
+      expect(again.text(p)).toBe(d.pageContent);
+      expect(again.chunk(p)).toBe(d.metadata.chunk);
+      expect(again.item(p).item.order).toBe(d.metadata.order);
+    });
+
+    const analyzer = await analyzerFor(corpus, loadLexicon());
+    const lexical = LexicalIndex.build(documents.map((d) => d.pageContent), analyzer);
+    const reloaded = LexicalIndex.decode(Buffer.concat(lexical.encode()));
+    for (const q of ["中职和普高的学籍能互转吗", "省财政厅负责哪些任务", "职业教育活动周", "不相干的问题"]) {
+      const terms = analyzer.analyzeQuery(q);
+      expect(reloaded.rank(terms, 60)).toEqual(lexical.rank(terms, 60));
+      expect(reloaded.maxWordIdf(terms.words.keys())).toBe(lexical.maxWordIdf(terms.words.keys()));
+    }
+    expect(() => PassageTable.decode(Buffer.concat(table.encode()), { documents: corpus.documents.slice(1), problems: [] })).toThrow(/do not belong/);
+  });
+
+  it("count substrings exactly as scanning every item's text does", () => {
+    const texts = corpus.documents.flatMap((d) => d.items.map((i) => frequencyText(d.meta, i)));
+    const index = SubstringFrequency.decode(Buffer.concat(SubstringFrequency.build(texts).encode()));
+    const scan = (term: string) => {
+      const t = normalizeText(term).replace(/\s+/g, "");
+      return texts.filter((x) => x.includes(t)).length;
+    };
+    const terms = new Set(["", " ", "职业教育", "职 业", "ＡＢＣ", "𪚥", "2025年", "（一）", "省教育厅", "不存在的词语", "\n", "绩效工资", "5倍"]);
+    let seed = 11;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let i = 0; i < 1500; i++) {
+      const t = texts[Math.floor(rnd() * texts.length)]!;
+      const at = Math.floor(rnd() * t.length);
+      terms.add(t.slice(at, at + 1 + Math.floor(rnd() * 9)));
+      terms.add(t.slice(at, at + 3) + t.slice(at + 5, at + 8)); // pairs all present, term absent
+    }
+    for (const term of terms) expect(index.df(term), JSON.stringify(term)).toBe(scan(term));
+    expect(index.total).toBe(texts.length);
+  });
+
+  it("never match across a code-unit boundary or between items", () => {
+    // 中文 is 2d 4e 87 65 in UTF-16LE: 蝎 (U+874E) is those middle bytes, and must not match.
+    const index = SubstringFrequency.build(["中文", "文中", "𪚥x", "ab"]);
+    expect(index.df("蝎")).toBe(0);
+    expect(index.df("中文")).toBe(1);
+    expect(index.df("文中文")).toBe(0);
+    expect(index.df("𪚥")).toBe(1);
+    expect(index.df("ba")).toBe(0);
+    expect(index.df("中")).toBe(2);
+  });
+});
+
+describe("the index on disk", () => {
+  let seeds: string;
+  let indexDir: string;
+
+  async function open(logger: Logger): Promise<LoadedIndex> {
+    const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: indexDir });
+    const embeddings = createEmbeddings(settings.embedding, logger);
+    const model = await embeddings.activeModel();
+    return loadSearchIndex({ seedsDir: seeds, indexDir, embedding: settings.embedding }, embeddings, model, logger);
+  }
+
+  async function liveDir(): Promise<string> {
+    return path.join(indexDir, (await fs.readFile(path.join(indexDir, "CURRENT"), "utf8")).trim());
+  }
+
+  beforeAll(async () => {
+    seeds = path.join(tmp, "seeds");
+    indexDir = path.join(tmp, "index");
+    await fs.cp(SEEDS, seeds, { recursive: true });
+  });
+
+  it("is built once, then opened as saved: the same corpus, without parsing the seeds again", async () => {
+    const first = capture();
+    const built = await open(first.logger);
+    expect(built.origin).toBe("built");
+    expect(first.lines.some((l) => /no index yet/.test(l))).toBe(true);
+
+    const again = capture();
+    const opened = await open(again.logger);
+    expect(opened.origin).toBe("opened");
+    expect(again.lines.some((l) => /building|rebuilding/.test(l))).toBe(false);
+    expect(opened.parts.corpus).toEqual(await loadCorpus(seeds));
+    expect(opened.graph.size).toBe(opened.parts.passages.size);
+
+    // Touched but unchanged: still current. Changed: rebuilt.
+    const file = path.join(seeds, (await fs.readdir(seeds))[0]!);
+    const later = new Date(Date.now() + 60_000);
+    await fs.utimes(file, later, later);
+    expect((await open(capture().logger)).origin).toBe("opened");
+    await fs.appendFile(file, "\n十、新增的一条措施。\n");
+    const changed = capture();
+    expect((await open(changed.logger)).origin).toBe("built");
+    expect(changed.lines.some((l) => /is stale \(manifest: built from a different corpus/.test(l))).toBe(true);
+  }, 180_000);
+
+  it("reuses the recorded hash of a file whose size and time did not change", async () => {
+    const saved = await fingerprintSeeds(seeds);
+    const forged = saved.map((f) => ({ ...f, sha256: f.mtimeMs >= 0 ? "recorded" : f.sha256 }));
+    const again = await fingerprintSeeds(seeds, forged);
+    expect(again.filter((f) => f.sha256 === "recorded").length).toBe(saved.filter((f) => f.mtimeMs >= 0).length);
+  });
+
+  it("finds a damaged file, by checksum or, when the checksum was rewritten, by structure; then rebuilds", async () => {
+    await open(capture().logger);
+    const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: indexDir });
+    const embeddings = createEmbeddings(settings.embedding);
+    const model = await embeddings.activeModel();
+    const expected = { model: model.id, dimensions: model.dimensions, corpusHash: await indexInputsHash(await fingerprintSeeds(seeds), embeddings) };
+    expect((await openSavedIndex(indexDir, expected)).status).toBe("ok");
+    const dir = await liveDir();
+    const manifestFile = path.join(dir, MANIFEST_FILE);
+    const manifest = await fs.readFile(manifestFile);
+    const names = ["corpus.bin", "passages.bin", "lexical.bin", "frequency.bin", "sources.json", "vectors.hnsw"];
+    for (const name of names) {
+      const file = path.join(dir, name);
+      const original = await fs.readFile(file);
+      const bytes = Buffer.from(original);
+      bytes[Math.floor(bytes.length / 2)]! ^= 0x20;
+      await fs.writeFile(file, bytes);
+      const opened = await openSavedIndex(indexDir, expected);
+      expect(opened.status === "corrupt" && opened.reason, name).toMatch(new RegExp(`${name.replace(".", "\\.")}: checksum mismatch`));
+
+      if (name !== "vectors.hnsw" && name !== "sources.json") {
+        // Damage that a forged checksum hides is still found by the file's own structure.
+        bytes.writeUInt32LE(0xdeadbeef, 0);
+        await fs.writeFile(file, bytes);
+        const m = JSON.parse(manifest.toString("utf8"));
+        m.files[name].sha256 = sha256Hex(bytes);
+        await fs.writeFile(manifestFile, JSON.stringify(m));
+        const forged = await openSavedIndex(indexDir, expected);
+        expect(forged.status === "corrupt" && forged.reason, name).toMatch(new RegExp(`${name.replace(".", "\\.")}: not a policybot-`));
+        await fs.writeFile(manifestFile, manifest);
+      }
+      await fs.writeFile(file, original);
+      expect((await openSavedIndex(indexDir, expected)).status, name).toBe("ok");
+    }
+    // Through the service: a damaged file found at start means a rebuild.
+    const file = path.join(dir, "frequency.bin");
+    const bytes = await fs.readFile(file);
+    bytes[100]! ^= 1;
+    await fs.writeFile(file, bytes);
+    const log = capture();
+    expect((await open(log.logger)).origin).toBe("built");
+    expect(log.lines.some((l) => /frequency\.bin: checksum mismatch.*rebuilding/.test(l))).toBe(true);
+  }, 180_000);
+
+  it("rebuilds an index of the previous format (one lexical.json and a JSON docstore)", async () => {
+    await open(capture().logger);
+    const dir = await liveDir();
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), "utf8"));
+    const old = { ...manifest, formatVersion: 1, files: { "vectors.hnsw": manifest.files["vectors.hnsw"], "lexical.json": { bytes: 2, sha256: sha256Hex("{}") } } };
+    await fs.writeFile(path.join(dir, "lexical.json"), "{}");
+    await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(old));
+    const log = capture();
+    const rebuilt = await open(log.logger);
+    expect(rebuilt.origin).toBe("built");
+    expect(log.lines.some((l) => /index format version 1, this program reads version 2\); rebuilding/.test(l))).toBe(true);
+    expect((await open(capture().logger)).origin).toBe("opened");
+  }, 120_000);
+});
