@@ -18,7 +18,7 @@ import { gb2312Hanzi } from "../src/embeddings/offline-model/vocabulary.ts";
 import { gatherModelBytes } from "../src/embeddings/offline-model/onnx-gather-model.ts";
 import { poolHiddenStates } from "../src/embeddings/pool-hidden-states.ts";
 import { StaticEmbeddingModel } from "../src/embeddings/static-embedding-model.ts";
-import { readStaticTable } from "../src/embeddings/static-token-table.ts";
+import { openStaticTable } from "../src/embeddings/static-token-table.ts";
 import { UnigramTokenizer } from "../src/embeddings/unigram-tokenizer.ts";
 import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import { buildPassages } from "../src/retrieval/passages.ts";
@@ -198,19 +198,27 @@ describe("the static model path (no transformers.js at run time)", () => {
     expect(await embeddings.embedDocuments(texts.slice(0, 20))).toEqual(ours.slice(0, 20));
   });
 
-  it("declines any graph other than one Gather (and a cast)", () => {
+  it("declines any graph other than one Gather (and a cast)", async () => {
     const { onnx } = onnxProto;
     const table = Float32Array.from({ length: 6 * 4 }, (_, i) => i / 10);
+    const file = async (bytes: Uint8Array) => {
+      const f = path.join(tmp, `model-${createHash("sha256").update(bytes).digest("hex").slice(0, 8)}.onnx`);
+      await fs.writeFile(f, bytes);
+      return f;
+    };
     const bytes = gatherModelBytes({ table, vocabSize: 6, dims: 4, float16: true });
-    const read = readStaticTable(bytes)!;
-    expect(read).toMatchObject({ rows: 6, dims: 4 });
-    expect(readStaticTable(gatherModelBytes({ table, vocabSize: 6, dims: 4, float16: false }))!.values).toEqual(table);
+    const read = openStaticTable(await file(bytes))!;
+    expect(read).toMatchObject({ rows: 6, dims: 4, half: true });
+    const plain = openStaticTable(await file(gatherModelBytes({ table, vocabSize: 6, dims: 4, float16: false })))!;
+    expect([...plain.row(2)]).toEqual([...table.subarray(8, 12)]);
+    expect(() => plain.row(6)).toThrow(/outside the model's table of 6 rows/);
 
     const model = onnx.ModelProto.decode(bytes);
     model.graph!.node!.push(onnx.NodeProto.create({ opType: "Relu", input: ["last_hidden_state"], output: ["relu"], name: "extra" }));
-    expect(readStaticTable(onnx.ModelProto.encode(model).finish())).toBeUndefined();
-    expect(readStaticTable(new Uint8Array([0x3a, 0xff, 0x01]))).toBeUndefined();
-    expect(readStaticTable(new Uint8Array(0))).toBeUndefined();
+    expect(openStaticTable(await file(onnx.ModelProto.encode(model).finish()))).toBeUndefined();
+    expect(openStaticTable(await file(new Uint8Array([0x3a, 0xff, 0x01])))).toBeUndefined();
+    expect(openStaticTable(await file(bytes.subarray(0, bytes.length - 100)))).toBeUndefined();
+    expect(openStaticTable(path.join(tmp, "no-such-model.onnx"))).toBeUndefined();
   });
 });
 

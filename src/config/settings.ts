@@ -2,12 +2,20 @@
  * Settings from the environment, validated once at start. Every default lives in
  * {@link DEFAULTS}; nothing else in the code reads `process.env`.
  */
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-/** The project's root folder (where package.json is). */
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+/** The project's root folder: the nearest folder above this module with a package.json (src/config/ or a compiled dist/ build). */
+export const PROJECT_ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(from: string): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) return path.resolve(from, "../..");
+  }
+}
 
 /** Defaults for every setting; paths are relative to the project root. */
 export const DEFAULTS = {

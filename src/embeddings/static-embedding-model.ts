@@ -9,18 +9,17 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import { finishPooling, type Pooling } from "./pool-hidden-states.ts";
-import { halfToFloatTable, readStaticTable, type StaticTokenTable } from "./static-token-table.ts";
+import { openStaticTable, type StaticTokenTable } from "./static-token-table.ts";
 import { UnigramTokenizer } from "./unigram-tokenizer.ts";
 
-export class StaticEmbeddingModel {
-  private readonly half: Float32Array | undefined;
+/** Texts in one call above which the whole table is read at once. */
+const BULK_TEXTS = 32;
 
+export class StaticEmbeddingModel {
   private constructor(
     private readonly tokenizer: UnigramTokenizer,
     private readonly table: StaticTokenTable,
-  ) {
-    this.half = table.values instanceof Uint16Array ? halfToFloatTable() : undefined;
-  }
+  ) {}
 
   /**
    * The model in `folder` (transformers.js layout: tokenizer.json, tokenizer_config.json,
@@ -29,15 +28,13 @@ export class StaticEmbeddingModel {
    * included: the pipeline then reports what is wrong).
    */
   static async open(folder: string, quantized: boolean): Promise<StaticEmbeddingModel | undefined> {
-    const onnxFile = path.join(folder, "onnx", quantized ? "model_quantized.onnx" : "model.onnx");
+    const table = openStaticTable(path.join(folder, "onnx", quantized ? "model_quantized.onnx" : "model.onnx"));
+    if (!table) return undefined;
     try {
-      const [tokenizerJson, tokenizerConfig, onnx] = await Promise.all([
+      const [tokenizerJson, tokenizerConfig] = await Promise.all([
         fs.readFile(path.join(folder, "tokenizer.json"), "utf8"),
         fs.readFile(path.join(folder, "tokenizer_config.json"), "utf8"),
-        fs.readFile(onnxFile),
       ]);
-      const table = readStaticTable(onnx);
-      if (!table) return undefined;
       const tokenizer = UnigramTokenizer.fromJson(JSON.parse(tokenizerJson), JSON.parse(tokenizerConfig));
       return tokenizer ? new StaticEmbeddingModel(tokenizer, table) : undefined;
     } catch {
@@ -54,17 +51,16 @@ export class StaticEmbeddingModel {
    * runtime's Gather would.
    */
   embed(texts: readonly string[], pooling: Pooling, normalize: boolean): number[][] {
-    const { dims, rows, values } = this.table;
-    const half = this.half;
+    const { dims } = this.table;
+    // Many texts (a build) will touch most rows: read the table once instead of row by row.
+    if (texts.length > BULK_TEXTS) this.table.loadAll();
     return texts.map((text) => {
       const ids = this.tokenizer.encode(text);
       const used = pooling === "cls" ? ids.slice(0, 1) : ids;
       const sum = new Float64Array(dims);
       for (const id of used) {
-        if (id < 0 || id >= rows) throw new RangeError(`token id ${id} is outside the model's table of ${rows} rows`);
-        const offset = id * dims;
-        if (half) for (let d = 0; d < dims; d++) sum[d]! += half[values[offset + d]!]!;
-        else for (let d = 0; d < dims; d++) sum[d]! += values[offset + d]!;
+        const row = this.table.row(id);
+        for (let d = 0; d < dims; d++) sum[d]! += row[d]!;
       }
       return finishPooling(sum, used.length, normalize);
     });

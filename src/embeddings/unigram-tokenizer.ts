@@ -27,15 +27,14 @@ interface TokenizerJson {
   readonly model?: { type: string; unk_id?: number; byte_fallback?: boolean; vocab?: readonly [string, number][] };
 }
 
-interface TrieNode {
-  /** Child by UTF-16 code unit. */
-  readonly children: Map<number, TrieNode>;
-  /** Token id when a vocabulary entry ends here, else -1. */
-  id: number;
-}
-
 export class UnigramTokenizer {
-  private readonly root: TrieNode = { children: new Map(), id: -1 };
+  /**
+   * The vocabulary as a trie over UTF-16 code units, flat: child of node n by unit u is
+   * children.get(n * 65536 + u); token id ending at node n is leaf[n] (-1 for none).
+   * One map instead of a map per node keeps building it cheap (a cold start pays it).
+   */
+  private readonly children = new Map<number, number>();
+  private readonly leaf: Int32Array;
   private readonly scores: Float64Array;
   private readonly unkScore: number;
   /** Ids of pre-tokens seen before; bounded, cleared when full. */
@@ -52,25 +51,33 @@ export class UnigramTokenizer {
     private readonly addedPattern: RegExp | undefined,
     private readonly maxLength: number,
   ) {
-    const idOf = new Map<string, number>(vocab.map(([token], i) => [token, i]));
-    for (const [content, id] of added) idOf.set(content, id);
     this.scores = Float64Array.from(vocab, ([, score]) => score);
     let min = Infinity;
     for (const s of this.scores) if (s < min) min = s;
     this.unkScore = min - 10;
     this.scores[unkId] = this.unkScore;
-    for (const [token] of vocab) {
+    let nodes = 1;
+    const leaf: number[] = [-1];
+    const insert = (token: string, id: number) => {
       // transformers.js inserts by code point and searches by code unit: astral entries never match.
-      if ([...token].some((ch) => ch.length > 1)) continue;
-      let node = this.root;
+      for (let i = 0; i + 1 < token.length; i++) if (isHighSurrogate(token.charCodeAt(i)) && isLowSurrogate(token.charCodeAt(i + 1))) return;
+      let node = 0;
       for (let i = 0; i < token.length; i++) {
-        const unit = token.charCodeAt(i);
-        let child = node.children.get(unit);
-        if (!child) node.children.set(unit, (child = { children: new Map(), id: -1 }));
+        const key = node * 65536 + token.charCodeAt(i);
+        let child = this.children.get(key);
+        if (child === undefined) {
+          child = nodes++;
+          leaf.push(-1);
+          this.children.set(key, child);
+        }
         node = child;
       }
-      node.id = idOf.get(token)!;
-    }
+      leaf[node] = id;
+    };
+    // A token listed twice takes its last id, and added tokens override, as transformers.js's maps do.
+    vocab.forEach(([token], id) => insert(token, id));
+    for (const [content, id] of added) insert(content, id);
+    this.leaf = Int32Array.from(leaf);
   }
 
   /**
@@ -155,13 +162,15 @@ export class UnigramTokenizer {
       endingAt[at + length]!.push(node);
     };
     for (let at = 0; at < n; at++) {
-      let node: TrieNode | undefined = this.root;
+      let node = 0;
       let single = false;
       for (let i = at; i < n; i++) {
-        node = node.children.get(word.charCodeAt(i));
-        if (!node) break;
-        if (node.id >= 0) {
-          add(at, i - at + 1, this.scores[node.id]!, node.id);
+        const child = this.children.get(node * 65536 + word.charCodeAt(i));
+        if (child === undefined) break;
+        node = child;
+        const id = this.leaf[node]!;
+        if (id >= 0) {
+          add(at, i - at + 1, this.scores[id]!, id);
           if (i === at) single = true;
         }
       }
@@ -212,3 +221,6 @@ function normalizerOf(config: { type: string; normalizers?: readonly { type: str
   }
   return (text) => fns.reduce((t, fn) => fn(t), text);
 }
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number) => unit >= 0xdc00 && unit <= 0xdfff;

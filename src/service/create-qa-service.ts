@@ -4,8 +4,6 @@
  */
 import type { Settings } from "../config/settings.ts";
 import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
-import { candidateCitations, CitationLookup } from "../answer/llm/candidates.ts";
-import { LlmAnswerer } from "../answer/llm/llm-answerer.ts";
 import { UnitNames } from "../answer/unit-names.ts";
 import type { Logger } from "../logging/logger.ts";
 import { assembleEngine } from "./build-engine.ts";
@@ -19,6 +17,12 @@ export async function buildEngine(settings: Settings, logger: Logger): Promise<E
   const index = await loadSearchIndex({ seedsDir: settings.seedsDir, indexDir: settings.indexDir, embedding: settings.embedding }, embeddings, model, logger);
   const dense = { graph: index.graph, embeddings, modelId: `${model.id} (${model.dimensions} dims)` };
   const engine = assembleEngine(index.parts, dense, index.builtAt);
+  if (!settings.llm) return engine;
+  // The language-model answerer (and LangChain's prompts and chat model) load only when configured.
+  const [{ LlmAnswerer }, { candidateCitations, CitationLookup }] = await Promise.all([
+    import("../answer/llm/llm-answerer.ts"),
+    import("../answer/llm/candidates.ts"),
+  ]);
   const corpus = engine.corpus;
   const llm = LlmAnswerer.fromSettings(settings, { units: UnitNames.load(corpus), logger });
   if (!llm) return engine;
