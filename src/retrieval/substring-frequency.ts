@@ -15,6 +15,7 @@
  */
 import type { DocumentMeta, Item } from "../corpus/types.ts";
 import { encodeSections, Sections } from "../index/binary-sections.ts";
+import { Uint32Index, Uint32List, varintBytes, writeVarint } from "../util/uint32-index.ts";
 import { normalizeText } from "./text-analysis.ts";
 
 /** The text an item is counted by: its document's title, its headings and its text, normalised, without whitespace. */
@@ -58,77 +59,79 @@ export class SubstringFrequency {
 
   /** Indexes item texts (see {@link frequencyText}), in item order. */
   static build(texts: Iterable<string>): SubstringFrequency {
-    // The texts, back to back: what later passes read and what verification searches.
     const chunks: Buffer[] = [];
-    const starts: number[] = [0];
+    const starts = new Uint32List();
+    starts.push(0);
     let units = 0;
+    const unitCount = new Uint32Array(65536);
+    const pairs = new Uint32Index(1 << 18);
+    const pairCounts = new Uint32List();
+    /** Per item, the local numbers of its distinct pairs; items end at itemEnd. */
+    const itemPairs = new Uint32List(1 << 20);
+    const itemEnd = new Uint32List();
+    let keys = new Uint32Array(4096);
+    let codes = new Uint16Array(4096);
     for (const text of texts) {
       chunks.push(Buffer.from(text + SEPARATOR, "utf16le"));
       units += text.length + 1;
       starts.push(units);
+      if (text.length > keys.length) {
+        keys = new Uint32Array(text.length * 2);
+        codes = new Uint16Array(text.length * 2);
+      }
+      const u = codes.subarray(0, text.length);
+      for (let k = 0; k < text.length; k++) u[k] = text.charCodeAt(k);
+      u.sort();
+      for (let k = 0; k < u.length; k++) if (k === 0 || u[k] !== u[k - 1]) unitCount[u[k]!]!++;
+      const p = keys.subarray(0, Math.max(0, text.length - 1));
+      for (let k = 0; k < p.length; k++) p[k] = pairKey(text, k);
+      p.sort();
+      for (let k = 0; k < p.length; k++) {
+        if (k > 0 && p[k] === p[k - 1]) continue;
+        const local = pairs.add(p[k]!);
+        if (local === pairCounts.length) pairCounts.push(0);
+        pairCounts.set(local, pairCounts.get(local) + 1);
+        itemPairs.push(local);
+      }
+      itemEnd.push(itemPairs.length);
     }
     const blob = Buffer.concat(chunks);
     chunks.length = 0;
-    const textStart = Uint32Array.from(starts);
-    const items = textStart.length - 1;
-    const textOf = (i: number) => blob.toString("utf16le", textStart[i]! * 2, (textStart[i + 1]! - 1) * 2);
 
-    // Pass 1: how many items hold each unit and each pair.
-    const unitCount = new Uint32Array(65536);
-    const counts = new Map<number, number>();
-    const distinct = (text: string) => {
-      const keys = new Set<number>();
-      for (let k = 0; k + 1 < text.length; k++) keys.add(pairKey(text, k));
-      return keys;
-    };
-    const seen = new Set<number>();
-    for (let i = 0; i < items; i++) {
-      const text = textOf(i);
-      seen.clear();
-      for (let k = 0; k < text.length; k++) seen.add(text.charCodeAt(k));
-      for (const unit of seen) unitCount[unit]!++;
-      for (const key of distinct(text)) counts.set(key, (counts.get(key) ?? 0) + 1);
-    }
-    // Pass 2: the items of each pair, then coded as varint gaps.
-    const pairs = Uint32Array.from(counts.keys()).sort();
-    const slot = new Map<number, number>();
-    const offset = new Float64Array(pairs.length + 1);
-    pairs.forEach((key, p) => {
-      slot.set(key, p);
-      offset[p + 1] = offset[p]! + counts.get(key)!;
-    });
-    counts.clear();
-    const flat = new Uint32Array(offset[pairs.length]!);
-    const cursor = offset.slice(0, pairs.length);
-    for (let i = 0; i < items; i++) for (const key of distinct(textOf(i))) flat[cursor[slot.get(key)!]!++] = i;
-    const pairCount = new Uint32Array(pairs.length);
-    const pairStart = new Uint32Array(pairs.length + 1);
-    const bytes: number[] = [];
-    let out = new Uint8Array(1 << 16);
-    let length = 0;
-    for (let p = 0; p < pairs.length; p++) {
-      pairStart[p] = length;
-      pairCount[p] = offset[p + 1]! - offset[p]!;
-      let previous = -1;
-      for (let k = offset[p]!; k < offset[p + 1]!; k++) {
-        bytes.length = 0;
-        let gap = flat[k]! - previous;
-        previous = flat[k]!;
-        while (gap >= 0x80) {
-          bytes.push((gap & 0x7f) | 0x80);
-          gap >>>= 7;
-        }
-        bytes.push(gap);
-        if (length + bytes.length > out.length) {
-          const grown = new Uint8Array(out.length * 2);
-          grown.set(out);
-          out = grown;
-        }
-        for (const b of bytes) out[length++] = b;
+    // Pairs in ascending order (searched by bisection), and each local number's rank.
+    const byLocal = pairs.keysById();
+    const sorted = byLocal.slice().sort();
+    const rank = new Uint32Array(sorted.length);
+    sorted.forEach((key, r) => (rank[pairs.get(key)] = r));
+    const counts = pairCounts.view();
+    const pairCount = new Uint32Array(sorted.length);
+    for (let local = 0; local < counts.length; local++) pairCount[rank[local]!] = counts[local]!;
+
+    // Two passes over the items: list sizes in bytes, then the lists (varint gaps of item numbers).
+    const ends = itemEnd.view();
+    const flat = itemPairs.view();
+    const last = new Int32Array(sorted.length).fill(-1);
+    const bytes = new Float64Array(sorted.length);
+    for (let item = 0, k = 0; item < ends.length; item++) {
+      for (; k < ends[item]!; k++) {
+        const r = rank[flat[k]!]!;
+        bytes[r]! += varintBytes(item - last[r]!);
+        last[r] = item;
       }
     }
-    pairStart[pairs.length] = length;
-    return new SubstringFrequency(textStart, blob, unitCount, pairs, pairStart, out.slice(0, length), pairCount);
+    const pairStart = new Uint32Array(sorted.length + 1);
+    for (let r = 0; r < sorted.length; r++) pairStart[r + 1] = pairStart[r]! + bytes[r]!;
+    const pairBytes = new Uint8Array(pairStart[sorted.length]!);
+    const cursor = Float64Array.from(pairStart.subarray(0, sorted.length));
+    last.fill(-1);
+    for (let item = 0, k = 0; item < ends.length; item++) {
+      for (; k < ends[item]!; k++) {
+        const r = rank[flat[k]!]!;
+        cursor[r] = writeVarint(pairBytes, cursor[r]!, item - last[r]!);
+        last[r] = item;
+      }
+    }
+    return new SubstringFrequency(Uint32Array.from(starts.view()), blob, unitCount, sorted, pairStart, pairBytes, pairCount);
   }
 
   /**

@@ -71,17 +71,20 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
   const analyzer = await analyzerFor(corpus, loadLexicon());
   const passages = PassageTable.build(corpus);
   const parse = clock();
+  logger.info(`index build: ${corpus.documents.length} documents parsed into ${passages.items.length} items, ${passages.size} passages`, { ms: parse });
 
   const lexical = LexicalIndex.build(passageTexts(passages, 0, passages.size), analyzer);
   const lexicalMs = clock();
   const frequency = SubstringFrequency.build(passages.items.map(({ meta, item }) => frequencyText(meta, item)));
   const frequencyMs = clock();
+  logger.info("index build: lexical index and substring frequencies done", { lexicalMs, frequencyMs });
 
   const graph = HnswGraph.create(model.dimensions, request.hnsw, passages.size);
   for (let at = 0; at < passages.size; at += EMBED_BATCH) {
     graph.add(await embeddings.embedDocuments([...passageTexts(passages, at, Math.min(passages.size, at + EMBED_BATCH))]));
   }
   const vectors = clock();
+  logger.info(`index build: ${passages.size} passages embedded and linked into the vector graph`, { ms: vectors });
 
   const input = {
     vectors: graph,

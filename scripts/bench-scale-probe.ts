@@ -1,0 +1,140 @@
+/**
+ * The in-process half of `npm run bench:scale`, run as a child process per measurement
+ * so that each starts clean. Prints one JSON line.
+ *
+ *   serve   SEEDS INDEX QUESTIONS   open the index, answer every question; answer and
+ *                                   retrieval times, resident memory after a full GC
+ *   reindex SEEDS INDEX QUESTIONS   open the index, add a circular, rebuild while asking a
+ *                                   question every 20 ms; the longest event-loop stall
+ *                                   (perf_hooks.monitorEventLoopDelay), questions answered
+ *   recall  SEEDS INDEX QUESTIONS   HNSW recall@10 against exact search, for several
+ *                                   m / efConstruction, on the index's passages
+ */
+import { promises as fs } from "node:fs";
+import path from "node:path";
+import { monitorEventLoopDelay } from "node:perf_hooks";
+import { loadSettings } from "../src/config/settings.ts";
+import { createEmbeddings } from "../src/embeddings/transformers-embeddings.ts";
+import { HnswGraph } from "../src/index/hnsw-graph.ts";
+import { silentLogger } from "../src/logging/logger.ts";
+import { createQaService } from "../src/service/create-qa-service.ts";
+import { loadSearchIndex } from "../src/service/load-search-index.ts";
+
+const [mode, seedsDir, indexDir, questionFile] = process.argv.slice(2) as [string, string, string, string];
+const settings = loadSettings({ ...process.env, POLICYBOT_SEEDS_DIR: seedsDir, POLICYBOT_INDEX_DIR: indexDir });
+const questions = (await fs.readFile(questionFile, "utf8"))
+  .split("\n")
+  .filter(Boolean)
+  .map((l) => (JSON.parse(l) as { question: string }).question);
+const gc = () => (globalThis as { gc?: () => void }).gc?.();
+const pct = (values: number[], p: number) => {
+  const s = [...values].sort((a, b) => a - b);
+  return s.length === 0 ? 0 : s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!;
+};
+const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+async function serve() {
+  const started = performance.now();
+  const service = await createQaService(settings, silentLogger);
+  const openMs = performance.now() - started;
+  await service.ask(questions[0]!);
+  const total: number[] = [];
+  const retrieval: number[] = [];
+  for (const q of questions) {
+    const t = performance.now();
+    const a = await service.ask(q);
+    total.push(performance.now() - t);
+    retrieval.push(a.timings.retrievalMs);
+  }
+  gc();
+  const m = process.memoryUsage();
+  return {
+    openMs: Math.round(openMs),
+    questions: questions.length,
+    answerP50: pct(total, 50),
+    answerP95: pct(total, 95),
+    retrievalP50: pct(retrieval, 50),
+    retrievalP95: pct(retrieval, 95),
+    rssMb: mb(m.rss),
+    heapMb: mb(m.heapUsed),
+    externalMb: mb(m.external + m.arrayBuffers),
+  };
+}
+
+async function reindex() {
+  const service = await createQaService(settings, silentLogger);
+  await service.ask(questions[0]!);
+  // A new circular: a copy of the last one under a new name, with one changed line.
+  const names = (await fs.readdir(seedsDir)).filter((n) => n.endsWith(".txt")).sort();
+  const last = await fs.readFile(path.join(seedsDir, names[names.length - 1]!), "utf8");
+  await fs.writeFile(path.join(seedsDir, `999999_${Date.now().toString(16).padStart(16, "0")}.txt`), last + "\n十、新增一条措施：开展职业教育活动周。\n");
+
+  const delay = monitorEventLoopDelay({ resolution: 5 });
+  let rebuilding = true;
+  const latencies: number[] = [];
+  const asking = (async () => {
+    for (let i = 0; rebuilding; i++) {
+      const t = performance.now();
+      await service.ask(questions[i % questions.length]!);
+      latencies.push(performance.now() - t);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  delay.enable();
+  const t = performance.now();
+  const report = await service.reindex();
+  const reindexMs = performance.now() - t;
+  delay.disable();
+  rebuilding = false;
+  await asking;
+  return {
+    reindexMs: Math.round(reindexMs),
+    items: report.items,
+    maxStallMs: Math.round(delay.max / 1e6),
+    p99StallMs: Math.round(delay.percentile(99) / 1e6),
+    answeredDuring: latencies.length,
+    answerP95During: pct(latencies, 95),
+  };
+}
+
+async function recall() {
+  const embeddings = createEmbeddings(settings.embedding, silentLogger);
+  const model = await embeddings.activeModel();
+  const index = await loadSearchIndex({ seedsDir, indexDir, embedding: settings.embedding }, embeddings, model, silentLogger);
+  const passages = index.parts.passages;
+  const vectors: Float32Array[] = [];
+  for (let at = 0; at < passages.size; at += 512) {
+    const texts = Array.from({ length: Math.min(512, passages.size - at) }, (_, k) => passages.text(at + k));
+    for (const v of await embeddings.embedDocuments(texts)) vectors.push(Float32Array.from(v));
+  }
+  const queries = await Promise.all(questions.map((q) => embeddings.embedQuery(q)));
+  // Exact top 10 by cosine (vectors are unit length: the dot product).
+  const exact = queries.map((q) => {
+    const scores = vectors.map((v, i) => {
+      let dot = 0;
+      for (let d = 0; d < v.length; d++) dot += v[d]! * q[d]!;
+      return { i, dot };
+    });
+    return new Set(scores.sort((a, b) => b.dot - a.dot || a.i - b.i).slice(0, 10).map((s) => s.i));
+  });
+  const out = [];
+  for (const [m, efConstruction] of [[16, 200], [16, 100], [12, 100], [16, 64], [8, 64]] as const) {
+    const started = performance.now();
+    const graph = HnswGraph.create(model.dimensions, { m, efConstruction, exhaustiveUpTo: 0 }, vectors.length);
+    for (let at = 0; at < vectors.length; at += 1000) graph.add(vectors.slice(at, at + 1000));
+    const buildMs = performance.now() - started;
+    let found = 0;
+    const searchStarted = performance.now();
+    queries.forEach((q, k) => {
+      for (const h of graph.search(q, 10)) if (exact[k]!.has(h.label)) found++;
+    });
+    const searchMs = (performance.now() - searchStarted) / queries.length;
+    out.push({ m, efConstruction, efSearch: graph.config.efSearch, buildMs: Math.round(buildMs), recallAt10: found / (queries.length * 10), searchMs });
+  }
+  return { passages: vectors.length, queries: queries.length, graphs: out };
+}
+
+const run = { serve, reindex, recall }[mode];
+if (!run) throw new Error(`unknown mode ${mode}`);
+console.log(JSON.stringify(await run()));
+process.exit(0);
