@@ -15,12 +15,14 @@
  *
  * Usage: npm run bench:scale [-- --sizes 50,500,2000,10000] [--recall 2000] [--runs 5] [--keep]
  */
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { promises as fs, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
 import { generateScaleCorpus } from "./scale-corpus.ts";
+// @ts-expect-error -- plain JavaScript module without types
+import { ensureBuild } from "./build-dist.mjs";
 
 const args = process.argv.slice(2);
 const option = (name: string, fallback: string) => {
@@ -34,7 +36,8 @@ const reindexMax = Number(option("reindex-max", "2000"));
 const keep = args.includes("--keep");
 const QUESTION = "公办职校绩效工资最高能到基准线的几倍";
 const BIN = path.join(PROJECT_ROOT, "bin", "policybot.mjs");
-const PROBE = path.join(PROJECT_ROOT, "scripts", "bench-scale-probe.ts");
+/** The probe runs compiled (dist/), like the command line: measurements include no TypeScript compiler. */
+const PROBE = path.join((await ensureBuild()) as string, "bench-scale-probe.js");
 
 /** Runs a child to its end; wall time and peak resident memory (sampled from /proc every 100 ms). */
 function runChild(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; peakMb: number }> {
@@ -72,14 +75,12 @@ async function dirBytes(dir: string): Promise<number> {
 }
 
 async function probe(mode: string, seeds: string, index: string, questions: string): Promise<Record<string, unknown>> {
-  const r = await runChild(process.execPath, ["--expose-gc", "--import", "tsx", PROBE, mode, seeds, index, questions], { LOG_LEVEL: "error" });
+  const r = await runChild(process.execPath, ["--expose-gc", PROBE, mode, seeds, index, questions], { LOG_LEVEL: "error" });
   if (r.code !== 0) throw new Error(`probe ${mode} failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
 
 async function main() {
-  // Build dist/ now, so that no measurement includes compiling it.
-  spawnSync(process.execPath, [BIN, "help"], { stdio: "ignore" });
   const root = await fs.mkdtemp(path.join(os.tmpdir(), "policybot-scale-"));
   const questions = path.join(root, "questions.jsonl");
   const sets = ["dev", "train", "probe"].map((s) => readFileSync(path.join(PROJECT_ROOT, "eval", "questions", `${s}.jsonl`), "utf8"));

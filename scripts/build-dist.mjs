@@ -19,8 +19,12 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = path.join(ROOT, "src");
 const DIST = path.join(ROOT, "dist");
 const CURRENT = path.join(DIST, "current.json");
-/** Entry points: the command line, and the worker thread that builds indexes. */
-const ENTRIES = { cli: "src/cli/main.ts", "index-build-worker": "src/service/index-build-worker.ts" };
+/** Entry points: the command line, the worker thread that builds indexes, and the scale benchmark's probe (so it measures compiled code). */
+const ENTRIES = {
+  cli: "src/cli/main.ts",
+  "index-build-worker": "src/service/index-build-worker.ts",
+  "bench-scale-probe": "scripts/bench-scale-probe.ts",
+};
 /**
  * Packages left to Node's own loader: native addons, and large libraries loaded lazily
  * (transformers.js, the OpenAI client). Everything else is bundled: one file to read and
@@ -32,11 +36,12 @@ const REQUIRE_SHIM = 'import { createRequire as __policybotRequire } from "node:
 /** Older builds are kept this long for processes still running from them. */
 const KEEP_OLD_MS = 24 * 60 * 60 * 1000;
 
-/** Source files (code and data files beside it), relative to src/, sorted. */
+/** Source files (code and data files beside it, and the benchmark probe), relative to src/, sorted. */
 function sourceFiles() {
   return readdirSync(SRC, { recursive: true, withFileTypes: true })
     .filter((e) => e.isFile() && /\.(ts|json|mjs|js)$/.test(e.name))
     .map((e) => path.relative(SRC, path.join(e.parentPath ?? e.path, e.name)))
+    .concat([path.relative(SRC, path.join(ROOT, ENTRIES["bench-scale-probe"]))])
     .sort();
 }
 

@@ -58,9 +58,10 @@ export class StaticEmbeddingModel {
       const ids = this.tokenizer.encode(text);
       const used = pooling === "cls" ? ids.slice(0, 1) : ids;
       const sum = new Float64Array(dims);
+      const values = this.table.all;
       for (const id of used) {
-        const row = this.table.row(id);
-        for (let d = 0; d < dims; d++) sum[d]! += row[d]!;
+        const start = this.table.rowStart(id);
+        for (let d = 0; d < dims; d++) sum[d]! += values[start + d]!;
       }
       return finishPooling(sum, used.length, normalize);
     });

@@ -114,9 +114,19 @@ export class StaticTokenTable {
 
   /** Row `id`'s values, read from the file the first time. */
   row(id: number): Float32Array {
-    if (id < 0 || id >= this.rows) throw new RangeError(`token id ${id} is outside the model's table of ${this.rows} rows`);
+    return this.values.subarray(this.rowStart(id), this.rowStart(id) + this.dims);
+  }
+
+  /** Where row `id` starts in {@link all} (reading it first if needed). */
+  rowStart(id: number): number {
+    if (!(id >= 0 && id < this.rows)) throw new RangeError(`token id ${id} is outside the model's table of ${this.rows} rows`);
     if (!this.loaded[id]) this.readRows(id, id + 1);
-    return this.values.subarray(id * this.dims, (id + 1) * this.dims);
+    return id * this.dims;
+  }
+
+  /** Every row back to back; only rows passed through {@link rowStart} are filled. */
+  get all(): Float32Array {
+    return this.values;
   }
 
   /** Reads every row not read yet (for embedding many texts) and closes the file. */

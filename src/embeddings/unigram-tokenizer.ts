@@ -37,6 +37,8 @@ export class UnigramTokenizer {
   private readonly leaf: Int32Array;
   private readonly scores: Float64Array;
   private readonly unkScore: number;
+  /** Code units of the longest vocabulary entry (bounds the lattice). */
+  private readonly longestToken: number;
   /** Ids of pre-tokens seen before; bounded, cleared when full. */
   private readonly cache = new Map<string, readonly number[]>();
 
@@ -78,6 +80,7 @@ export class UnigramTokenizer {
     vocab.forEach(([token], id) => insert(token, id));
     for (const [content, id] of added) insert(content, id);
     this.leaf = Int32Array.from(leaf);
+    this.longestToken = Math.max(1, ...vocab.map(([t]) => t.length), ...[...added.keys()].map((t) => t.length));
   }
 
   /**
@@ -136,32 +139,35 @@ export class UnigramTokenizer {
     return ids;
   }
 
-  /** Ids of one pre-token: the best-scoring segmentation (Viterbi), first path on ties. */
+  /**
+   * Ids of one pre-token: the best-scoring segmentation (Viterbi), first path on ties,
+   * every sum taken as transformers.js takes it. The lattice lives in typed scratch
+   * arrays reused between calls (a build tokenizes millions of words).
+   */
   private pieces(word: string): readonly number[] {
     const cached = this.cache.get(word);
     if (cached) return cached;
     const n = word.length;
-    // Nodes of the lattice; node 0 is the start.
-    const begin: number[] = [0];
-    const id: number[] = [-1];
-    const score: number[] = [0];
-    const best: number[] = [0];
-    const prev: number[] = [-1];
-    /** Nodes ending at each position, in insertion order (start position ascending). */
-    const endingAt: number[][] = Array.from({ length: n + 1 }, () => []);
-    endingAt[0]!.push(0);
-    const startingAt: number[][] = Array.from({ length: n }, () => []);
+    const lattice = this.lattice(n);
+    const { token, score, best, prev, nextEnding, firstStarting } = lattice;
+    // Per position, the nodes ending there as a list in insertion order (head and tail).
+    const head = lattice.head.fill(-1, 0, n + 1);
+    const tail = lattice.tail;
+    let nodes = 0;
     const add = (at: number, length: number, s: number, tokenId: number) => {
-      const node = begin.length;
-      begin.push(at);
-      id.push(tokenId);
-      score.push(s);
-      best.push(0);
-      prev.push(-1);
-      startingAt[at]!.push(node);
-      endingAt[at + length]!.push(node);
+      token[nodes] = tokenId;
+      score[nodes] = s;
+      nextEnding[nodes] = -1;
+      const end = at + length;
+      if (head[end] === -1) head[end] = nodes;
+      else nextEnding[tail[end]!] = nodes;
+      tail[end] = nodes;
+      nodes++;
     };
+    add(0, 0, 0, -1); // the start node, ending at 0
+    best[0] = 0;
     for (let at = 0; at < n; at++) {
+      firstStarting[at] = nodes;
       let node = 0;
       let single = false;
       for (let i = at; i < n; i++) {
@@ -176,11 +182,12 @@ export class UnigramTokenizer {
       }
       if (!single) add(at, 1, this.unkScore, this.unkId);
     }
+    firstStarting[n] = nodes;
     for (let at = 0; at < n; at++) {
-      for (const r of startingAt[at]!) {
+      for (let r = firstStarting[at]!; r < firstStarting[at + 1]!; r++) {
         let bestScore = 0;
         let bestNode = -1;
-        for (const l of endingAt[at]!) {
+        for (let l = head[at]!; l !== -1; l = nextEnding[l]!) {
           const s = best[l]! + score[r]!;
           if (bestNode === -1 || s > bestScore) {
             bestNode = l;
@@ -194,20 +201,59 @@ export class UnigramTokenizer {
     // The end node takes the best path ending at n.
     let last = -1;
     let lastScore = 0;
-    for (const l of endingAt[n]!) {
+    for (let l = head[n]!; l !== -1; l = nextEnding[l]!) {
       if (last === -1 || best[l]! > lastScore) {
         last = l;
         lastScore = best[l]!;
       }
     }
     const out: number[] = [];
-    for (let node = last; node > 0; node = prev[node]!) out.push(id[node]!);
+    for (let node = last; node > 0; node = prev[node]!) out.push(token[node]!);
     out.reverse();
-    if (this.cache.size >= 100_000) this.cache.clear();
-    this.cache.set(word, out);
+    if (n <= CACHED_WORD_LENGTH) {
+      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
+      this.cache.set(word, out);
+    }
     return out;
   }
+
+  private scratch: Lattice | undefined;
+
+  /** Scratch arrays for a word of n code units (a node per token match, at most n × the longest token, plus unknowns). */
+  private lattice(n: number): Lattice {
+    const nodes = n * (this.longestToken + 1) + 1;
+    if (!this.scratch || this.scratch.head.length < n + 1 || this.scratch.token.length < nodes) {
+      const size = Math.max(nodes, 1024);
+      const positions = Math.max(n + 1, 256);
+      this.scratch = {
+        token: new Int32Array(size),
+        score: new Float64Array(size),
+        best: new Float64Array(size),
+        prev: new Int32Array(size),
+        nextEnding: new Int32Array(size),
+        head: new Int32Array(positions),
+        tail: new Int32Array(positions),
+        firstStarting: new Int32Array(positions),
+      };
+    }
+    return this.scratch;
+  }
 }
+
+interface Lattice {
+  readonly token: Int32Array;
+  readonly score: Float64Array;
+  readonly best: Float64Array;
+  readonly prev: Int32Array;
+  readonly nextEnding: Int32Array;
+  readonly head: Int32Array;
+  readonly tail: Int32Array;
+  readonly firstStarting: Int32Array;
+}
+
+/** Pre-tokens up to this length are remembered (words and numbers repeat; long runs of text do not). */
+const CACHED_WORD_LENGTH = 12;
+const CACHE_LIMIT = 100_000;
 
 /** The normalizer chain as a function, or undefined for parts not reproduced here. */
 function normalizerOf(config: { type: string; normalizers?: readonly { type: string }[] } | null): ((text: string) => string) | undefined {

@@ -8,8 +8,10 @@
  *
  * Reading checks the magic, the version, that the header parses and that every section
  * lies inside the file with its declared type and length; a damaged file is an error
- * with a reason, never an out-of-bounds view.
+ * with a reason, never an out-of-bounds view. A container is read from a buffer, or
+ * opened as a file whose sections are read when asked (large lists stay on disk).
  */
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
 const MAGIC = 0x43534250; // "PBSC" little-endian
 const CONTAINER_VERSION = 1;
@@ -99,66 +101,163 @@ export function encodeSections(kind: string, meta: unknown, sections: Readonly<R
   return out;
 }
 
-/** A decoded container: its meta, and typed views of its sections. */
+/**
+ * Bytes of a section read on demand: views of memory for a container decoded from a
+ * buffer, positioned reads from the file for one opened from disk (a 10,000-circular
+ * index keeps its postings lists on disk and reads the few a question needs).
+ */
+export interface ByteSource {
+  readonly length: number;
+  /** Bytes [start, start + length) of the section (a view, or a fresh array). */
+  read(start: number, length: number): Uint8Array;
+}
+
+class MemoryBytes implements ByteSource {
+  constructor(private readonly bytes: Uint8Array) {}
+  get length(): number {
+    return this.bytes.length;
+  }
+  read(start: number, length: number): Uint8Array {
+    if (start < 0 || start + length > this.bytes.length) throw new SectionFormatError("read outside the section");
+    return this.bytes.subarray(start, start + length);
+  }
+}
+
+/** Open files of lazily read containers, closed once nothing refers to their container. */
+const openFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
+
+class FileBytes implements ByteSource {
+  constructor(
+    private readonly fd: number,
+    private readonly offset: number,
+    readonly length: number,
+    /** Keeps the container (and so the file) open while this source is in use. */
+    readonly owner: object,
+  ) {}
+  read(start: number, length: number): Uint8Array {
+    if (start < 0 || start + length > this.length) throw new SectionFormatError("read outside the section");
+    const out = new Uint8Array(length);
+    for (let done = 0; done < length; ) {
+      const n = readSync(this.fd, out, done, length - done, this.offset + start + done);
+      if (n === 0) throw new SectionFormatError("file ends inside a section");
+      done += n;
+    }
+    return out;
+  }
+}
+
+/** A decoded container: its meta, and its sections as typed arrays or byte sources. */
 export class Sections {
   private constructor(
-    private readonly bytes: Buffer,
+    /** The whole file in memory, or undefined for a file read on demand. */
+    private readonly bytes: Buffer | undefined,
+    private readonly fd: number | undefined,
     readonly meta: unknown,
     private readonly entries: ReadonlyMap<string, SectionEntry>,
   ) {}
 
   /**
-   * Reads a container of the given kind.
+   * Reads a container of the given kind from bytes in memory.
    * @throws {SectionFormatError} when the bytes are not one, or not of this kind.
    */
   static decode(data: Buffer, kind: string): Sections {
     // Typed views need aligned memory; a small file read into Node's pool may not be.
     const bytes = data.byteOffset % ALIGN === 0 ? data : Buffer.from(new Uint8Array(data).buffer);
-    if (bytes.length < 12 || bytes.readUInt32LE(0) !== MAGIC) throw new SectionFormatError(`not a ${kind} file`);
-    const version = bytes.readUInt32LE(4);
-    if (version !== CONTAINER_VERSION) throw new SectionFormatError(`container version ${version}, expected ${CONTAINER_VERSION}`);
-    const headerBytes = bytes.readUInt32LE(8);
-    if (12 + headerBytes > bytes.length) throw new SectionFormatError("header runs past the end of the file");
-    let header: Header;
-    try {
-      header = JSON.parse(bytes.toString("utf8", 12, 12 + headerBytes)) as Header;
-    } catch {
-      throw new SectionFormatError("header is not valid JSON");
-    }
-    if (header?.kind !== kind || !Array.isArray(header.sections)) throw new SectionFormatError(`holds ${String(header?.kind)}, expected ${kind}`);
-    const entries = new Map<string, SectionEntry>();
-    for (const e of header.sections) {
-      const ctor = Object.hasOwn(TYPES, e?.type) ? TYPES[e.type as SectionType] : undefined;
-      const valid =
-        ctor !== undefined &&
-        Number.isSafeInteger(e.offset) &&
-        Number.isSafeInteger(e.length) &&
-        e.offset >= 12 + headerBytes &&
-        e.length >= 0 &&
-        e.offset % ALIGN === 0 &&
-        e.offset + e.length * ctor.BYTES_PER_ELEMENT <= bytes.length;
-      if (!valid) throw new SectionFormatError(`section ${String(e?.name)} lies outside the file or has no valid type`);
-      entries.set(e.name, e);
-    }
-    return new Sections(bytes, header.meta, entries);
+    const { meta, entries } = parseHeader((start, length) => bytes.subarray(start, start + length), bytes.length, kind);
+    return new Sections(bytes, undefined, meta, entries);
   }
 
   /**
-   * The named section as a typed view (no copy).
-   * @throws {SectionFormatError} when it is missing, of another type, or not `length` long.
+   * Opens a container file: reads its header now, its sections when asked (`get` reads a
+   * section whole, `source` reads parts of it on demand). Check the file's checksum first.
+   * @throws {SectionFormatError} when the file is not one, or not of this kind.
    */
-  get<T extends SectionType>(name: string, type: T, length?: number): ArrayOf<T> {
+  static open(file: string, kind: string): Sections {
+    const fd = openSync(file, "r");
+    try {
+      const size = fstatSync(fd).size;
+      const read = (start: number, length: number) => {
+        const out = Buffer.alloc(Math.max(0, Math.min(length, size - start)));
+        for (let done = 0; done < out.length; ) done += readSync(fd, out, done, out.length - done, start + done) || out.length;
+        return out;
+      };
+      const { meta, entries } = parseHeader(read, size, kind);
+      const sections = new Sections(undefined, fd, meta, entries);
+      openFiles.register(sections, fd);
+      return sections;
+    } catch (err) {
+      closeSync(fd);
+      throw err;
+    }
+  }
+
+  private entry(name: string, type: SectionType, length?: number): SectionEntry {
     const e = this.entries.get(name);
     if (!e) throw new SectionFormatError(`section ${name} is missing`);
     if (e.type !== type) throw new SectionFormatError(`section ${name} holds ${e.type}, expected ${type}`);
     if (length !== undefined && e.length !== length) throw new SectionFormatError(`section ${name} holds ${e.length} values, expected ${length}`);
-    const ctor = TYPES[type];
-    return new ctor(this.bytes.buffer as ArrayBuffer, this.bytes.byteOffset + e.offset, e.length) as ArrayOf<T>;
+    return e;
   }
 
-  /** A u8 section as a Buffer view (for text blobs). */
+  /**
+   * The named section as a typed array: a view of the bytes in memory, or read whole from the file.
+   * @throws {SectionFormatError} when it is missing, of another type, or not `length` long.
+   */
+  get<T extends SectionType>(name: string, type: T, length?: number): ArrayOf<T> {
+    const e = this.entry(name, type, length);
+    const ctor = TYPES[type];
+    if (this.bytes) return new ctor(this.bytes.buffer as ArrayBuffer, this.bytes.byteOffset + e.offset, e.length) as ArrayOf<T>;
+    const out = new ctor(e.length) as ArrayOf<T>;
+    const target = new Uint8Array(out.buffer, 0, out.byteLength);
+    for (let done = 0; done < target.length; ) {
+      const n = readSync(this.fd!, target, done, target.length - done, e.offset + done);
+      if (n === 0) throw new SectionFormatError(`file ends inside section ${name}`);
+      done += n;
+    }
+    return out;
+  }
+
+  /** A u8 section as a Buffer (for text blobs). */
   bytesOf(name: string): Buffer {
     const view = this.get(name, "u8");
     return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
   }
+
+  /** A u8 section to read parts of on demand (from memory, or from the file without loading it). */
+  source(name: string): ByteSource {
+    const e = this.entry(name, "u8");
+    return this.bytes ? new MemoryBytes(this.get(name, "u8")) : new FileBytes(this.fd!, e.offset, e.length, this);
+  }
+}
+
+/** Checks the magic, the version and the header, and that every section lies inside the file. */
+function parseHeader(read: (start: number, length: number) => Uint8Array, size: number, kind: string): { meta: unknown; entries: Map<string, SectionEntry> } {
+  const head = Buffer.from(read(0, 12));
+  if (head.length < 12 || head.readUInt32LE(0) !== MAGIC) throw new SectionFormatError(`not a ${kind} file`);
+  const version = head.readUInt32LE(4);
+  if (version !== CONTAINER_VERSION) throw new SectionFormatError(`container version ${version}, expected ${CONTAINER_VERSION}`);
+  const headerBytes = head.readUInt32LE(8);
+  if (12 + headerBytes > size) throw new SectionFormatError("header runs past the end of the file");
+  let header: Header;
+  try {
+    header = JSON.parse(Buffer.from(read(12, headerBytes)).toString("utf8")) as Header;
+  } catch {
+    throw new SectionFormatError("header is not valid JSON");
+  }
+  if (header?.kind !== kind || !Array.isArray(header.sections)) throw new SectionFormatError(`holds ${String(header?.kind)}, expected ${kind}`);
+  const entries = new Map<string, SectionEntry>();
+  for (const e of header.sections) {
+    const ctor = Object.hasOwn(TYPES, e?.type) ? TYPES[e.type as SectionType] : undefined;
+    const valid =
+      ctor !== undefined &&
+      Number.isSafeInteger(e.offset) &&
+      Number.isSafeInteger(e.length) &&
+      e.offset >= 12 + headerBytes &&
+      e.length >= 0 &&
+      e.offset % ALIGN === 0 &&
+      e.offset + e.length * ctor.BYTES_PER_ELEMENT <= size;
+    if (!valid) throw new SectionFormatError(`section ${String(e?.name)} lies outside the file or has no valid type`);
+    entries.set(e.name, e);
+  }
+  return { meta: header.meta, entries };
 }

@@ -109,7 +109,7 @@ export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
   if (![nDocs, nItems, nStrings].every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) throw new SectionFormatError("header counts are missing");
   const D = nDocs as number;
   const N = nItems as number;
-  const slice = timeSlicer();
+  const slice = timeSlicer(4);
 
   const starts = s.get("strings.start", "u32", (nStrings as number) + 1);
   const blob = s.bytesOf("strings.text");

@@ -48,8 +48,9 @@ export interface VerifiedIndex {
   /** Absolute path of the generation folder. */
   readonly dir: string;
   /**
-   * Contents of every file other than the vector store's, by name, as verified
-   * (parse these bytes rather than re-reading the files).
+   * Contents of the files other than the vector graph, by name, as verified (parse these
+   * bytes rather than re-reading the files); files the caller chose to read from disk
+   * later (see {@link OpenOptions.inMemory}) are verified but not held.
    */
   readonly payloads: ReadonlyMap<string, Buffer>;
 }
@@ -60,6 +61,11 @@ export type OpenIndexResult = (VerifiedIndex & { readonly graph: HnswGraph }) | 
 
 /** The live generation's folder and manifest, read and validated, its files not yet checked. */
 export type LiveGeneration = { readonly status: "ok"; readonly manifest: IndexManifest; readonly generation: string; readonly dir: string } | IndexProblem;
+
+export interface OpenOptions {
+  /** Which verified files to hand back in memory; the others are only checked (default: every file but the graph). */
+  readonly inMemory?: (name: string) => boolean;
+}
 
 /** A manifest is a few kB; refuse to parse a crafted huge one. */
 const MAX_MANIFEST_BYTES = 1 << 20;
@@ -121,7 +127,7 @@ export async function readLiveGeneration(root: string): Promise<LiveGeneration> 
 }
 
 /** Checks the live generation in `root` without loading the vector graph. */
-export async function verifyIndex(root: string, expected: ExpectedIndex): Promise<VerifyResult> {
+export async function verifyIndex(root: string, expected: ExpectedIndex, options: OpenOptions = {}): Promise<VerifyResult> {
   const live = await readLiveGeneration(root);
   if (live.status !== "ok") return live;
   const { manifest, generation, dir } = live;
@@ -146,7 +152,7 @@ export async function verifyIndex(root: string, expected: ExpectedIndex): Promis
 
   const payloads = new Map<string, Buffer>();
   for (const name of Object.keys(manifest.files).sort()) {
-    const read = await readListedFile(root, live, name, name !== VECTORS_FILE);
+    const read = await readListedFile(root, live, name, name !== VECTORS_FILE && (options.inMemory?.(name) ?? true));
     if (read.status !== "ok") return read;
     if (read.data) payloads.set(name, read.data);
   }
@@ -187,11 +193,11 @@ export async function readListedFile(
  * Verifies the live generation in `root` and, if sound, loads its vector graph.
  * Never throws for a missing, stale or damaged index; only for unexpected I/O errors.
  */
-export async function openIndex(root: string, expected: ExpectedIndex): Promise<OpenIndexResult> {
+export async function openIndex(root: string, expected: ExpectedIndex, options: OpenOptions = {}): Promise<OpenIndexResult> {
   let result: OpenIndexResult = { status: "missing", reason: "not attempted" };
   for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
     const tried = await readPointer(root);
-    result = await openOnce(root, expected);
+    result = await openOnce(root, expected, options);
     if (result.status !== "corrupt") return result;
     // A concurrent build may have swapped and removed the generation mid-read: retry
     // with the new one. A generation that is damaged on its own stays damaged.
@@ -202,8 +208,8 @@ export async function openIndex(root: string, expected: ExpectedIndex): Promise<
   return result;
 }
 
-async function openOnce(root: string, expected: ExpectedIndex): Promise<OpenIndexResult> {
-  const verified = await verifyIndex(root, expected);
+async function openOnce(root: string, expected: ExpectedIndex, options: OpenOptions): Promise<OpenIndexResult> {
+  const verified = await verifyIndex(root, expected, options);
   if (verified.status !== "ok") return verified;
   const { manifest, generation } = verified;
   try {

@@ -1,28 +1,75 @@
 /**
- * Okapi BM25 over pre-tokenised passages, with postings in binary form (postings.ts) and
- * every term's IDF computed at build time, so that loading reads arrays and computes nothing.
+ * Okapi BM25 over pre-tokenised passages, with postings in binary form (postings.ts)
+ * and every term's document frequency counted at build time, so that loading reads
+ * arrays and computes nothing.
+ *
+ * Ranking gives exactly the top k of scoring every passage (same scores, same order,
+ * ties by passage number) without decoding every list (MaxScore): terms are taken from
+ * the most to the least they can add to a score, and before each long list (a common
+ * term, low weight) the search checks whether all terms left together could still
+ * lift a passage into the top k; when not, it stops, completes only the passages that
+ * could still get there by looking them up in the lists left, block by block, and sums
+ * the few near each top k again term by term in query order, so every score is the
+ * same number, to the last bit, as scoring every list in query order gives. A question
+ * of common words only scores every list, as before.
  */
-import type { Sections, SectionArray } from "../index/binary-sections.ts";
+import type { SectionArray, Sections } from "../index/binary-sections.ts";
 import { Postings, PostingsBuilder } from "./postings.ts";
+import { topK, type Ranked } from "./top-k.ts";
 
 /** BM25 parameters; b is low because items are short and similar in length. */
 export const BM25_DEFAULTS = { k1: 1.2, b: 0.5 } as const;
 
-/** Per-document sums a query adds up; `touched` lists, once each, the documents it reached. */
-export interface Accumulators {
+/** A term of a query, found in the index. */
+interface QueryTerm {
+  readonly id: number;
+  /** IDF × the query's weight for it. */
+  readonly w: number;
+  readonly df: number;
+}
+
+/** Rankings of one query: by BM25 score, and by the IDF-weighted share of the query a passage holds. */
+export interface Bm25Ranking {
+  readonly scores: Ranked[];
+  readonly coverage: Ranked[];
+}
+
+/**
+ * Lists longer than this share of the passages are "long": before each, the search checks
+ * whether it can stop; a query without long lists scores them all, in query order.
+ */
+const LONG_LIST_SHARE = 1 / 64;
+const LONG_LIST_MIN = 16_384;
+
+/** Per passage sums of one query (reused between queries: a query runs synchronously). */
+interface Accumulators {
   readonly scores: Float64Array;
   readonly covered: Float64Array;
   readonly touched: number[];
 }
 
+/** A bound made safe against rounding: sums taken in another order may differ in the last bits. */
+const loose = (x: number) => x * (1 + 1e-9) + 1e-9;
+
+/** Sum of the values whose term is not done. */
+function sumLeft(values: readonly number[], done: Uint8Array): number {
+  let sum = 0;
+  values.forEach((v, k) => {
+    if (!done[k]) sum += v;
+  });
+  return sum;
+}
+
 export class Bm25Index {
   private readonly avgLength: number;
+  private norms: Float64Array | undefined;
+  private scratch: Accumulators | undefined;
 
   private constructor(
     private readonly postings: Postings,
     private readonly docLengths: Uint32Array,
-    /** IDF of each term, by the postings' term index. */
-    private readonly idf: Float64Array,
+    /** Per term with blocks (Postings.arrays.blockTerms order): max over its postings of f·(k1+1)/(f + norm). */
+    private readonly maxImpact: Float64Array,
     readonly params: { readonly k1: number; readonly b: number },
   ) {
     const n = docLengths.length;
@@ -38,21 +85,30 @@ export class Bm25Index {
     return builder.finish();
   }
 
-  /** @internal Used by {@link Bm25Builder}. */
+  /** @internal Used by {@link Bm25Builder}: computes each long list's maximum impact. */
   static fromPostings(postings: Postings, lengths: readonly number[], params: { k1: number; b: number }): Bm25Index {
-    const n = lengths.length;
-    const idf = Float64Array.from(postings.arrays.docFreq, (df) => Math.log(1 + (n - df + 0.5) / (df + 0.5)));
-    return new Bm25Index(postings, Uint32Array.from(lengths), idf, params);
+    const index = new Bm25Index(postings, Uint32Array.from(lengths), new Float64Array(postings.arrays.blockTerms.length), params);
+    const norms = index.docNorm();
+    const { k1 } = params;
+    postings.arrays.blockTerms.forEach((id, k) => {
+      let max = 0;
+      decode(postings.list(id), (d, f) => {
+        max = Math.max(max, (f * (k1 + 1)) / (f + norms[d]!));
+      });
+      index.maxImpact[k] = max;
+    });
+    return index;
   }
 
   /** Reads an index saved with {@link sections} under `prefix`. */
   static fromSections(s: Sections, prefix: string, params: { k1: number; b: number }): Bm25Index {
-    const postings = Postings.fromSections(s, `${prefix}.postings`, true);
-    return new Bm25Index(postings, s.get(`${prefix}.docLengths`, "u32"), s.get(`${prefix}.idf`, "f64", postings.terms), params);
+    const postings = Postings.fromSections(s, `${prefix}.postings`);
+    const maxImpact = s.get(`${prefix}.maxImpact`, "f64", postings.arrays.blockTerms.length);
+    return new Bm25Index(postings, s.get(`${prefix}.docLengths`, "u32"), maxImpact, params);
   }
 
   sections(prefix: string): Record<string, SectionArray> {
-    return { ...this.postings.sections(`${prefix}.postings`), [`${prefix}.docLengths`]: this.docLengths, [`${prefix}.idf`]: this.idf };
+    return { ...this.postings.sections(`${prefix}.postings`), [`${prefix}.docLengths`]: this.docLengths, [`${prefix}.maxImpact`]: this.maxImpact };
   }
 
   get size(): number {
@@ -62,44 +118,222 @@ export class Bm25Index {
   /** Inverse document frequency of a term (0 when unseen). */
   idfOf(term: string): number {
     const id = this.postings.find(term);
-    return id < 0 ? 0 : this.idf[id]!;
+    return id < 0 ? 0 : this.idf(this.postings.arrays.docFreq[id]!);
   }
 
-  /** Empty accumulators for this index, to reuse across queries (see {@link accumulate}). */
-  accumulators(): Accumulators {
-    return { scores: new Float64Array(this.size), covered: new Float64Array(this.size), touched: [] };
+  private idf(df: number): number {
+    const n = this.docLengths.length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
-  /**
-   * Adds a query's BM25 scores and IDF-weighted coverage into `acc` for the documents its
-   * terms reach (term → weight, e.g. 1 for typed words, less for expansions). Coverage is
-   * the share of the query each passage holds (0…1, divided through before returning): a
-   * passage holding every distinct query term scores 1 however often it repeats them.
-   * BM25 saturates per term but still lets one frequent term outweigh two missing ones;
-   * coverage does not. Reset with {@link clear}.
-   */
-  accumulate(query: ReadonlyMap<string, number>, acc: Accumulators): void {
-    const { k1, b } = this.params;
-    const { docLengths, avgLength } = this;
-    const { scores, covered, touched } = acc;
-    let total = 0;
+  /** Per passage, k1 · (1 − b + b · length / average length): the part of BM25's denominator that does not depend on the term. */
+  private docNorm(): Float64Array {
+    if (!this.norms) {
+      const { k1, b } = this.params;
+      this.norms = Float64Array.from(this.docLengths, (len) => k1 * (1 - b + (b * len) / (this.avgLength || 1)));
+    }
+    return this.norms;
+  }
+
+  /** The query's terms found in the index, in query order (term → weight; typed words 1, expansions less). */
+  private terms(query: ReadonlyMap<string, number>): QueryTerm[] {
+    const out: QueryTerm[] = [];
     for (const [term, weight] of query) {
       const id = this.postings.find(term);
       if (id < 0 || weight <= 0) continue;
-      const w = this.idf[id]! * weight;
-      total += w;
-      this.postings.forEach(id, (d, f) => {
-        if (covered[d] === 0) touched.push(d);
-        const norm = f + k1 * (1 - b + (b * docLengths[d]!) / (avgLength || 1));
-        scores[d]! += (w * (f * (k1 + 1))) / norm;
-        covered[d]! += w;
-      });
+      const df = this.postings.arrays.docFreq[id]!;
+      out.push({ id, w: this.idf(df) * weight, df });
     }
-    if (total > 0) for (const d of touched) covered[d]! /= total;
+    return out;
   }
 
-  /** Zeroes what {@link accumulate} wrote. */
-  clear(acc: Accumulators): void {
+  /**
+   * The best `limit` passages by BM25 score, and by coverage: the IDF-weighted share of
+   * the query's distinct terms a passage holds (0…1; a passage holding every term scores
+   * 1 however often it repeats them — BM25 saturates per term but still lets one
+   * frequent term outweigh two missing ones; coverage does not). Best first, ties by
+   * passage number; only passages scoring above 0. Exactly what scoring every passage
+   * term by term in query order gives (see the module comment for how it avoids that).
+   */
+  rank(query: ReadonlyMap<string, number>, limit: number, withCoverage = true): Bm25Ranking {
+    const terms = this.terms(query);
+    if (terms.length === 0 || limit <= 0) return { scores: [], coverage: [] };
+    let total = 0;
+    for (const t of terms) total += t.w;
+    const long = Math.max(this.size * LONG_LIST_SHARE, LONG_LIST_MIN);
+    if (terms.every((t) => t.df <= long)) return this.rankEveryList(terms, total, limit, withCoverage);
+    const { k1 } = this.params;
+    // What each term can add at most to a passage's score (its covered weight is at most w).
+    const bound = terms.map((t) => (this.postings.blocks(t.id) ? t.w * this.maxImpact[this.blockIndex(t.id)]! : t.w * (k1 + 1)));
+    const order = terms.map((_, k) => k).sort((a, b) => bound[b]! - bound[a]! || a - b);
+    const done = new Uint8Array(terms.length);
+    const acc = this.accumulators();
+    try {
+      let stopped = false;
+      let scoreFloor = -Infinity;
+      let coverFloor = withCoverage ? -Infinity : Infinity;
+      for (const k of order) {
+        if (acc.touched.length >= limit && terms[k]!.df > long) {
+          // Before each long list: can the terms left still lift a passage into either top k?
+          scoreFloor = kthLargest(acc.touched, acc.scores, limit);
+          if (withCoverage) coverFloor = kthLargest(acc.touched, acc.covered, limit);
+          if (loose(sumLeft(bound, done)) < scoreFloor && loose(sumLeft(terms.map((t) => t.w), done)) < coverFloor) {
+            stopped = true;
+            break;
+          }
+        }
+        this.accumulate([terms[k]!], acc);
+        done[k] = 1;
+      }
+      let candidates: number[];
+      if (stopped) {
+        const scoreLeft = loose(sumLeft(bound, done));
+        const coverLeft = loose(sumLeft(terms.map((t) => t.w), done));
+        candidates = acc.touched.filter((d) => acc.scores[d]! + scoreLeft >= scoreFloor || acc.covered[d]! + coverLeft >= coverFloor).sort((a, b) => a - b);
+      } else {
+        candidates = acc.touched.slice().sort((a, b) => a - b);
+      }
+      // Sums so far were taken in bound order (and lack the terms left): complete them, keep
+      // the passages near each top k, and sum those again in query order, exactly.
+      const sums = this.sums(terms, candidates, done, acc);
+      const near = (values: Float64Array) => {
+        const positions = Array.from(values.keys());
+        if (positions.length <= limit) return positions;
+        const floor = kthLargest(positions, values, limit);
+        const tolerance = Math.abs(floor) * 1e-12 + 1e-12;
+        return positions.filter((i) => values[i]! >= floor - tolerance);
+      };
+      const finalists = [...new Set([...near(sums.scores), ...(withCoverage ? near(sums.covered) : [])])].sort((a, b) => a - b).map((i) => candidates[i]!);
+      const exact = this.scoreExactly(terms, finalists);
+      const positions = finalists.map((_, i) => i);
+      const toPassages = (ranked: Ranked[]) => ranked.map((r) => ({ index: finalists[r.index]!, score: r.score }));
+      if (withCoverage && total > 0) for (let i = 0; i < exact.covered.length; i++) exact.covered[i]! /= total;
+      return {
+        scores: toPassages(topK(positions, exact.scores, limit)),
+        coverage: withCoverage ? toPassages(topK(positions, exact.covered, limit)) : [],
+      };
+    } finally {
+      this.clear(acc);
+    }
+  }
+
+  /** Every list scored, term by term in query order: short lists only, where skipping would gain nothing. */
+  private rankEveryList(terms: readonly QueryTerm[], total: number, limit: number, withCoverage: boolean): Bm25Ranking {
+    const acc = this.accumulators();
+    try {
+      this.accumulate(terms, acc);
+      if (!withCoverage) return { scores: topK(acc.touched, acc.scores, limit), coverage: [] };
+      if (total > 0) for (const d of acc.touched) acc.covered[d]! /= total;
+      return { scores: topK(acc.touched, acc.scores, limit), coverage: topK(acc.touched, acc.covered, limit) };
+    } finally {
+      this.clear(acc);
+    }
+  }
+
+  /** Sums of the candidates (ascending): what was accumulated, plus the terms not yet processed (looked up). */
+  private sums(terms: readonly QueryTerm[], candidates: readonly number[], done: Uint8Array, acc: Accumulators): { scores: Float64Array; covered: Float64Array } {
+    const { k1 } = this.params;
+    const norms = this.docNorm();
+    const scores = Float64Array.from(candidates, (d) => acc.scores[d]!);
+    const covered = Float64Array.from(candidates, (d) => acc.covered[d]!);
+    terms.forEach((t, k) => {
+      if (done[k]) return;
+      const f = this.lookup(t.id, candidates);
+      for (let i = 0; i < candidates.length; i++) {
+        if (f[i] === 0) continue;
+        scores[i]! += (t.w * (f[i]! * (k1 + 1))) / (f[i]! + norms[candidates[i]!]!);
+        covered[i]! += t.w;
+      }
+    });
+    return { scores, covered };
+  }
+
+  /** Full scores and covered weights of the passages (ascending), summed term by term in query order as scoring every list does. */
+  private scoreExactly(terms: readonly QueryTerm[], docs: readonly number[]): { scores: Float64Array; covered: Float64Array } {
+    const { k1 } = this.params;
+    const norms = this.docNorm();
+    const scores = new Float64Array(docs.length);
+    const covered = new Float64Array(docs.length);
+    for (const t of terms) {
+      const f = this.lookup(t.id, docs);
+      for (let i = 0; i < docs.length; i++) {
+        if (f[i] === 0) continue;
+        scores[i]! += (t.w * (f[i]! * (k1 + 1))) / (f[i]! + norms[docs[i]!]!);
+        covered[i]! += t.w;
+      }
+    }
+    return { scores, covered };
+  }
+
+  /** The frequency of term `id` in each of the ascending `docs` (0 where absent), skipping blocks that hold none of them. */
+  private lookup(id: number, docs: readonly number[]): Uint32Array {
+    const out = new Uint32Array(docs.length);
+    const bytes = this.postings.list(id);
+    const blocks = this.postings.blocks(id);
+    const { blockLast, blockEnd } = this.postings.arrays;
+    let i = 0;
+    const visit = (d: number, f: number) => {
+      while (i < docs.length && docs[i]! < d) i++;
+      if (docs[i] === d) out[i] = f;
+    };
+    if (!blocks) {
+      decode(bytes, visit);
+      return out;
+    }
+    for (let b = blocks[0]; b < blocks[1] && i < docs.length; b++) {
+      if (blockLast[b]! < docs[i]!) continue;
+      const start = b === blocks[0] ? 0 : blockEnd[b - 1]!;
+      decode(bytes.subarray(start, blockEnd[b]!), visit, b === blocks[0] ? -1 : blockLast[b - 1]!);
+    }
+    return out;
+  }
+
+  private blockIndex(id: number): number {
+    const terms = this.postings.arrays.blockTerms;
+    let lo = 0;
+    let hi = terms.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (terms[mid]! < id) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private accumulators(): Accumulators {
+    this.scratch ??= { scores: new Float64Array(this.size), covered: new Float64Array(this.size), touched: [] };
+    return this.scratch;
+  }
+
+  /**
+   * Adds the terms' BM25 scores and weights (covered) into the per-passage sums for every
+   * passage their lists hold, term by term in the given order.
+   */
+  private accumulate(terms: readonly QueryTerm[], acc: Accumulators): void {
+    const { k1 } = this.params;
+    const norms = this.docNorm();
+    const { scores, covered, touched } = acc;
+    for (const t of terms) {
+      const w = t.w;
+      const bytes = this.postings.list(t.id);
+      // Decoded inline (doc gap, frequency varints): this loop is most of a query's time.
+      let d = -1;
+      for (let at = 0; at < bytes.length; ) {
+        let b = bytes[at++]!;
+        let gap = b & 0x7f;
+        for (let shift = 7; b >= 0x80; shift += 7) gap |= ((b = bytes[at++]!) & 0x7f) << shift;
+        d += gap;
+        b = bytes[at++]!;
+        let f = b & 0x7f;
+        for (let shift = 7; b >= 0x80; shift += 7) f |= ((b = bytes[at++]!) & 0x7f) << shift;
+        if (covered[d] === 0) touched.push(d);
+        scores[d]! += (w * (f * (k1 + 1))) / (f + norms[d]!);
+        covered[d]! += w;
+      }
+    }
+  }
+
+  private clear(acc: Accumulators): void {
     for (const d of acc.touched) {
       acc.scores[d] = 0;
       acc.covered[d] = 0;
@@ -107,24 +341,70 @@ export class Bm25Index {
     acc.touched.length = 0;
   }
 
-  /** BM25 scores of every passage for weighted query terms. */
+  /** BM25 scores of every passage for weighted query terms (for comparisons and tests). */
   score(query: ReadonlyMap<string, number>): Float64Array {
-    const acc = this.accumulators();
-    this.accumulate(query, acc);
-    return acc.scores;
+    const out = new Float64Array(this.size);
+    const acc = { scores: out, covered: new Float64Array(this.size), touched: [] as number[] };
+    this.accumulate(this.terms(query), acc);
+    return out;
   }
 
-  /** Coverage of the query by every passage (see {@link accumulate}). */
+  /** Coverage of the query by every passage (see {@link rank}). */
   coverage(query: ReadonlyMap<string, number>): Float64Array {
-    const acc = this.accumulators();
-    this.accumulate(query, acc);
+    const terms = this.terms(query);
+    const acc = { scores: new Float64Array(this.size), covered: new Float64Array(this.size), touched: [] as number[] };
+    this.accumulate(terms, acc);
+    let total = 0;
+    for (const t of terms) total += t.w;
+    if (total > 0) for (const d of acc.touched) acc.covered[d]! /= total;
     return acc.covered;
   }
 }
 
+/** Calls visit(doc, frequency) for each varint pair of a list (or a block of one, starting after `before`). */
+function decode(bytes: Uint8Array, visit: (doc: number, frequency: number) => void, before = -1): void {
+  let d = before;
+  for (let at = 0; at < bytes.length; ) {
+    let b = bytes[at++]!;
+    let gap = b & 0x7f;
+    for (let shift = 7; b >= 0x80; shift += 7) gap |= ((b = bytes[at++]!) & 0x7f) << shift;
+    d += gap;
+    b = bytes[at++]!;
+    let f = b & 0x7f;
+    for (let shift = 7; b >= 0x80; shift += 7) f |= ((b = bytes[at++]!) & 0x7f) << shift;
+    visit(d, f);
+  }
+}
+
+/** The k-th largest of values[i] over the indices `at` (k ≤ at.length), by quickselect. */
+function kthLargest(at: readonly number[], values: Float64Array, k: number): number {
+  const a = Float64Array.from(at, (i) => values[i]!);
+  let lo = 0;
+  let hi = a.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = a[(lo + hi) >>> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! > pivot) i++;
+      while (a[j]! < pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i++] = a[j]!;
+        a[j--] = t;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return a[target]!;
+}
+
 /** Builds a {@link Bm25Index} one passage at a time, so that token lists need not all be held. */
 export class Bm25Builder {
-  private readonly postings = new PostingsBuilder(true);
+  private readonly postings = new PostingsBuilder();
   private readonly lengths: number[] = [];
 
   constructor(private readonly params: { k1: number; b: number } = BM25_DEFAULTS) {}

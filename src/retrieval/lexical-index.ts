@@ -3,9 +3,9 @@
  * built over the same passages as the vector index, saved as one binary file.
  */
 import { encodeSections, Sections } from "../index/binary-sections.ts";
-import { Bm25Builder, Bm25Index, BM25_DEFAULTS, type Accumulators } from "./bm25.ts";
+import { Bm25Builder, Bm25Index, BM25_DEFAULTS } from "./bm25.ts";
 import type { TextAnalyzer } from "./text-analysis.ts";
-import { topK, type Ranked } from "./top-k.ts";
+import type { Ranked } from "./top-k.ts";
 
 /** Passage indices ranked by each lexical family, best first, with their scores. */
 export interface LexicalRanking {
@@ -16,13 +16,9 @@ export interface LexicalRanking {
 }
 
 /** What the saved file holds; the version changes with its layout. */
-const FILE_KIND = "policybot-lexical/1";
+const FILE_KIND = "policybot-lexical/2";
 
 export class LexicalIndex {
-  /** Reused between queries (a query runs synchronously start to end, so one set suffices). */
-  private wordAcc: Accumulators | undefined;
-  private bigramAcc: Accumulators | undefined;
-
   private constructor(
     private readonly wordIndex: Bm25Index,
     private readonly bigramIndex: Bm25Index,
@@ -41,11 +37,12 @@ export class LexicalIndex {
   }
 
   /**
-   * Reads a saved index.
-   * @throws {SectionFormatError} when the bytes are not one.
+   * Reads a saved index: from bytes in memory, or from its file, whose postings lists
+   * then stay on disk and are read as questions need them.
+   * @throws {SectionFormatError} when it is not one.
    */
-  static decode(bytes: Buffer): LexicalIndex {
-    const s = Sections.decode(bytes, FILE_KIND);
+  static decode(saved: Buffer | { readonly file: string }): LexicalIndex {
+    const s = Buffer.isBuffer(saved) ? Sections.decode(saved, FILE_KIND) : Sections.open(saved.file, FILE_KIND);
     const meta = s.meta as { k1?: unknown; b?: unknown };
     const params = typeof meta?.k1 === "number" && typeof meta.b === "number" ? { k1: meta.k1, b: meta.b } : BM25_DEFAULTS;
     return new LexicalIndex(Bm25Index.fromSections(s, "words", params), Bm25Index.fromSections(s, "bigrams", params));
@@ -62,21 +59,8 @@ export class LexicalIndex {
 
   /** Ranks passages for analysed query terms: the best `limit` of each family. */
   rank(query: { words: ReadonlyMap<string, number>; bigrams: ReadonlyMap<string, number> }, limit: number): LexicalRanking {
-    const w = (this.wordAcc ??= this.wordIndex.accumulators());
-    const b = (this.bigramAcc ??= this.bigramIndex.accumulators());
-    try {
-      this.wordIndex.accumulate(query.words, w);
-      this.bigramIndex.accumulate(query.bigrams, b);
-      // Ties keep passage order so results are deterministic.
-      return {
-        words: topK(w.touched, w.scores, limit),
-        bigrams: topK(b.touched, b.scores, limit),
-        coverage: topK(b.touched, b.covered, limit),
-      };
-    } finally {
-      this.wordIndex.clear(w);
-      this.bigramIndex.clear(b);
-    }
+    const bigrams = this.bigramIndex.rank(query.bigrams, limit);
+    return { words: this.wordIndex.rank(query.words, limit, false).scores, bigrams: bigrams.scores, coverage: bigrams.coverage };
   }
 
   /** The largest IDF among the query's words found in the corpus (how specific the question is). */

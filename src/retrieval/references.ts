@@ -52,13 +52,49 @@ function bigramSet(text: string): Set<string> {
   return out;
 }
 
+/** A document's title bigrams and year, computed once per document (every question looks at every document). */
+const titleFacts = new WeakMap<ParsedDocument, { readonly bigrams: readonly string[]; readonly year: number }>();
+/** The last question's bigrams and text with full years: one question is compared with every document in turn. */
+let lastQuestion: { readonly question: string; readonly years: string; readonly bigrams: Set<string> } | undefined;
+
+/** Per corpus, label key → the first item with that label in each document (built on first use). */
+const labelIndexes = new WeakMap<Corpus, Map<string, { doc: ParsedDocument; item: Item }[]>>();
+
+function labelIndex(corpus: Corpus): Map<string, { doc: ParsedDocument; item: Item }[]> {
+  let index = labelIndexes.get(corpus);
+  if (!index) {
+    index = new Map();
+    for (const doc of corpus.documents) {
+      const seen = new Set<string>();
+      for (const item of doc.items) {
+        if (item.label === null) continue;
+        const key = labelKey(item.label);
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const list = index.get(key) ?? [];
+        list.push({ doc, item });
+        index.set(key, list);
+      }
+    }
+    labelIndexes.set(corpus, index);
+  }
+  return index;
+}
+
 /** How strongly a question points at a document: shared title bigrams, and its year. */
 export function documentAffinity(question: string, doc: ParsedDocument): number {
-  const q = bigramSet(question.replace(/(?<!\d)(\d{2})年/g, "20$1年"));
+  if (lastQuestion?.question !== question) {
+    const years = question.replace(/(?<!\d)(\d{2})年/g, "20$1年");
+    lastQuestion = { question, years, bigrams: bigramSet(years) };
+  }
+  let facts = titleFacts.get(doc);
+  if (!facts) {
+    facts = { bigrams: [...bigramSet(doc.meta.title)], year: doc.meta.year ?? Number(/(\d{4})年/.exec(doc.meta.title)?.[1] ?? NaN) };
+    titleFacts.set(doc, facts);
+  }
   let shared = 0;
-  for (const b of bigramSet(doc.meta.title)) if (q.has(b)) shared++;
-  const year = doc.meta.year ?? Number(/(\d{4})年/.exec(doc.meta.title)?.[1] ?? NaN);
-  const yearHit = Number.isFinite(year) && question.replace(/(?<!\d)(\d{2})年/g, "20$1年").includes(`${year}`) ? 3 : 0;
+  for (const b of facts.bigrams) if (lastQuestion.bigrams.has(b)) shared++;
+  const yearHit = Number.isFinite(facts.year) && lastQuestion.years.includes(`${facts.year}`) ? 3 : 0;
   return shared + yearHit;
 }
 
@@ -69,9 +105,7 @@ export function documentAffinity(question: string, doc: ParsedDocument): number 
 export function resolveReference(question: string, corpus: Corpus): Item | null {
   const key = referencedLabel(question);
   if (!key) return null;
-  const candidates = corpus.documents
-    .map((doc) => ({ doc, item: doc.items.find((i) => i.label !== null && labelKey(i.label) === key) }))
-    .filter((c): c is { doc: ParsedDocument; item: Item } => c.item !== undefined);
+  const candidates = labelIndex(corpus).get(key) ?? [];
   if (candidates.length === 0) return null;
   if (candidates.length === 1) return candidates[0]!.item;
   const scored = candidates.map((c) => ({ ...c, affinity: documentAffinity(question, c.doc) })).sort((a, b) => b.affinity - a.affinity);

@@ -14,7 +14,7 @@
  * count is the same as `texts.filter((t) => t.includes(term)).length`.
  */
 import type { DocumentMeta, Item } from "../corpus/types.ts";
-import { encodeSections, Sections } from "../index/binary-sections.ts";
+import { encodeSections, Sections, SectionFormatError, type ByteSource } from "../index/binary-sections.ts";
 import { Uint32Index, Uint32List, varintBytes, writeVarint } from "../util/uint32-index.ts";
 import { normalizeText } from "./text-analysis.ts";
 
@@ -49,9 +49,15 @@ export class SubstringFrequency {
     /** Code-unit pairs (high unit << 16 | low unit), ascending. */
     private readonly pairs: Uint32Array,
     private readonly pairStart: Uint32Array,
-    private readonly pairBytes: Uint8Array,
+    /** The pair lists: in memory after a build, read from the file on demand once saved. */
+    private readonly pairLists: ByteSource,
     private readonly pairCount: Uint32Array,
+    /** The pair lists in memory, when built here (to save them). */
+    private readonly builtLists?: Uint8Array,
   ) {
+    if (pairStart.length !== pairs.length + 1 || pairCount.length !== pairs.length || pairStart[pairs.length] !== pairLists.length) {
+      throw new SectionFormatError("pair tables do not fit together");
+    }
     // Searching UTF-16 needs 2-byte alignment (Node's search on an odd offset never returns).
     const aligned = blob.byteOffset % 2 === 0 ? blob : new Uint8Array(blob);
     this.blob = Buffer.from(aligned.buffer, aligned.byteOffset, aligned.byteLength);
@@ -131,15 +137,17 @@ export class SubstringFrequency {
         last[r] = item;
       }
     }
-    return new SubstringFrequency(Uint32Array.from(starts.view()), blob, unitCount, sorted, pairStart, pairBytes, pairCount);
+    const lists = { length: pairBytes.length, read: (start: number, length: number) => pairBytes.subarray(start, start + length) };
+    return new SubstringFrequency(Uint32Array.from(starts.view()), blob, unitCount, sorted, pairStart, lists, pairCount, pairBytes);
   }
 
   /**
-   * Reads a saved index.
-   * @throws {SectionFormatError} when the bytes are not one.
+   * Reads a saved index: from bytes in memory, or from its file, whose pair lists then
+   * stay on disk (the texts and tables are read into memory).
+   * @throws {SectionFormatError} when it is not one.
    */
-  static decode(bytes: Buffer): SubstringFrequency {
-    const s = Sections.decode(bytes, FILE_KIND);
+  static decode(saved: Buffer | { readonly file: string }): SubstringFrequency {
+    const s = Buffer.isBuffer(saved) ? Sections.decode(saved, FILE_KIND) : Sections.open(saved.file, FILE_KIND);
     const textStart = s.get("textStart", "u32");
     const pairs = s.get("pairs", "u32");
     const pairStart = s.get("pairStart", "u32", pairs.length + 1);
@@ -149,7 +157,7 @@ export class SubstringFrequency {
       s.get("unitCount", "u32", 65536),
       pairs,
       pairStart,
-      s.get("pairBytes", "u8", pairStart[pairs.length]),
+      s.source("pairBytes"),
       s.get("pairCount", "u32", pairs.length),
     );
   }
@@ -163,7 +171,7 @@ export class SubstringFrequency {
       unitCount: this.unitCount,
       pairs: this.pairs,
       pairStart: this.pairStart,
-      pairBytes: this.pairBytes,
+      pairBytes: this.builtLists ?? fail("only an index built in this process can be saved"),
       pairCount: this.pairCount,
     });
   }
@@ -234,8 +242,8 @@ export class SubstringFrequency {
 
   private items(p: number): Uint32Array {
     const out = new Uint32Array(this.pairCount[p]!);
-    const bytes = this.pairBytes;
-    let at = this.pairStart[p]!;
+    const bytes = this.pairLists.read(this.pairStart[p]!, this.pairStart[p + 1]! - this.pairStart[p]!);
+    let at = 0;
     let item = -1;
     for (let i = 0; i < out.length; i++) {
       let gap = 0;
@@ -279,4 +287,8 @@ function upperBound(values: Uint32Array, value: number): number {
     else hi = mid;
   }
   return lo;
+}
+
+function fail(message: string): never {
+  throw new Error(message);
 }

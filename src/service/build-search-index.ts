@@ -39,6 +39,8 @@ export interface BuildResult {
   readonly indexDir: string;
   readonly temporary: boolean;
   readonly generation: string;
+  /** What the index was built from (see indexInputsHash). */
+  readonly corpusHash: string;
   readonly documents: number;
   readonly items: number;
   readonly passages: number;
@@ -108,6 +110,7 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
     indexDir,
     temporary,
     generation: written.generation,
+    corpusHash,
     documents: corpus.documents.length,
     items: passages.items.length,
     passages: passages.size,

@@ -11,8 +11,7 @@ import { loadSearchIndex } from "./load-search-index.ts";
 import { PolicyQaService, type Engine } from "./qa-service.ts";
 
 /** Opens the index (building it off this thread when the seeds or the model changed), assembles retriever and answerer. */
-export async function buildEngine(settings: Settings, logger: Logger): Promise<Engine> {
-  const embeddings = createEmbeddings(settings.embedding, logger);
+export async function buildEngine(settings: Settings, logger: Logger, embeddings = createEmbeddings(settings.embedding, logger)): Promise<Engine> {
   const model = await embeddings.activeModel();
   const index = await loadSearchIndex({ seedsDir: settings.seedsDir, indexDir: settings.indexDir, embedding: settings.embedding }, embeddings, model, logger);
   const dense = { graph: index.graph, embeddings, modelId: `${model.id} (${model.dimensions} dims)` };
@@ -33,6 +32,10 @@ export async function buildEngine(settings: Settings, logger: Logger): Promise<E
 
 /** The service every front end uses. */
 export async function createQaService(settings: Settings, logger: Logger): Promise<PolicyQaService> {
-  const engine = await buildEngine(settings, logger);
-  return new PolicyQaService(engine, () => buildEngine(settings, logger), logger);
+  // One embedding model per process: a reindex reuses it (the model is loaded once, not per
+  // rebuild, so swapping in a new index does no tokenizer work on the answering thread;
+  // a model retrained on disk takes effect at the next start).
+  const embeddings = createEmbeddings(settings.embedding, logger);
+  const engine = await buildEngine(settings, logger, embeddings);
+  return new PolicyQaService(engine, () => buildEngine(settings, logger, embeddings), logger);
 }

@@ -16,7 +16,7 @@ import { analyzerFor, type LexicalParts } from "./build-engine.ts";
 import { buildInWorker } from "./build-in-worker.ts";
 import type { BuildRequest } from "./build-search-index.ts";
 import { indexInputsHash } from "./index-inputs.ts";
-import { decodeSearchIndex, decodeSources, INDEX_FILES } from "./search-index-files.ts";
+import { decodeSearchIndex, decodeSources, INDEX_FILES, ON_DISK } from "./search-index-files.ts";
 
 export interface LoadedIndex {
   readonly parts: LexicalParts;
@@ -63,7 +63,11 @@ export async function loadSearchIndex(
   const built = await buildInWorker(request, logger);
   const where = built.temporary ? `a temporary folder, ${built.indexDir}` : built.indexDir;
   logger.info(`index built in ${Math.round(performance.now() - started)} ms (${built.passages} passages) and saved to ${where}`, { ...built.timings });
-  const fresh = await openSavedIndex(built.indexDir, expected);
+  if (built.corpusHash !== expected.corpusHash) {
+    // The build read the seeds or the model files as they are now; this process embeds questions with the model it loaded at start.
+    logger.warn("the seeds or the embedding model changed while the index was built; a restart makes sure questions are embedded by the same model");
+  }
+  const fresh = await openSavedIndex(built.indexDir, { ...expected, corpusHash: built.corpusHash });
   if (fresh.status !== "ok") throw new Error(`the index just built in ${built.indexDir} does not open: ${fresh.reason}`);
   return { ...fresh, origin: built.temporary ? "built-temporary" : "built" };
 }
@@ -75,11 +79,11 @@ type Opened = { status: "ok"; parts: LexicalParts; graph: HnswGraph; builtAt: st
  * (see indexInputsHash); a file that does not decode makes it corrupt. Never builds.
  */
 export async function openSavedIndex(indexDir: string, expected: ExpectedIndex): Promise<Opened | { status: "missing" | "stale" | "corrupt"; reason: string }> {
-  const opened = await openIndex(indexDir, expected);
+  const opened = await openIndex(indexDir, expected, { inMemory: (name) => !ON_DISK.has(name) });
   if (opened.status !== "ok") return opened;
   let saved;
   try {
-    saved = await decodeSearchIndex(opened.payloads);
+    saved = await decodeSearchIndex(opened.payloads, opened.dir);
   } catch (err) {
     return { status: "corrupt", reason: `${opened.generation}/${(err as Error).message}` };
   }

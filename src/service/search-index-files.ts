@@ -10,7 +10,10 @@
  *
  * Every file is checked against the manifest's checksums before it is decoded, and
  * decoding checks its own structure too; a file that fails either is a damaged index.
+ * The postings lists of lexical.bin and frequency.bin stay on disk: only their tables are
+ * read into memory, the lists a question needs are read when it asks (see ON_DISK).
  */
+import path from "node:path";
 import { z } from "zod";
 import { decodeCorpus, encodeCorpus } from "../index/corpus-file.ts";
 import { SourceFileSchema, type SourceFile } from "../index/source-fingerprint.ts";
@@ -37,6 +40,9 @@ export interface SavedSearchIndex {
 }
 
 const SourcesSchema = z.object({ seeds: z.array(SourceFileSchema) });
+
+/** Files read from disk as questions need them, rather than held whole in memory. */
+export const ON_DISK: ReadonlySet<string> = new Set([INDEX_FILES.lexical, INDEX_FILES.frequency]);
 
 /** The payload files of a generation. */
 export function encodeSearchIndex(index: SavedSearchIndex): Record<string, readonly Uint8Array[] | string> {
@@ -65,10 +71,11 @@ export function decodeSources(bytes: Buffer): SourceFile[] | undefined {
 }
 
 /**
- * Decodes verified payloads.
+ * Decodes a verified generation: the payloads held in memory, and the ON_DISK files
+ * opened in `dir`.
  * @throws {Error} naming the file that does not decode (a damaged or foreign file).
  */
-export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>): Promise<SavedSearchIndex> {
+export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>, dir: string): Promise<SavedSearchIndex> {
   const file = (name: string) => {
     const data = payloads.get(name);
     if (!data) throw new Error(`${name}: missing from the index`);
@@ -81,6 +88,13 @@ export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>): 
       throw new Error(`${name}: ${(err as Error).message}`, { cause: err });
     }
   };
+  const open = <T>(name: string, fn: (saved: { file: string }) => T): T => {
+    try {
+      return fn({ file: path.join(dir, name) });
+    } catch (err) {
+      throw new Error(`${name}: ${(err as Error).message}`, { cause: err });
+    }
+  };
   const corpus = await decode(INDEX_FILES.corpus, decodeCorpus);
   const sources = await decode(INDEX_FILES.sources, (b) => {
     const s = decodeSources(b);
@@ -88,9 +102,9 @@ export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>): 
     return s;
   });
   const passages = await decode(INDEX_FILES.passages, (b) => PassageTable.decode(b, corpus));
-  const lexical = await decode(INDEX_FILES.lexical, LexicalIndex.decode);
+  const lexical = open(INDEX_FILES.lexical, LexicalIndex.decode);
   if (lexical.size !== passages.size) throw new Error(`${INDEX_FILES.lexical}: covers ${lexical.size} passages, the index has ${passages.size}`);
-  const frequency = await decode(INDEX_FILES.frequency, SubstringFrequency.decode);
+  const frequency = open(INDEX_FILES.frequency, SubstringFrequency.decode);
   if (frequency.total !== passages.items.length) {
     throw new Error(`${INDEX_FILES.frequency}: covers ${frequency.total} items, the corpus has ${passages.items.length}`);
   }
