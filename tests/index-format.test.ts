@@ -96,18 +96,24 @@ describe("the saved corpus and search structures", () => {
 
     const analyzer = await analyzerFor(corpus, loadLexicon());
     const lexical = LexicalIndex.build(documents.map((d) => d.pageContent), analyzer);
-    const reloaded = LexicalIndex.decode(Buffer.concat(lexical.encode()));
-    for (const q of ["中职和普高的学籍能互转吗", "省财政厅负责哪些任务", "职业教育活动周", "不相干的问题"]) {
-      const terms = analyzer.analyzeQuery(q);
-      expect(reloaded.rank(terms, 60)).toEqual(lexical.rank(terms, 60));
-      expect(reloaded.maxWordIdf(terms.words.keys())).toBe(lexical.maxWordIdf(terms.words.keys()));
+    const file = path.join(tmp, "lexical.bin");
+    await fs.writeFile(file, Buffer.concat(lexical.encode()));
+    // From bytes in memory, and from the file with its lists left on disk.
+    for (const reloaded of [await LexicalIndex.decode(await fs.readFile(file)), await LexicalIndex.decode({ file })]) {
+      for (const q of ["中职和普高的学籍能互转吗", "省财政厅负责哪些任务", "职业教育活动周", "不相干的问题"]) {
+        const terms = analyzer.analyzeQuery(q);
+        expect(reloaded.rank(terms, 60)).toEqual(lexical.rank(terms, 60));
+        expect(reloaded.maxWordIdf(terms.words.keys())).toBe(lexical.maxWordIdf(terms.words.keys()));
+      }
     }
     expect(() => PassageTable.decode(Buffer.concat(table.encode()), { documents: corpus.documents.slice(1), problems: [] })).toThrow(/do not belong/);
   });
 
-  it("count substrings exactly as scanning every item's text does", () => {
+  it("count substrings exactly as scanning every item's text does", async () => {
     const texts = corpus.documents.flatMap((d) => d.items.map((i) => frequencyText(d.meta, i)));
-    const index = SubstringFrequency.decode(Buffer.concat(SubstringFrequency.build(texts).encode()));
+    const file = path.join(tmp, "frequency.bin");
+    await fs.writeFile(file, Buffer.concat(SubstringFrequency.build(texts).encode()));
+    const index = await SubstringFrequency.decode({ file });
     const scan = (term: string) => {
       const t = normalizeText(term).replace(/\s+/g, "");
       return texts.filter((x) => x.includes(t)).length;

@@ -11,7 +11,8 @@
  * with a reason, never an out-of-bounds view. A container is read from a buffer, or
  * opened as a file whose sections are read when asked (large lists stay on disk).
  */
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, open as openCallback, read as readCallback, readSync } from "node:fs";
+import { promisify } from "node:util";
 
 const MAGIC = 0x43534250; // "PBSC" little-endian
 const CONTAINER_VERSION = 1;
@@ -123,6 +124,9 @@ class MemoryBytes implements ByteSource {
   }
 }
 
+const openFile = promisify(openCallback);
+const readFile = promisify(readCallback);
+
 /** Open files of lazily read containers, closed once nothing refers to their container. */
 const openFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
 
@@ -168,28 +172,51 @@ export class Sections {
   }
 
   /**
-   * Opens a container file: reads its header now, its sections when asked (`get` reads a
-   * section whole, `source` reads parts of it on demand). Check the file's checksum first.
+   * Opens a container file: reads its header and every section `onDisk` does not name
+   * (asynchronously: a large index loads while the thread keeps answering); the sections
+   * it names stay in the file, to be read in parts through {@link source}. Check the
+   * file's checksum first.
    * @throws {SectionFormatError} when the file is not one, or not of this kind.
    */
-  static open(file: string, kind: string): Sections {
-    const fd = openSync(file, "r");
+  static async open(file: string, kind: string, onDisk: (name: string) => boolean = () => false): Promise<Sections> {
+    const fd = await openFile(file, "r");
     try {
       const size = fstatSync(fd).size;
-      const read = (start: number, length: number) => {
+      const read = async (start: number, length: number) => {
         const out = Buffer.alloc(Math.max(0, Math.min(length, size - start)));
-        for (let done = 0; done < out.length; ) done += readSync(fd, out, done, out.length - done, start + done) || out.length;
+        for (let done = 0; done < out.length; ) {
+          const { bytesRead } = await readFile(fd, out, done, out.length - done, start + done);
+          if (bytesRead === 0) throw new SectionFormatError("file ends inside its header");
+          done += bytesRead;
+        }
         return out;
       };
-      const { meta, entries } = parseHeader(read, size, kind);
+      const head = await read(0, 12);
+      const headerBytes = head.length === 12 ? head.readUInt32LE(8) : 0;
+      const headerText = head.length === 12 && 12 + headerBytes <= size ? await read(12, headerBytes) : new Uint8Array(0);
+      const { meta, entries } = parseHeader((start, length) => (start === 0 ? head.subarray(0, length) : headerText.subarray(start - 12, start - 12 + length)), size, kind);
       const sections = new Sections(undefined, fd, meta, entries);
       openFiles.register(sections, fd);
+      for (const e of entries.values()) {
+        if (onDisk(e.name)) continue;
+        const array = new TYPES[e.type](e.length);
+        const target = new Uint8Array(array.buffer, 0, array.byteLength);
+        for (let done = 0; done < target.length; ) {
+          const { bytesRead } = await readFile(fd, target, done, target.length - done, e.offset + done);
+          if (bytesRead === 0) throw new SectionFormatError(`file ends inside section ${e.name}`);
+          done += bytesRead;
+        }
+        sections.loaded.set(e.name, array);
+      }
       return sections;
     } catch (err) {
       closeSync(fd);
       throw err;
     }
   }
+
+  /** Sections of an opened file read into memory by {@link open}. */
+  private readonly loaded = new Map<string, SectionArray>();
 
   private entry(name: string, type: SectionType, length?: number): SectionEntry {
     const e = this.entries.get(name);
@@ -207,14 +234,9 @@ export class Sections {
     const e = this.entry(name, type, length);
     const ctor = TYPES[type];
     if (this.bytes) return new ctor(this.bytes.buffer as ArrayBuffer, this.bytes.byteOffset + e.offset, e.length) as ArrayOf<T>;
-    const out = new ctor(e.length) as ArrayOf<T>;
-    const target = new Uint8Array(out.buffer, 0, out.byteLength);
-    for (let done = 0; done < target.length; ) {
-      const n = readSync(this.fd!, target, done, target.length - done, e.offset + done);
-      if (n === 0) throw new SectionFormatError(`file ends inside section ${name}`);
-      done += n;
-    }
-    return out;
+    const loaded = this.loaded.get(name);
+    if (!loaded) throw new SectionFormatError(`section ${name} was left on disk`);
+    return loaded as ArrayOf<T>;
   }
 
   /** A u8 section as a Buffer (for text blobs). */

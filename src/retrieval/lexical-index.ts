@@ -41,8 +41,8 @@ export class LexicalIndex {
    * then stay on disk and are read as questions need them.
    * @throws {SectionFormatError} when it is not one.
    */
-  static decode(saved: Buffer | { readonly file: string }): LexicalIndex {
-    const s = Buffer.isBuffer(saved) ? Sections.decode(saved, FILE_KIND) : Sections.open(saved.file, FILE_KIND);
+  static async decode(saved: Buffer | { readonly file: string }): Promise<LexicalIndex> {
+    const s = Buffer.isBuffer(saved) ? Sections.decode(saved, FILE_KIND) : await Sections.open(saved.file, FILE_KIND, (name) => name.endsWith(".lists"));
     const meta = s.meta as { k1?: unknown; b?: unknown };
     const params = typeof meta?.k1 === "number" && typeof meta.b === "number" ? { k1: meta.k1, b: meta.b } : BM25_DEFAULTS;
     return new LexicalIndex(Bm25Index.fromSections(s, "words", params), Bm25Index.fromSections(s, "bigrams", params));

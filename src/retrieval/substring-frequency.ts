@@ -146,8 +146,8 @@ export class SubstringFrequency {
    * stay on disk (the texts and tables are read into memory).
    * @throws {SectionFormatError} when it is not one.
    */
-  static decode(saved: Buffer | { readonly file: string }): SubstringFrequency {
-    const s = Buffer.isBuffer(saved) ? Sections.decode(saved, FILE_KIND) : Sections.open(saved.file, FILE_KIND);
+  static async decode(saved: Buffer | { readonly file: string }): Promise<SubstringFrequency> {
+    const s = Buffer.isBuffer(saved) ? Sections.decode(saved, FILE_KIND) : await Sections.open(saved.file, FILE_KIND, (name) => name === "pairBytes");
     const textStart = s.get("textStart", "u32");
     const pairs = s.get("pairs", "u32");
     const pairStart = s.get("pairStart", "u32", pairs.length + 1);

@@ -88,9 +88,9 @@ export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>, d
       throw new Error(`${name}: ${(err as Error).message}`, { cause: err });
     }
   };
-  const open = <T>(name: string, fn: (saved: { file: string }) => T): T => {
+  const open = async <T>(name: string, fn: (saved: { file: string }) => Promise<T>): Promise<T> => {
     try {
-      return fn({ file: path.join(dir, name) });
+      return await fn({ file: path.join(dir, name) });
     } catch (err) {
       throw new Error(`${name}: ${(err as Error).message}`, { cause: err });
     }
@@ -102,9 +102,9 @@ export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>, d
     return s;
   });
   const passages = await decode(INDEX_FILES.passages, (b) => PassageTable.decode(b, corpus));
-  const lexical = open(INDEX_FILES.lexical, LexicalIndex.decode);
+  const lexical = await open(INDEX_FILES.lexical, LexicalIndex.decode);
   if (lexical.size !== passages.size) throw new Error(`${INDEX_FILES.lexical}: covers ${lexical.size} passages, the index has ${passages.size}`);
-  const frequency = open(INDEX_FILES.frequency, SubstringFrequency.decode);
+  const frequency = await open(INDEX_FILES.frequency, SubstringFrequency.decode);
   if (frequency.total !== passages.items.length) {
     throw new Error(`${INDEX_FILES.frequency}: covers ${frequency.total} items, the corpus has ${passages.items.length}`);
   }
