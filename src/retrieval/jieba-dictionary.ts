@@ -23,12 +23,20 @@ function readDictionary(): Promise<Buffer> {
   return dictionary;
 }
 
+/** Frequency given to words that must stay whole: high enough that jieba prefers them over their parts. */
+export const KEPT_WORD_FREQUENCY = 200_000;
+
+/** jieba's dictionary file as text (read once). */
+export async function dictionaryText(): Promise<string> {
+  return (await readDictionary()).toString("utf8");
+}
+
 /**
  * A segmenter with jieba's dictionary plus `extraWords` (kept whole: each gets a high
  * frequency). The same words give the same instance.
  */
 export function jiebaWith(extraWords: readonly string[]): Promise<Jieba> {
-  const extra = extraWords.map((w) => `${w} 200000 n`).join("\n");
+  const extra = extraWords.map((w) => `${w} ${KEPT_WORD_FREQUENCY} n`).join("\n");
   if (last?.key === extra) return last.jieba;
   const jieba = (async () => {
     const dict = await readDictionary();

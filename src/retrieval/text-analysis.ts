@@ -4,8 +4,8 @@
  * differently (互转学籍 / 学籍互转). Questions are also expanded with aliases and the
  * English glossary.
  */
-import type { Jieba } from "@node-rs/jieba";
 import { jiebaWith } from "./jieba-dictionary.ts";
+import type { Segmenter } from "./segmenter.ts";
 import type { Lexicon } from "./lexicon.ts";
 
 const CJK_RUN = /[\u3400-\u9fff]+/g;
@@ -43,21 +43,25 @@ function weigh(typed: readonly string[], expanded: readonly string[]): Map<strin
   return out;
 }
 
+/** Words jieba must keep whole: the domain terms and `extraTerms` (e.g. the corpus's unit names), without whitespace. */
+export function keptWords(lexicon: Lexicon, extraTerms: readonly string[] = []): string[] {
+  return [...lexicon.domainTerms, ...extraTerms].filter((w) => w.length >= 2).map((w) => w.replace(/\s+/g, ""));
+}
+
 export class TextAnalyzer {
   private readonly englishKeys: string[];
 
-  private constructor(
+  /** `jieba` must keep {@link keptWords} whole (see jiebaWith, SegmenterDictionary). */
+  constructor(
     private readonly lexicon: Lexicon,
-    private readonly jieba: Jieba,
+    private readonly jieba: Segmenter,
   ) {
     this.englishKeys = [...lexicon.english.keys()].sort((a, b) => b.length - a.length);
   }
 
-  /** An analyzer whose segmenter keeps the domain terms and `extraTerms` (e.g. the corpus's unit names) whole. */
+  /** An analyzer with jieba's whole dictionary, keeping the domain terms and `extraTerms` whole. */
   static async create(lexicon: Lexicon, extraTerms: readonly string[] = []): Promise<TextAnalyzer> {
-    const words = [...lexicon.domainTerms, ...extraTerms].filter((w) => w.length >= 2).map((w) => w.replace(/\s+/g, ""));
-    // A high frequency makes jieba prefer the whole term over its parts (see jiebaWith).
-    return new TextAnalyzer(lexicon, await jiebaWith(words));
+    return new TextAnalyzer(lexicon, await jiebaWith(keptWords(lexicon, extraTerms)));
   }
 
   /** Jieba search-mode words without stop words and punctuation. */

@@ -36,11 +36,11 @@ export interface LexicalParts {
 }
 
 /** Unit names of the corpus, which jieba must keep whole. */
-function unitTerms(corpus: Corpus): string[] {
+export function unitTerms(corpus: Corpus): string[] {
   return [...new Set(corpus.documents.flatMap((d) => d.items.flatMap((i) => i.responsible ?? [])))];
 }
 
-/** The analyzer for a corpus: jieba keeps the lexicon's domain terms and the corpus's unit names whole. */
+/** The analyzer for building an index over a corpus: jieba's whole dictionary, keeping the lexicon's domain terms and the corpus's unit names whole. */
 export function analyzerFor(corpus: Corpus, lexicon: Lexicon): Promise<TextAnalyzer> {
   return TextAnalyzer.create(lexicon, unitTerms(corpus));
 }

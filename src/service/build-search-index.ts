@@ -20,7 +20,10 @@ import { LexicalIndex } from "../retrieval/lexical-index.ts";
 import { loadLexicon } from "../retrieval/lexicon.ts";
 import { PassageTable } from "../retrieval/passage-table.ts";
 import { frequencyText, SubstringFrequency } from "../retrieval/substring-frequency.ts";
-import { analyzerFor } from "./build-engine.ts";
+import { dictionaryText, KEPT_WORD_FREQUENCY } from "../retrieval/jieba-dictionary.ts";
+import { SegmenterDictionary } from "../retrieval/segmenter.ts";
+import { keptWords } from "../retrieval/text-analysis.ts";
+import { analyzerFor, unitTerms } from "./build-engine.ts";
 import { indexInputsHash } from "./index-inputs.ts";
 import { encodeSearchIndex } from "./search-index-files.ts";
 
@@ -70,7 +73,12 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
   const embeddings = createEmbeddings(request.embedding, logger);
   const model = await embeddings.activeModel();
   const corpusHash = await indexInputsHash(seeds, embeddings);
-  const analyzer = await analyzerFor(corpus, loadLexicon());
+  const lexicon = loadLexicon();
+  const analyzer = await analyzerFor(corpus, lexicon);
+  const segmenter = SegmenterDictionary.build(
+    await dictionaryText(),
+    keptWords(lexicon, unitTerms(corpus)).map((w) => [w, KEPT_WORD_FREQUENCY] as const),
+  );
   const passages = PassageTable.build(corpus);
   const parse = clock();
   logger.info(`index build: ${corpus.documents.length} documents parsed into ${passages.items.length} items, ${passages.size} passages`, { ms: parse });
@@ -92,7 +100,7 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
     vectors: graph,
     embedding: { model: model.id, dimensions: model.dimensions },
     corpusHash,
-    payloads: encodeSearchIndex({ corpus, passages, lexical, frequency, sources: seeds }),
+    payloads: encodeSearchIndex({ corpus, passages, lexical, frequency, segmenter, sources: seeds }),
   };
   let indexDir = request.indexDir;
   let temporary = false;

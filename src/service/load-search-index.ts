@@ -12,7 +12,8 @@ import { openIndex, readListedFile, readLiveGeneration, type ExpectedIndex } fro
 import { fingerprintSeeds, type SourceFile } from "../index/source-fingerprint.ts";
 import type { Logger } from "../logging/logger.ts";
 import { loadLexicon } from "../retrieval/lexicon.ts";
-import { analyzerFor, type LexicalParts } from "./build-engine.ts";
+import { TextAnalyzer } from "../retrieval/text-analysis.ts";
+import type { LexicalParts } from "./build-engine.ts";
 import { buildInWorker } from "./build-in-worker.ts";
 import type { BuildRequest } from "./build-search-index.ts";
 import { indexInputsHash } from "./index-inputs.ts";
@@ -91,7 +92,8 @@ export async function openSavedIndex(indexDir: string, expected: ExpectedIndex):
     return { status: "corrupt", reason: `${opened.generation}: ${opened.graph.size} vectors for ${saved.passages.size} passages` };
   }
   const lexicon = loadLexicon();
-  const analyzer = await analyzerFor(saved.corpus, lexicon);
+  // Questions are cut by jieba holding only the words they contain (segmenter.ts): no dictionary load here.
+  const analyzer = new TextAnalyzer(lexicon, saved.segmenter.segmenter());
   const { corpus, passages, lexical, frequency } = saved;
   return {
     status: "ok",

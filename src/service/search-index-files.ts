@@ -6,6 +6,7 @@
  *   passages.bin    which item each passage belongs to (retrieval/passage-table.ts)
  *   lexical.bin     BM25 over words and bigrams, IDF precomputed (retrieval/lexical-index.ts)
  *   frequency.bin   substring document frequencies (retrieval/substring-frequency.ts)
+ *   segmenter.bin   jieba's dictionary with the words kept whole, for segmenting questions (retrieval/segmenter.ts)
  *   sources.json    the seed files the index was built from (index/source-fingerprint.ts)
  *
  * Every file is checked against the manifest's checksums before it is decoded, and
@@ -20,6 +21,7 @@ import { SourceFileSchema, type SourceFile } from "../index/source-fingerprint.t
 import type { Corpus } from "../corpus/types.ts";
 import { LexicalIndex } from "../retrieval/lexical-index.ts";
 import { PassageTable } from "../retrieval/passage-table.ts";
+import { SegmenterDictionary } from "../retrieval/segmenter.ts";
 import { SubstringFrequency } from "../retrieval/substring-frequency.ts";
 
 export const INDEX_FILES = {
@@ -27,6 +29,7 @@ export const INDEX_FILES = {
   passages: "passages.bin",
   lexical: "lexical.bin",
   frequency: "frequency.bin",
+  segmenter: "segmenter.bin",
   sources: "sources.json",
 } as const;
 
@@ -36,6 +39,7 @@ export interface SavedSearchIndex {
   readonly passages: PassageTable;
   readonly lexical: LexicalIndex;
   readonly frequency: SubstringFrequency;
+  readonly segmenter: SegmenterDictionary;
   readonly sources: readonly SourceFile[];
 }
 
@@ -51,6 +55,7 @@ export function encodeSearchIndex(index: SavedSearchIndex): Record<string, reado
     [INDEX_FILES.passages]: index.passages.encode(),
     [INDEX_FILES.lexical]: index.lexical.encode(),
     [INDEX_FILES.frequency]: index.frequency.encode(),
+    [INDEX_FILES.segmenter]: index.segmenter.encode(),
     [INDEX_FILES.sources]: encodeSources(index.sources),
   };
 }
@@ -108,5 +113,6 @@ export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>, d
   if (frequency.total !== passages.items.length) {
     throw new Error(`${INDEX_FILES.frequency}: covers ${frequency.total} items, the corpus has ${passages.items.length}`);
   }
-  return { corpus, passages, lexical, frequency, sources };
+  const segmenter = await decode(INDEX_FILES.segmenter, SegmenterDictionary.decode);
+  return { corpus, passages, lexical, frequency, segmenter, sources };
 }
