@@ -30,7 +30,7 @@ const ENTRIES = {
  * (transformers.js, the OpenAI client). Everything else is bundled: one file to read and
  * compile instead of hundreds (zod alone is a hundred files), tree-shaken.
  */
-const EXTERNAL = ["hnswlib-node", "@node-rs/jieba", "@xenova/transformers", "onnxruntime-node", "sharp", "@langchain/openai"];
+const EXTERNAL = ["hnswlib-node", "@node-rs/jieba", "@xenova/transformers", "onnxruntime-node", "sharp", "@langchain/openai", "iconv-lite"];
 /** Lets bundled CommonJS packages require Node's built-in modules from an ES module bundle. */
 const REQUIRE_SHIM = 'import { createRequire as __policybotRequire } from "node:module"; const require = __policybotRequire(import.meta.url);';
 /** Older builds are kept this long for processes still running from them. */

@@ -3,13 +3,14 @@
  */
 import { parseArgs } from "node:util";
 import { ConfigError, loadSettings, secretsOf, type Settings } from "../config/settings.ts";
-import { loadCorpus } from "../corpus/load-corpus.ts";
-import { runTerminalChat } from "../chat/terminal/terminal-chat.ts";
 import { createLogger } from "../logging/logger.ts";
 import { createQaService } from "../service/create-qa-service.ts";
 import { askCommand } from "./ask-command.ts";
-import { docsCommand, itemCommand, itemsCommand, type Io } from "./corpus-commands.ts";
-import { evalCommand } from "./eval-command.ts";
+import type { Io } from "./corpus-commands.ts";
+
+// Commands other than `ask` load their modules when run, so that `ask` starts without them.
+const corpusCommands = () => import("./corpus-commands.ts");
+const loadCorpus = async (dir: string) => (await import("../corpus/load-corpus.ts")).loadCorpus(dir);
 
 const USAGE = `policybot — answers questions about education-policy circulars, with citations
 
@@ -55,11 +56,11 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
   });
   switch (command) {
     case "docs":
-      return docsCommand(await loadCorpus(settings.seedsDir), io);
+      return (await corpusCommands()).docsCommand(await loadCorpus(settings.seedsDir), io);
     case "items":
-      return itemsCommand(await loadCorpus(settings.seedsDir), io, values.json === true);
+      return (await corpusCommands()).itemsCommand(await loadCorpus(settings.seedsDir), io, values.json === true);
     case "item":
-      return itemCommand(await loadCorpus(settings.seedsDir), io, positionals[0], positionals[1]);
+      return (await corpusCommands()).itemCommand(await loadCorpus(settings.seedsDir), io, positionals[0], positionals[1]);
     case "ask":
     case "eval":
     case "chat":
@@ -69,7 +70,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
       const logger = createLogger({ ...quiet, secrets: secretsOf(settings) });
       const service = await createQaService(settings, logger);
       if (command === "ask") return askCommand(service, io, { question: positionals.join(" "), json: values.json === true, batch: typeof values.batch === "string" ? values.batch : undefined });
-      if (command === "eval") return evalCommand(service, await loadCorpus(settings.seedsDir), io, positionals[0], values.json === true);
+      if (command === "eval") return (await import("./eval-command.ts")).evalCommand(service, await loadCorpus(settings.seedsDir), io, positionals[0], values.json === true);
       if (command === "start" && settings.telegram.token) {
         const { createBot, startBot } = await import("../chat/telegram/index.ts");
         const running = await startBot(createBot(service, settings, logger));
@@ -77,6 +78,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
         await running.stopped;
         return 0;
       }
+      const { runTerminalChat } = await import("../chat/terminal/terminal-chat.ts");
       await runTerminalChat(service, process.stdin, process.stdout, { prompt: process.stdin.isTTY === true });
       return 0;
     }

@@ -3,7 +3,10 @@
  * read. Chinese government text often arrives as GBK/GB18030 rather than UTF-8; such
  * files are decoded, and anything that would become mojibake is refused.
  */
-import iconv from "iconv-lite";
+import { createRequire } from "node:module";
+
+/** iconv-lite, loaded when a file is not UTF-8 (most never need it, and a cold start should not pay for it). */
+const iconv = () => createRequire(import.meta.url)("iconv-lite") as typeof import("iconv-lite");
 
 /** Files larger than this are refused: no circular is this long, and parsing it would stall start-up. */
 export const MAX_SEED_BYTES = 20 * 1024 * 1024;
@@ -51,7 +54,7 @@ export function decodeSeed(name: string, bytes: Uint8Array): DecodeResult {
     if (text.trim() === "") return { ok: false, message: `${name}: file holds only whitespace; put the circular's text in it.` };
     return { ok: true, text, encoding: "utf-8" };
   } catch {
-    const text = iconv.decode(Buffer.from(bytes), "gb18030");
+    const text = iconv().decode(Buffer.from(bytes), "gb18030");
     if (!text.includes("\uFFFD") && cjkShare(text) > 0.3) return { ok: true, text, encoding: "gb18030" };
     return {
       ok: false,

@@ -31,10 +31,14 @@ export class UnigramTokenizer {
   /**
    * The vocabulary as a trie over UTF-16 code units, flat: child of node n by unit u is
    * children.get(n * 65536 + u); token id ending at node n is leaf[n] (-1 for none).
-   * One map instead of a map per node keeps building it cheap (a cold start pays it).
+   * One map instead of a map per node keeps it cheap, and a branch is built the first
+   * time a text has a word starting with its unit (a question needs a few dozen of them).
    */
   private readonly children = new Map<number, number>();
-  private readonly leaf: Int32Array;
+  private leaf = new Int32Array(1024).fill(-1);
+  private nodes = 1;
+  /** Tokens not yet in the trie, by first code unit. */
+  private readonly branches = new Map<number, [string, number][]>();
   private readonly scores: Float64Array;
   private readonly unkScore: number;
   /** Code units of the longest vocabulary entry (bounds the lattice). */
@@ -58,29 +62,47 @@ export class UnigramTokenizer {
     for (const s of this.scores) if (s < min) min = s;
     this.unkScore = min - 10;
     this.scores[unkId] = this.unkScore;
-    let nodes = 1;
-    const leaf: number[] = [-1];
-    const insert = (token: string, id: number) => {
+    // Tokens by first code unit: a branch of the trie is built when a text first starts a word with that unit.
+    vocab.forEach(([token], id) => this.pending(token).push([token, id]));
+    // A token listed twice takes its last id, and added tokens override, as transformers.js's maps do.
+    for (const [content, id] of added) this.pending(content).push([content, id]);
+    this.longestToken = Math.max(1, ...vocab.map(([t]) => t.length), ...[...added.keys()].map((t) => t.length));
+  }
+
+  private pending(token: string): [string, number][] {
+    const unit = token.charCodeAt(0);
+    let list = this.branches.get(unit);
+    if (!list) this.branches.set(unit, (list = []));
+    return list;
+  }
+
+  /** Puts the tokens starting with `unit` into the trie (once). */
+  private grow(unit: number): void {
+    const tokens = this.branches.get(unit);
+    if (!tokens) return;
+    this.branches.delete(unit);
+    for (const [token, id] of tokens) {
       // transformers.js inserts by code point and searches by code unit: astral entries never match.
-      for (let i = 0; i + 1 < token.length; i++) if (isHighSurrogate(token.charCodeAt(i)) && isLowSurrogate(token.charCodeAt(i + 1))) return;
+      let astral = false;
+      for (let i = 0; i + 1 < token.length; i++) if (isHighSurrogate(token.charCodeAt(i)) && isLowSurrogate(token.charCodeAt(i + 1))) astral = true;
+      if (astral) continue;
       let node = 0;
       for (let i = 0; i < token.length; i++) {
         const key = node * 65536 + token.charCodeAt(i);
         let child = this.children.get(key);
         if (child === undefined) {
-          child = nodes++;
-          leaf.push(-1);
+          child = this.nodes++;
+          if (child >= this.leaf.length) {
+            const bigger = new Int32Array(this.leaf.length * 2).fill(-1);
+            bigger.set(this.leaf);
+            this.leaf = bigger;
+          }
           this.children.set(key, child);
         }
         node = child;
       }
-      leaf[node] = id;
-    };
-    // A token listed twice takes its last id, and added tokens override, as transformers.js's maps do.
-    vocab.forEach(([token], id) => insert(token, id));
-    for (const [content, id] of added) insert(content, id);
-    this.leaf = Int32Array.from(leaf);
-    this.longestToken = Math.max(1, ...vocab.map(([t]) => t.length), ...[...added.keys()].map((t) => t.length));
+      this.leaf[node] = id;
+    }
   }
 
   /**
@@ -168,6 +190,7 @@ export class UnigramTokenizer {
     best[0] = 0;
     for (let at = 0; at < n; at++) {
       firstStarting[at] = nodes;
+      if (this.branches.size > 0) this.grow(word.charCodeAt(at));
       let node = 0;
       let single = false;
       for (let i = at; i < n; i++) {
