@@ -21,7 +21,7 @@ import { StaticEmbeddingModel } from "../src/embeddings/static-embedding-model.t
 import { openStaticTable } from "../src/embeddings/static-token-table.ts";
 import { UnigramTokenizer } from "../src/embeddings/unigram-tokenizer.ts";
 import { loadCorpus } from "../src/corpus/load-corpus.ts";
-import { buildPassages } from "../src/retrieval/passages.ts";
+import { PassageTable } from "../src/retrieval/passage-table.ts";
 import onnxProto from "onnx-proto";
 import {
   createEmbeddings,
@@ -154,7 +154,8 @@ describe("the offline tokenizer", () => {
 describe("the static model path (no transformers.js at run time)", () => {
   /** Every seed passage, every question of the project's sets, and awkward input. */
   async function sampleTexts(): Promise<string[]> {
-    const texts = buildPassages(await loadCorpus(path.join(PROJECT_ROOT, DEFAULTS.seedsDir))).map((p) => p.pageContent);
+    const passages = PassageTable.build(await loadCorpus(path.join(PROJECT_ROOT, DEFAULTS.seedsDir)));
+    const texts = Array.from({ length: passages.size }, (_, p) => passages.text(p));
     for (const set of ["dev", "train", "probe"]) {
       const file = path.join(PROJECT_ROOT, "eval", "questions", `${set}.jsonl`);
       for (const line of (await fs.readFile(file, "utf8")).split("\n").filter(Boolean)) texts.push(JSON.parse(line).question);

@@ -18,7 +18,6 @@ import { decodeCorpus, encodeCorpus } from "../src/index/corpus-file.ts";
 import { MANIFEST_FILE, sha256Hex } from "../src/index/manifest.ts";
 import { fingerprintSeeds } from "../src/index/source-fingerprint.ts";
 import { createLogger, type Logger } from "../src/logging/logger.ts";
-import { buildPassages } from "../src/retrieval/passages.ts";
 import { LexicalIndex } from "../src/retrieval/lexical-index.ts";
 import { loadLexicon } from "../src/retrieval/lexicon.ts";
 import { PassageTable } from "../src/retrieval/passage-table.ts";
@@ -86,16 +85,18 @@ describe("the saved corpus and search structures", () => {
 
     const table = PassageTable.build(corpus);
     const again = PassageTable.decode(Buffer.concat(table.encode()), decoded);
-    const documents = buildPassages(corpus);
-    expect(again.size).toBe(documents.length);
-    documents.forEach((d, p) => {
-      expect(again.text(p)).toBe(d.pageContent);
-      expect(again.chunk(p)).toBe(d.metadata.chunk);
-      expect(again.item(p).item.order).toBe(d.metadata.order);
-    });
+    expect(again.size).toBe(table.size);
+    for (let p = 0; p < table.size; p++) {
+      expect([again.text(p), again.chunk(p), again.item(p).item.order]).toEqual([table.text(p), table.chunk(p), table.item(p).item.order]);
+      // A passage is its item's context line and a piece of its text.
+      const { item, meta } = table.item(p);
+      expect(table.text(p).startsWith(meta.title)).toBe(true);
+      expect(item.text.replace(/\s/g, "")).toContain(table.chunkText(p).replace(/\s/g, ""));
+    }
+    expect(table.size).toBeGreaterThan(table.items.length); // long items are split
 
     const analyzer = await analyzerFor(corpus, loadLexicon());
-    const lexical = LexicalIndex.build(documents.map((d) => d.pageContent), analyzer);
+    const lexical = LexicalIndex.build(Array.from({ length: table.size }, (_, p) => table.text(p)), analyzer);
     const file = path.join(tmp, "lexical.bin");
     await fs.writeFile(file, Buffer.concat(lexical.encode()));
     // From bytes in memory, and from the file with its lists left on disk.

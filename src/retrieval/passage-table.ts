@@ -5,9 +5,8 @@
  *
  * The table keeps only which item each passage belongs to (passages of one item are
  * consecutive, numbered from 0); a passage's text is rebuilt from its item when asked.
- * 400,000 passages then cost 1.6 MB instead of their text twice over, and the table
- * loads without LangChain (passages.ts makes LangChain Documents of the same passages
- * for the build).
+ * 400,000 passages then cost 1.6 MB instead of their text twice over. Citation data
+ * stays with the item (Item, from ingestion on), never re-parsed from a passage's text.
  */
 import type { Corpus, DocumentMeta, Item } from "../corpus/types.ts";
 import { encodeSections, Sections, SectionFormatError } from "../index/binary-sections.ts";
@@ -79,7 +78,7 @@ export class PassageTable {
     return corpus.documents.flatMap((d) => d.items.map((item) => ({ item, meta: d.meta })));
   }
 
-  /** Splits every item of the corpus into passages (as buildPassages does, same order). */
+  /** Splits every item of the corpus into passages, in corpus order. */
   static build(corpus: Corpus): PassageTable {
     const items = PassageTable.itemsOf(corpus);
     const itemOf: number[] = [];
