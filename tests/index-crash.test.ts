@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HnswGraph } from "../src/index/hnsw-graph.ts";
+import { VectorShards } from "../src/index/vector-shards.ts";
 import { hashCorpus } from "../src/index/manifest.ts";
 import { openIndex, type ExpectedIndex } from "../src/index/open-index.ts";
 import { writeIndex, type WriteStage } from "../src/index/write-index.ts";
@@ -37,7 +37,7 @@ const vectorFor = new Function(`${VECTOR_SOURCE}; return vectorFor;`)() as (i: n
 
 /** The child: builds indexes of N items into ROOT and stops (hangs) at a stage, or keeps building. */
 const CHILD_SCRIPT = `
-import { HnswGraph } from ${JSON.stringify(path.join(PROJECT, "src/index/hnsw-graph.ts"))};
+import { VectorShards } from ${JSON.stringify(path.join(PROJECT, "src/index/vector-shards.ts"))};
 import { writeIndex } from ${JSON.stringify(path.join(PROJECT, "src/index/write-index.ts"))};
 ${VECTOR_SOURCE}
 const [root, stopAt, n, payloadMb, rounds, corpusHash] = process.argv.slice(2);
@@ -46,7 +46,7 @@ const count = Number(n);
 const big = Buffer.alloc(Number(payloadMb) * 1024 * 1024);
 for (let i = 0; i < big.length; i += 4) big.writeUInt32LE((Math.imul(i, 2654435761) ^ count) >>> 0, i);
 for (let round = 0; round < Number(rounds); round++) {
-  const graph = HnswGraph.create(${DIMS});
+  const graph = VectorShards.create(${DIMS});
   graph.add(Array.from({ length: count }, (_, i) => vectorFor(i, ${DIMS})));
   const result = await writeIndex(root, {
     vectors: graph,
@@ -126,7 +126,7 @@ async function killHard(child: Child): Promise<void> {
 }
 
 async function buildHere(root: string, n: number): Promise<string> {
-  const graph = HnswGraph.create(DIMS);
+  const graph = VectorShards.create(DIMS);
   graph.add(Array.from({ length: n }, (_, i) => vectorFor(i, DIMS)));
   const r = await writeIndex(root, {
     vectors: graph,

@@ -1,20 +1,44 @@
 /**
  * The parsed corpus as the index saves it, so that a start reads it back instead of
- * parsing every circular again (10,000 circulars parse in about half a minute, load in
- * well under a second). Binary sections: every distinct string once in a UTF-16 blob,
- * items as columns of string numbers; decoding shares one string (and one heading path
- * array) between all items that have it. Decoding runs in time slices, so that
- * swapping in a rebuilt index never holds the event loop long.
+ * parsing every circular again (10,000 circulars parse in about half a minute). Binary
+ * sections: every distinct string once in a UTF-16 blob, every distinct list (heading
+ * path, responsible units) once, items as columns of string and list numbers; decoding
+ * shares one string, and one array, between all items that have it. Decoding runs in
+ * time slices, so that swapping in a rebuilt index never holds the event loop long.
  */
 import type { Corpus, DocumentMeta, IngestProblem, Item, ItemKind, ParsedDocument } from "../corpus/types.ts";
 import { timeSlicer } from "../util/time-slice.ts";
 import { encodeSections, Sections, SectionFormatError } from "./binary-sections.ts";
 
-const FILE_KIND = "policybot-corpus/1";
+const FILE_KIND = "policybot-corpus/2";
 /** String number meaning null. */
 const NONE = 0xffffffff;
 const NO_YEAR = -0x80000000;
 const ITEM_KINDS: readonly ItemKind[] = ["item", "appendix", "section", "subitem", "box", "row", "chapter", "article", "text"];
+
+/**
+ * Distinct lists of strings (heading paths, responsible units), each stored once: a
+ * section's items share one path, and decoding builds each array once.
+ */
+class ListTable {
+  private readonly ids = new Map<string, number>();
+  readonly start: number[] = [0];
+  readonly refs: number[] = [];
+
+  /** The list's number; `null` is NONE. */
+  add(list: readonly number[] | null): number {
+    if (list === null) return NONE;
+    const key = list.join(",");
+    let id = this.ids.get(key);
+    if (id === undefined) {
+      id = this.ids.size;
+      this.ids.set(key, id);
+      this.refs.push(...list);
+      this.start.push(this.refs.length);
+    }
+    return id;
+  }
+}
 
 /** Encodes a corpus; decode with {@link decodeCorpus}. */
 export function encodeCorpus(corpus: Corpus): Buffer[] {
@@ -44,11 +68,9 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
   const heading = new Uint32Array(items.length);
   const text = new Uint32Array(items.length);
   const order = new Uint32Array(items.length);
-  const pathStart = new Uint32Array(items.length + 1);
-  const respStart = new Uint32Array(items.length + 1);
-  const respNull = new Uint8Array(items.length);
-  const paths: number[] = [];
-  const resp: number[] = [];
+  const path = new Uint32Array(items.length);
+  const responsible = new Uint32Array(items.length);
+  const lists = new ListTable();
   let i = 0;
   docs.forEach((d, k) => {
     const m = d.meta;
@@ -61,25 +83,22 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
       heading[i] = ref(item.heading);
       text[i] = ref(item.text);
       order[i] = item.order;
-      pathStart[i] = paths.length;
-      for (const p of item.path) paths.push(ref(p));
-      respStart[i] = resp.length;
-      respNull[i] = item.responsible === null ? 1 : 0;
-      for (const r of item.responsible ?? []) resp.push(ref(r));
+      path[i] = lists.add(item.path.map(ref));
+      responsible[i] = lists.add(item.responsible && item.responsible.map(ref));
       i++;
     }
   });
   itemStart[docs.length] = i;
-  pathStart[i] = paths.length;
-  respStart[i] = resp.length;
   const strings = Buffer.concat(blob);
   const problems = Buffer.from(corpus.problems.map((p) => JSON.stringify(p)).join("\n"), "utf8");
   return encodeSections(
     FILE_KIND,
-    { documents: docs.length, items: items.length, strings: ids.size },
+    { documents: docs.length, items: items.length, strings: ids.size, lists: lists.start.length - 1 },
     {
       "strings.text": new Uint8Array(strings.buffer, strings.byteOffset, strings.byteLength),
       "strings.start": Uint32Array.from(starts),
+      "lists.start": Uint32Array.from(lists.start),
+      "lists.refs": Uint32Array.from(lists.refs),
       "doc.meta": docMeta,
       "doc.year": docYear,
       "doc.itemStart": itemStart,
@@ -88,11 +107,8 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
       "item.heading": heading,
       "item.text": text,
       "item.order": order,
-      "item.pathStart": pathStart,
-      "item.paths": Uint32Array.from(paths),
-      "item.respStart": respStart,
-      "item.respNull": respNull,
-      "item.resp": Uint32Array.from(resp),
+      "item.path": path,
+      "item.responsible": responsible,
       problems: new Uint8Array(problems.buffer, problems.byteOffset, problems.byteLength),
     },
   );
@@ -104,20 +120,22 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
  */
 export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
   const s = Sections.decode(bytes, FILE_KIND);
-  const meta = s.meta as { documents?: unknown; items?: unknown; strings?: unknown };
-  const [nDocs, nItems, nStrings] = [meta?.documents, meta?.items, meta?.strings];
-  if (![nDocs, nItems, nStrings].every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) throw new SectionFormatError("header counts are missing");
-  const D = nDocs as number;
-  const N = nItems as number;
+  const meta = s.meta as { documents?: unknown; items?: unknown; strings?: unknown; lists?: unknown };
+  const counts = [meta?.documents, meta?.items, meta?.strings, meta?.lists];
+  if (!counts.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) throw new SectionFormatError("header counts are missing");
+  const [D, N, S, L] = counts as number[];
   const slice = timeSlicer(4);
 
-  const starts = s.get("strings.start", "u32", (nStrings as number) + 1);
+  const starts = s.get("strings.start", "u32", S! + 1);
   const blob = s.bytesOf("strings.text");
   if (starts[starts.length - 1]! * 2 !== blob.length) throw new SectionFormatError("string table does not match its text");
-  const strings: string[] = new Array(starts.length - 1);
-  for (let k = 0; k < strings.length; k++) {
+  // One decode of the whole table, then slices of it: V8 keeps a long slice as a view of
+  // its parent string, so the corpus's text is decoded once and held once.
+  const all = blob.toString("utf16le");
+  const strings: string[] = new Array(S);
+  for (let k = 0; k < S!; k++) {
     if (starts[k + 1]! < starts[k]!) throw new SectionFormatError("string table is out of order");
-    strings[k] = blob.toString("utf16le", starts[k]! * 2, starts[k + 1]! * 2);
+    strings[k] = all.slice(starts[k], starts[k + 1]);
     if (slice.due()) await slice.pause();
   }
   const str = (id: number): string => {
@@ -127,28 +145,32 @@ export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
   };
   const strOrNull = (id: number) => (id === NONE ? null : str(id));
 
-  const docMeta = s.get("doc.meta", "u32", D * 5);
+  const listStart = s.get("lists.start", "u32", L! + 1);
+  const listRefs = s.get("lists.refs", "u32", listStart[L!]);
+  const lists: (readonly string[])[] = new Array(L);
+  for (let k = 0; k < L!; k++) {
+    if (listStart[k + 1]! < listStart[k]!) throw new SectionFormatError("list table is out of order");
+    lists[k] = Array.from(listRefs.subarray(listStart[k], listStart[k + 1]), str);
+  }
+  const list = (id: number): readonly string[] => {
+    const v = lists[id];
+    if (v === undefined) throw new SectionFormatError(`list ${id} does not exist`);
+    return v;
+  };
+
+  const docMeta = s.get("doc.meta", "u32", D! * 5);
   const docYear = s.get("doc.year", "i32", D);
-  const itemStart = s.get("doc.itemStart", "u32", D + 1);
+  const itemStart = s.get("doc.itemStart", "u32", D! + 1);
   const label = s.get("item.label", "u32", N);
   const kind = s.get("item.kind", "u8", N);
   const heading = s.get("item.heading", "u32", N);
   const text = s.get("item.text", "u32", N);
   const order = s.get("item.order", "u32", N);
-  const pathStart = s.get("item.pathStart", "u32", N + 1);
-  const paths = s.get("item.paths", "u32", pathStart[N]);
-  const respStart = s.get("item.respStart", "u32", N + 1);
-  const respNull = s.get("item.respNull", "u8", N);
-  const resp = s.get("item.resp", "u32", respStart[N]);
-  const range = (start: Uint32Array, i: number, all: Uint32Array) => {
-    if (start[i]! > start[i + 1]! || start[i + 1]! > all.length) throw new SectionFormatError(`item ${i} lists out of range`);
-    return all.subarray(start[i]!, start[i + 1]!);
-  };
-  // Items of one section share their heading path: one array for all of them.
-  const sharedPaths = new Map<string, readonly string[]>();
+  const path = s.get("item.path", "u32", N);
+  const responsible = s.get("item.responsible", "u32", N);
 
   const documents: ParsedDocument[] = [];
-  for (let k = 0; k < D; k++) {
+  for (let k = 0; k < D!; k++) {
     const m: DocumentMeta = {
       file: str(docMeta[k * 5]!),
       title: str(docMeta[k * 5 + 1]!),
@@ -157,23 +179,19 @@ export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
       date: strOrNull(docMeta[k * 5 + 4]!),
       year: docYear[k] === NO_YEAR ? null : docYear[k]!,
     };
-    if (itemStart[k]! > itemStart[k + 1]! || itemStart[k + 1]! > N) throw new SectionFormatError(`document ${k} items out of range`);
+    if (itemStart[k]! > itemStart[k + 1]! || itemStart[k + 1]! > N!) throw new SectionFormatError(`document ${k} items out of range`);
     const items: Item[] = [];
     for (let i = itemStart[k]!; i < itemStart[k + 1]!; i++) {
-      const pathIds = range(pathStart, i, paths);
-      const pathKey = pathIds.join(",");
-      let path = sharedPaths.get(pathKey);
-      if (!path) sharedPaths.set(pathKey, (path = Array.from(pathIds, str)));
       const itemKind = ITEM_KINDS[kind[i]!];
       if (!itemKind) throw new SectionFormatError(`item ${i} has no valid kind`);
       items.push({
         file: m.file,
         label: strOrNull(label[i]!),
         kind: itemKind,
-        path,
+        path: list(path[i]!),
         heading: str(heading[i]!),
         text: str(text[i]!),
-        responsible: respNull[i] ? null : Array.from(range(respStart, i, resp), str),
+        responsible: responsible[i] === NONE ? null : list(responsible[i]!),
         order: order[i]!,
       });
     }

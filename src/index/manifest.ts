@@ -18,8 +18,6 @@ export const INDEX_FORMAT_VERSION = 2;
 /** File name of the manifest inside a generation folder. */
 export const MANIFEST_FILE = "manifest.json";
 
-/** File name of the vector graph inside a generation folder. */
-export const VECTORS_FILE = "vectors.hnsw";
 
 /**
  * Names a payload file may have: one plain file name, no folders, not hidden, so a
@@ -43,8 +41,10 @@ export const ManifestSchema = z.object({
   }),
   corpusHash: Sha256Hex,
   builtAt: z.iso.datetime(),
-  /** Number of vectors in the graph (one per passage). */
+  /** Number of vectors (one per passage). */
   itemCount: z.number().int().nonnegative(),
+  /** Vectors per graph shard (see vector-shards.ts), in label order. */
+  shards: z.array(z.number().int().nonnegative()).min(1),
   /** How the graph was built and is searched. */
   hnsw: z.object({
     m: z.number().int().positive(),

@@ -1,8 +1,10 @@
 /**
  * Opens the live index generation only after checking it: the manifest parses, was
  * written by this format version, for the configured embedding model and the current
- * corpus, and every file it lists has its recorded size and sha256. Only then is the
- * graph file given to hnswlib, which cannot be trusted with a damaged one.
+ * corpus, and every file it lists has its recorded size and sha256. The vector graphs
+ * start loading as soon as the manifest is sound, while the files are checked (loading
+ * is the slowest part of a large start); a graph is handed out, and so searched, only
+ * when every file checked out — a damaged one is dropped unsearched.
  *
  * Outcomes a program should expect are statuses with a reason for a person, not
  * exceptions: no index yet (missing), built for other inputs (stale), damaged (corrupt).
@@ -11,7 +13,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { isCode } from "../util/durable-fs.ts";
 import { IndexLoadError } from "./errors.ts";
-import { HnswGraph } from "./hnsw-graph.ts";
+import { shardFile, VectorShards } from "./vector-shards.ts";
 import { displayPath, readPointer, POINTER_FILE } from "./index-layout.ts";
 import {
   hashFile,
@@ -20,7 +22,6 @@ import {
   ManifestSchema,
   ManifestVersionSchema,
   sha256HexSliced,
-  VECTORS_FILE,
   type IndexManifest,
 } from "./manifest.ts";
 
@@ -57,7 +58,7 @@ export interface VerifiedIndex {
 
 export type VerifyResult = VerifiedIndex | IndexProblem;
 
-export type OpenIndexResult = (VerifiedIndex & { readonly graph: HnswGraph }) | IndexProblem;
+export type OpenIndexResult = (VerifiedIndex & { readonly graph: VectorShards }) | IndexProblem;
 
 /** The live generation's folder and manifest, read and validated, its files not yet checked. */
 export type LiveGeneration = { readonly status: "ok"; readonly manifest: IndexManifest; readonly generation: string; readonly dir: string } | IndexProblem;
@@ -65,6 +66,8 @@ export type LiveGeneration = { readonly status: "ok"; readonly manifest: IndexMa
 export interface OpenOptions {
   /** Which verified files to hand back in memory; the others are only checked (default: every file but the graph). */
   readonly inMemory?: (name: string) => boolean;
+  /** Called once the manifest is sound, before any file is checked (openIndex starts loading the graphs then). */
+  readonly manifestSound?: (dir: string, manifest: IndexManifest) => void;
 }
 
 /** A manifest is a few kB; refuse to parse a crafted huge one. */
@@ -148,11 +151,17 @@ export async function verifyIndex(root: string, expected: ExpectedIndex, options
       manifest,
     };
   }
-  if (!(VECTORS_FILE in manifest.files)) return { status: "corrupt", reason: `${manifestFile}: does not list ${VECTORS_FILE}`, manifest };
-
+  const shards = manifest.shards.map((_, i) => shardFile(i));
+  const missing = shards.find((name) => !(name in manifest.files));
+  if (missing) return { status: "corrupt", reason: `${manifestFile}: does not list ${missing}`, manifest };
+  if (manifest.shards.reduce((a, b) => a + b, 0) !== manifest.itemCount) {
+    return { status: "corrupt", reason: `${manifestFile}: shards hold ${manifest.shards.join(" + ")} vectors, not ${manifest.itemCount}`, manifest };
+  }
+  options.manifestSound?.(dir, manifest);
   const payloads = new Map<string, Buffer>();
   for (const name of Object.keys(manifest.files).sort()) {
-    const read = await readListedFile(root, live, name, name !== VECTORS_FILE && (options.inMemory?.(name) ?? true));
+    const graph = shards.includes(name);
+    const read = await readListedFile(root, live, name, !graph && (options.inMemory?.(name) ?? true));
     if (read.status !== "ok") return read;
     if (read.data) payloads.set(name, read.data);
   }
@@ -209,12 +218,19 @@ export async function openIndex(root: string, expected: ExpectedIndex, options: 
 }
 
 async function openOnce(root: string, expected: ExpectedIndex, options: OpenOptions): Promise<OpenIndexResult> {
-  const verified = await verifyIndex(root, expected, options);
+  let graph: Promise<VectorShards> | undefined;
+  const verified = await verifyIndex(root, expected, {
+    ...options,
+    manifestSound: (dir, manifest) => {
+      graph = VectorShards.load(dir, manifest.embedding.dimensions, manifest.hnsw, manifest.shards);
+      graph.catch(() => {}); // a failure is reported below, or the graph is dropped with a damaged index
+      options.manifestSound?.(dir, manifest);
+    },
+  });
   if (verified.status !== "ok") return verified;
   const { manifest, generation } = verified;
   try {
-    const graph = await HnswGraph.load(path.join(verified.dir, VECTORS_FILE), manifest.embedding.dimensions, manifest.hnsw, manifest.itemCount);
-    return { ...verified, graph };
+    return { ...verified, graph: await graph! };
   } catch (err) {
     if (!(err instanceof IndexLoadError)) throw err;
     const where = displayPath(root, generation, path.basename(err.path));

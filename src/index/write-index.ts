@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from "../logging/logger.ts";
 import { cleanIndexFolder, CLEAN_DEFAULTS, type CleanOptions, type CleanReport } from "./clean-index.ts";
 import { fsyncDir, fsyncFile, writeFileDurable } from "../util/durable-fs.ts";
 import { IndexWriteError } from "./errors.ts";
-import type { HnswGraph } from "./hnsw-graph.ts";
+import type { VectorShards } from "./vector-shards.ts";
 import {
   inFlight,
   newBuildName,
@@ -20,7 +20,7 @@ import {
   newPointerTempName,
   POINTER_FILE,
 } from "./index-layout.ts";
-import { hashFile, INDEX_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, SAFE_FILE_NAME, VECTORS_FILE, type IndexManifest } from "./manifest.ts";
+import { hashFile, INDEX_FORMAT_VERSION, MANIFEST_FILE, ManifestSchema, SAFE_FILE_NAME, type IndexManifest } from "./manifest.ts";
 
 /** Points in a build, in order, reported to {@link WriteIndexOptions.onStage}. */
 export type WriteStage =
@@ -35,8 +35,8 @@ export type WriteStage =
   | "cleaned";
 
 export interface WriteIndexInput {
-  /** The passages' vectors; saved as {@link VECTORS_FILE}. */
-  readonly vectors: HnswGraph;
+  /** The passages' vectors; saved as the shard files (see shardFile). */
+  readonly vectors: VectorShards;
   /** The model that made the vectors; checked against the graph's dimensions. */
   readonly embedding: { readonly model: string; readonly dimensions: number };
   /** From {@link hashCorpus} over everything the index was built from. */
@@ -108,7 +108,7 @@ export async function writeIndex(
     try {
       await fs.mkdir(buildDir);
       await stage("build-folder-created", buildDir);
-      await input.vectors.save(path.join(buildDir, VECTORS_FILE));
+      await input.vectors.save(buildDir);
       await stage("vectors-saved", buildDir);
       for (const [name, data] of Object.entries(input.payloads ?? {})) {
         await writePayload(path.join(buildDir, name), data);
@@ -130,6 +130,7 @@ export async function writeIndex(
         corpusHash: input.corpusHash,
         builtAt: (input.builtAt ?? new Date()).toISOString(),
         itemCount: input.vectors.size,
+        shards: input.vectors.counts,
         hnsw: { ...input.vectors.config },
         files,
       } satisfies IndexManifest);
@@ -206,11 +207,11 @@ function validateInput(root: string, input: WriteIndexInput): void {
   if (!/^[0-9a-f]{64}$/.test(input.corpusHash)) {
     throw new IndexWriteError("corpusHash must be a sha256 in lowercase hex (use hashCorpus)", root);
   }
-  const reserved = new Set<string>([MANIFEST_FILE, VECTORS_FILE]);
+  const reserved = new Set<string>([MANIFEST_FILE]);
   for (const name of Object.keys(input.payloads ?? {})) {
     if (!SAFE_FILE_NAME.test(name)) {
       throw new IndexWriteError(`payload name "${name}" is not a plain file name (letters, digits, _ . -)`, root);
     }
-    if (reserved.has(name)) throw new IndexWriteError(`payload name "${name}" is reserved for the index itself`, root);
+    if (reserved.has(name) || /^vectors(\.\d+)?\.hnsw$/.test(name)) throw new IndexWriteError(`payload name "${name}" is reserved for the index itself`, root);
   }
 }

@@ -6,7 +6,7 @@
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Corpus, DocumentMeta, Item } from "../corpus/types.ts";
-import type { HnswGraph } from "../index/hnsw-graph.ts";
+import type { VectorShards } from "../index/vector-shards.ts";
 import { FUSION_DEFAULTS, fuseRanks, type RankedList } from "./fusion.ts";
 import type { LexicalIndex } from "./lexical-index.ts";
 import type { PassageTable } from "./passage-table.ts";
@@ -48,7 +48,7 @@ export interface HybridRetrieverInput {
   analyzer: TextAnalyzer;
   lexical: LexicalIndex;
   /** Vectors of the passages (label = passage number) and the model that made them. */
-  dense?: { graph: HnswGraph; embeddings: EmbeddingsInterface };
+  dense?: { graph: VectorShards; embeddings: EmbeddingsInterface };
   options?: Partial<RetrievalOptions>;
 }
 
@@ -57,7 +57,7 @@ export class HybridRetriever {
   private readonly passages: PassageTable;
   private readonly analyzer: TextAnalyzer;
   private readonly lexical: LexicalIndex;
-  private readonly dense?: { graph: HnswGraph; embeddings: EmbeddingsInterface };
+  private readonly dense?: { graph: VectorShards; embeddings: EmbeddingsInterface };
   private readonly options: RetrievalOptions;
 
   constructor(input: HybridRetrieverInput) {

@@ -8,7 +8,7 @@ import { Contrasts } from "../answer/contrasts.ts";
 import { ExtractiveAnswerer } from "../answer/extractive-answerer.ts";
 import { UnitNames } from "../answer/unit-names.ts";
 import type { Corpus } from "../corpus/types.ts";
-import type { HnswGraph } from "../index/hnsw-graph.ts";
+import type { VectorShards } from "../index/vector-shards.ts";
 import { HybridRetriever, type RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
 import type { LexicalIndex } from "../retrieval/lexical-index.ts";
 import type { Lexicon } from "../retrieval/lexicon.ts";
@@ -19,7 +19,7 @@ import type { Engine } from "./qa-service.ts";
 
 /** The dense half of search, when available: the passages' vectors (label = passage number). */
 export interface DenseParts {
-  readonly graph: HnswGraph;
+  readonly graph: VectorShards;
   readonly embeddings: EmbeddingsInterface;
   readonly modelId: string;
 }

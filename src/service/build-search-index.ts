@@ -12,7 +12,8 @@ import type { Settings } from "../config/settings.ts";
 import { loadCorpus } from "../corpus/load-corpus.ts";
 import type { IngestProblem } from "../corpus/types.ts";
 import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
-import { HnswGraph, type HnswConfig } from "../index/hnsw-graph.ts";
+import type { HnswConfig } from "../index/hnsw-graph.ts";
+import { VectorShards } from "../index/vector-shards.ts";
 import { fingerprintSeeds } from "../index/source-fingerprint.ts";
 import { writeIndex } from "../index/write-index.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -89,7 +90,7 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
   const frequencyMs = clock();
   logger.info("index build: lexical index and substring frequencies done", { lexicalMs, frequencyMs });
 
-  const graph = HnswGraph.create(model.dimensions, request.hnsw, passages.size);
+  const graph = VectorShards.create(model.dimensions, request.hnsw);
   for (let at = 0; at < passages.size; at += EMBED_BATCH) {
     graph.add(await embeddings.embedDocuments([...passageTexts(passages, at, Math.min(passages.size, at + EMBED_BATCH))]));
   }

@@ -7,7 +7,7 @@
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { IngestProblem } from "../corpus/types.ts";
-import type { HnswGraph } from "../index/hnsw-graph.ts";
+import type { VectorShards } from "../index/vector-shards.ts";
 import { openIndex, readListedFile, readLiveGeneration, type ExpectedIndex } from "../index/open-index.ts";
 import { fingerprintSeeds, type SourceFile } from "../index/source-fingerprint.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -21,7 +21,7 @@ import { decodeSearchIndex, decodeSources, INDEX_FILES, ON_DISK } from "./search
 
 export interface LoadedIndex {
   readonly parts: LexicalParts;
-  readonly graph: HnswGraph;
+  readonly graph: VectorShards;
   readonly builtAt: string;
   /** How the index was obtained, for logs and /about. */
   readonly origin: "opened" | "built" | "built-temporary";
@@ -73,7 +73,7 @@ export async function loadSearchIndex(
   return { ...fresh, origin: built.temporary ? "built-temporary" : "built" };
 }
 
-type Opened = { status: "ok"; parts: LexicalParts; graph: HnswGraph; builtAt: string; problems: readonly IngestProblem[] };
+type Opened = { status: "ok"; parts: LexicalParts; graph: VectorShards; builtAt: string; problems: readonly IngestProblem[] };
 
 /**
  * Verifies, loads and decodes the live generation of `indexDir`, built for `expected`
