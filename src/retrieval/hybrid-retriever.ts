@@ -11,7 +11,7 @@ import { FUSION_DEFAULTS, fuseRanks, type RankedList } from "./fusion.ts";
 import type { LexicalIndex } from "./lexical-index.ts";
 import type { PassageTable } from "./passage-table.ts";
 import { questionShape } from "./question-shape.ts";
-import { documentAffinity, resolveReference } from "./references.ts";
+import { documentAffinities, resolveReference } from "./references.ts";
 import type { TextAnalyzer } from "./text-analysis.ts";
 
 /** Search settings; `candidates` is how deep each list is read before fusion. */
@@ -89,7 +89,7 @@ export class HybridRetriever {
     const fused = fuseRanks(lists, o.k);
 
     // Documents the question points at (by year or title words) get a small lift.
-    const affinity = new Map(this.corpus.documents.map((d) => [d.meta.file, documentAffinity(question, d)]));
+    const affinity = new Map([...documentAffinities(question, this.corpus)].map(([d, a]) => [d.meta.file, a]));
     const maxAffinity = Math.max(0, ...affinity.values());
 
     // "Who" questions are answered by items that name responsible units.

@@ -81,20 +81,55 @@ function labelIndex(corpus: Corpus): Map<string, { doc: ParsedDocument; item: It
   return index;
 }
 
-/** How strongly a question points at a document: shared title bigrams, and its year. */
-export function documentAffinity(question: string, doc: ParsedDocument): number {
+/** Per corpus, documents by title bigram and by year (built on first use). */
+const affinityIndexes = new WeakMap<Corpus, { byBigram: Map<string, ParsedDocument[]>; byYear: Map<number, ParsedDocument[]> }>();
+
+/**
+ * {@link documentAffinity} of every document the question points at (the others score 0),
+ * found through the titles' bigrams and years rather than by asking every document.
+ */
+export function documentAffinities(question: string, corpus: Corpus): Map<ParsedDocument, number> {
+  let index = affinityIndexes.get(corpus);
+  if (!index) {
+    index = { byBigram: new Map(), byYear: new Map() };
+    for (const doc of corpus.documents) {
+      for (const b of titleFactsOf(doc).bigrams) (index.byBigram.get(b) ?? index.byBigram.set(b, []).get(b)!).push(doc);
+      const year = titleFactsOf(doc).year;
+      if (Number.isFinite(year)) (index.byYear.get(year) ?? index.byYear.set(year, []).get(year)!).push(doc);
+    }
+    affinityIndexes.set(corpus, index);
+  }
+  const q = questionFacts(question);
+  const out = new Map<ParsedDocument, number>();
+  for (const b of q.bigrams) for (const doc of index.byBigram.get(b) ?? []) out.set(doc, (out.get(doc) ?? 0) + 1);
+  for (const [year, docs] of index.byYear) if (q.years.includes(`${year}`)) for (const doc of docs) out.set(doc, (out.get(doc) ?? 0) + 3);
+  return out;
+}
+
+function questionFacts(question: string): { readonly years: string; readonly bigrams: Set<string> } {
   if (lastQuestion?.question !== question) {
     const years = question.replace(/(?<!\d)(\d{2})年/g, "20$1年");
     lastQuestion = { question, years, bigrams: bigramSet(years) };
   }
+  return lastQuestion;
+}
+
+function titleFactsOf(doc: ParsedDocument): { readonly bigrams: readonly string[]; readonly year: number } {
   let facts = titleFacts.get(doc);
   if (!facts) {
     facts = { bigrams: [...bigramSet(doc.meta.title)], year: doc.meta.year ?? Number(/(\d{4})年/.exec(doc.meta.title)?.[1] ?? NaN) };
     titleFacts.set(doc, facts);
   }
+  return facts;
+}
+
+/** How strongly a question points at a document: shared title bigrams, and its year. */
+export function documentAffinity(question: string, doc: ParsedDocument): number {
+  const q = questionFacts(question);
+  const facts = titleFactsOf(doc);
   let shared = 0;
-  for (const b of facts.bigrams) if (lastQuestion.bigrams.has(b)) shared++;
-  const yearHit = Number.isFinite(facts.year) && lastQuestion.years.includes(`${facts.year}`) ? 3 : 0;
+  for (const b of facts.bigrams) if (q.bigrams.has(b)) shared++;
+  const yearHit = Number.isFinite(facts.year) && q.years.includes(`${facts.year}`) ? 3 : 0;
   return shared + yearHit;
 }
 
