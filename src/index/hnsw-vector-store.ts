@@ -17,6 +17,7 @@ import { VectorStore } from "@langchain/core/vectorstores";
 import { z } from "zod";
 import { DimensionMismatchError, IndexLoadError, IndexWriteError } from "./errors.ts";
 import { HNSW_DEFAULTS, HnswGraph, type HnswConfig } from "./hnsw-graph.ts";
+import { HnswConfigSchema } from "./manifest.ts";
 
 /** Tuning of the graph and the search, and optionally the vector length. */
 export interface HnswStoreConfig extends HnswConfig {
@@ -45,13 +46,7 @@ const DocstoreHeader = z.object({
   dimensions: z.number().int().positive(),
   graphBytes: z.number().int().nonnegative(),
   count: z.number().int().nonnegative(),
-  config: z.object({
-    m: z.number().int().positive(),
-    efConstruction: z.number().int().positive(),
-    randomSeed: z.number().int(),
-    efSearch: z.number().int().positive(),
-    exhaustiveUpTo: z.number().int().nonnegative(),
-  }),
+  config: HnswConfigSchema,
 });
 
 /** Every further line: one document. */

@@ -32,6 +32,15 @@ const FileEntrySchema = z.object({
   sha256: Sha256Hex,
 });
 
+/** How an HNSW graph was built and is searched (see HnswConfig). */
+export const HnswConfigSchema = z.object({
+  m: z.number().int().positive(),
+  efConstruction: z.number().int().positive(),
+  randomSeed: z.number().int(),
+  efSearch: z.number().int().positive(),
+  exhaustiveUpTo: z.number().int().nonnegative(),
+});
+
 /** The manifest as stored in `manifest.json`. */
 export const ManifestSchema = z.object({
   formatVersion: z.number().int().positive(),
@@ -46,13 +55,7 @@ export const ManifestSchema = z.object({
   /** Vectors per graph shard (see vector-shards.ts), in label order. */
   shards: z.array(z.number().int().nonnegative()).min(1),
   /** How the graph was built and is searched. */
-  hnsw: z.object({
-    m: z.number().int().positive(),
-    efConstruction: z.number().int().positive(),
-    randomSeed: z.number().int(),
-    efSearch: z.number().int().positive(),
-    exhaustiveUpTo: z.number().int().nonnegative(),
-  }),
+  hnsw: HnswConfigSchema,
   files: z
     .record(z.string().regex(SAFE_FILE_NAME, "is not a plain file name"), FileEntrySchema)
     .refine((files) => !(MANIFEST_FILE in files), "must not list the manifest itself"),

@@ -232,37 +232,30 @@ export class Bm25Index {
 
   /** Sums of the candidates (ascending): what was accumulated, plus the terms not yet processed (looked up). */
   private sums(terms: readonly QueryTerm[], candidates: readonly number[], done: Uint8Array, acc: Accumulators): { scores: Float64Array; covered: Float64Array } {
-    const { k1 } = this.params;
-    const norms = this.docNorm();
-    const scores = Float64Array.from(candidates, (d) => acc.scores[d]!);
-    const covered = Float64Array.from(candidates, (d) => acc.covered[d]!);
-    terms.forEach((t, k) => {
-      if (done[k]) return;
-      const f = this.lookup(t.id, candidates);
-      for (let i = 0; i < candidates.length; i++) {
-        if (f[i] === 0) continue;
-        scores[i]! += (t.w * (f[i]! * (k1 + 1))) / (f[i]! + norms[candidates[i]!]!);
-        covered[i]! += t.w;
-      }
-    });
-    return { scores, covered };
+    const sums = { scores: Float64Array.from(candidates, (d) => acc.scores[d]!), covered: Float64Array.from(candidates, (d) => acc.covered[d]!) };
+    this.addTerms(terms.filter((_, k) => !done[k]), candidates, sums);
+    return sums;
   }
 
   /** Full scores and covered weights of the passages (ascending), summed term by term in query order as scoring every list does. */
   private scoreExactly(terms: readonly QueryTerm[], docs: readonly number[]): { scores: Float64Array; covered: Float64Array } {
+    const sums = { scores: new Float64Array(docs.length), covered: new Float64Array(docs.length) };
+    this.addTerms(terms, docs, sums);
+    return sums;
+  }
+
+  /** Adds each term's BM25 score and weight, in the order given, to the sums of the passages (ascending) that hold it. */
+  private addTerms(terms: readonly QueryTerm[], docs: readonly number[], sums: { scores: Float64Array; covered: Float64Array }): void {
     const { k1 } = this.params;
     const norms = this.docNorm();
-    const scores = new Float64Array(docs.length);
-    const covered = new Float64Array(docs.length);
     for (const t of terms) {
       const f = this.lookup(t.id, docs);
       for (let i = 0; i < docs.length; i++) {
         if (f[i] === 0) continue;
-        scores[i]! += (t.w * (f[i]! * (k1 + 1))) / (f[i]! + norms[docs[i]!]!);
-        covered[i]! += t.w;
+        sums.scores[i]! += (t.w * (f[i]! * (k1 + 1))) / (f[i]! + norms[docs[i]!]!);
+        sums.covered[i]! += t.w;
       }
     }
-    return { scores, covered };
   }
 
   /** The frequency of term `id` in each of the ascending `docs` (0 where absent), skipping blocks that hold none of them. */
@@ -315,21 +308,11 @@ export class Bm25Index {
     const { scores, covered, touched } = acc;
     for (const t of terms) {
       const w = t.w;
-      const bytes = this.postings.list(t.id);
-      // Decoded inline (doc gap, frequency varints): this loop is most of a query's time.
-      let d = -1;
-      for (let at = 0; at < bytes.length; ) {
-        let b = bytes[at++]!;
-        let gap = b & 0x7f;
-        for (let shift = 7; b >= 0x80; shift += 7) gap |= ((b = bytes[at++]!) & 0x7f) << shift;
-        d += gap;
-        b = bytes[at++]!;
-        let f = b & 0x7f;
-        for (let shift = 7; b >= 0x80; shift += 7) f |= ((b = bytes[at++]!) & 0x7f) << shift;
+      decode(this.postings.list(t.id), (d, f) => {
         if (covered[d] === 0) touched.push(d);
         scores[d]! += (w * (f * (k1 + 1))) / (f + norms[d]!);
         covered[d]! += w;
-      }
+      });
     }
   }
 
