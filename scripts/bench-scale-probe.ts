@@ -57,7 +57,7 @@ async function serve() {
     retrievalP95: pct(retrieval, 95),
     rssMb: mb(m.rss),
     heapMb: mb(m.heapUsed),
-    externalMb: mb(m.external + m.arrayBuffers),
+    externalMb: mb(m.external),
   };
 }
 
