@@ -48,9 +48,9 @@ export function readMetadata(file: string, lines: readonly string[]): DocumentMe
     break;
   }
 
-  // The cover letter names what it issues: 印发《X》 or 现将《X》印发. Lines wrap inside the name.
+  // The cover letter names what it issues: 印发《X》 or 现将《X》印发 (印發 in traditional script). Lines wrap inside the name.
   const joined = head.join("");
-  const issued = /印发\s*(《[^》]{4,80}》)/.exec(joined) ?? /(《[^》]{4,80}》)[^《]{0,12}印发/.exec(joined);
+  const issued = /印[发發]\s*(《[^》]{4,80}》)/.exec(joined) ?? /(《[^》]{4,80}》)[^《]{0,12}印[发發]/.exec(joined);
   let title = issued ? stripBrackets(issued[1]!) : "";
   if (!title) {
     const first = head.find((l) => !ATTACHMENT_LINE.test(l) && !DOC_NUMBER.test(l) && !DATE_LINE.test(l));
