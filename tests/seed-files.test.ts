@@ -22,6 +22,10 @@ function readdirTxt(dir: string): string[] {
 }
 
 const messages = (r: { problems: readonly { message: string }[] }) => r.problems.map((p) => p.message);
+const labels = (name: string, text: string) => ingestFile(name, Buffer.from(text)).document!.items.filter((i) => i.label).map((i) => i.label);
+const LINK = "is a symbolic link; skipped, only regular files in the seeds folder are read " +
+  "(copy the circular into the folder instead).";
+const NOT_CHINESE = "holds no Chinese text; a circular is written in Chinese, so the file was skipped (check that it is the right file).";
 
 let tmp: string;
 beforeEach(async () => {
@@ -43,11 +47,7 @@ describe("the seeds folder is not a way into the machine", () => {
     await fs.symlink(path.join(seeds, "a_good.txt"), path.join(seeds, "d_inside.txt"));
     const result = await loadCorpus(seeds);
     expect(result.documents.map((d) => d.meta.file)).toEqual(["a_good.txt"]);
-    expect(messages(result)).toEqual([
-      "b_outside.txt: is a symbolic link; skipped, only regular files in the seeds folder are read (copy the circular into the folder instead).",
-      "c_passwd.txt: is a symbolic link; skipped, only regular files in the seeds folder are read (copy the circular into the folder instead).",
-      "d_inside.txt: is a symbolic link; skipped, only regular files in the seeds folder are read (copy the circular into the folder instead).",
-    ]);
+    expect(messages(result)).toEqual([`b_outside.txt: ${LINK}`, `c_passwd.txt: ${LINK}`, `d_inside.txt: ${LINK}`]);
   });
 
   it("skips a folder or a named pipe called *.txt without reading it (a pipe would block start-up)", async () => {
@@ -68,10 +68,8 @@ describe("text encodings", () => {
     const english = "Circular on vocational education\n1. Strengthen the leadership of schools.\n2. Improve teaching quality.\n";
     const result = ingestFile("english.txt", Buffer.from(english));
     expect(result.document).toBeNull();
-    expect(messages(result)).toEqual(["english.txt: holds no Chinese text; a circular is written in Chinese, so the file was skipped (check that it is the right file)."]);
-    expect(messages(ingestFile("passwd.txt", readFileSync("/etc/passwd")))).toEqual([
-      "passwd.txt: holds no Chinese text; a circular is written in Chinese, so the file was skipped (check that it is the right file).",
-    ]);
+    expect(messages(result)).toEqual([`english.txt: ${NOT_CHINESE}`]);
+    expect(messages(ingestFile("passwd.txt", readFileSync("/etc/passwd")))).toEqual([`passwd.txt: ${NOT_CHINESE}`]);
   });
 
   it("decodes Big5 (traditional Chinese) instead of indexing it as mojibake", () => {
@@ -116,7 +114,8 @@ describe("text encodings", () => {
     // A BOM followed by an unpaired high surrogate.
     const broken = Buffer.from([0xff, 0xfe, 0x2d, 0x4e, 0x00, 0xd8, 0x41, 0x00]);
     expect(messages(ingestFile("broken16.txt", broken))).toEqual([
-      "broken16.txt: starts with a UTF-16LE byte-order mark but is not valid UTF-16LE; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8).",
+      "broken16.txt: starts with a UTF-16LE byte-order mark but is not valid UTF-16LE; convert it to UTF-8 " +
+        "(e.g. iconv -f UTF-16 -t UTF-8).",
     ]);
   });
 });
@@ -135,11 +134,11 @@ describe("numbering has no upper limit", () => {
 
   it("numbers boxes and articles past the hundreds", () => {
     const boxes = Array.from({ length: 1200 }, (_, k) => `专栏${k + 1} 重点工程\n建设内容${k + 1}。`);
-    const labels = ingestFile("boxes.txt", Buffer.from(["规划", ...boxes].join("\n"))).document!.items.filter((i) => i.label).map((i) => i.label);
-    expect(labels).toHaveLength(1200);
-    expect(labels.at(-1)).toBe("专栏1200");
+    const boxLabels = labels("boxes.txt", ["规划", ...boxes].join("\n"));
+    expect(boxLabels).toHaveLength(1200);
+    expect(boxLabels.at(-1)).toBe("专栏1200");
     const articles = Array.from({ length: 1200 }, (_, k) => `第${toChineseNumber(k + 1)}条 第${k + 1}条的规定。`);
-    const got = ingestFile("articles.txt", Buffer.from(["第一章 总则", ...articles].join("\n"))).document!.items.filter((i) => i.label).map((i) => i.label);
+    const got = labels("articles.txt", ["第一章 总则", ...articles].join("\n"));
     expect(got).toHaveLength(1200);
     expect(got.slice(998, 1001)).toEqual(["第一章第九百九十九条", "第一章第一千条", "第一章第一千零一条"]);
   });

@@ -60,7 +60,9 @@ function utf16Bom(bytes: Uint8Array): "utf-16le" | "utf-16be" | null {
 function accept(name: string, text: string, encoding: SeedEncoding): DecodeResult {
   if (text.trim() === "") return { ok: false, message: `${name}: file holds only whitespace; put the circular's text in it.` };
   if (!HAN.test(text)) {
-    return { ok: false, message: `${name}: holds no Chinese text; a circular is written in Chinese, so the file was skipped (check that it is the right file).` };
+    const message = `${name}: holds no Chinese text; a circular is written in Chinese, so the file was skipped ` +
+      "(check that it is the right file).";
+    return { ok: false, message };
   }
   return { ok: true, text, encoding };
 }
@@ -80,7 +82,9 @@ export function decodeSeed(name: string, bytes: Uint8Array): DecodeResult {
       return accept(name, new TextDecoder(utf16, { fatal: true, ignoreBOM: false }).decode(bytes), utf16);
     } catch {
       const label = ENCODING_NAMES[utf16];
-      return { ok: false, message: `${name}: starts with a ${label} byte-order mark but is not valid ${label}; convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8).` };
+      const message = `${name}: starts with a ${label} byte-order mark but is not valid ${label}; ` +
+        "convert it to UTF-8 (e.g. iconv -f UTF-16 -t UTF-8).";
+      return { ok: false, message };
     }
   }
   if (looksBinary(bytes)) {
@@ -94,7 +98,7 @@ export function decodeSeed(name: string, bytes: Uint8Array): DecodeResult {
     if (!text.includes("\uFFFD") && hanShare(text) > 0.3) return { ok: true, text, encoding };
     return {
       ok: false,
-      message: `${name}: not UTF-8 and not readable as GBK/GB18030 or Big5 either; convert it to UTF-8 (e.g. iconv -f <encoding> -t UTF-8).`,
+      message: `${name}: not UTF-8 and not readable as GBK/GB18030 or Big5 either; convert it to UTF-8 (iconv -f <encoding> -t UTF-8).`,
     };
   }
 }
