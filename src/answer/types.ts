@@ -3,6 +3,7 @@
  * command-line layers. The JSON form of CONTRACT §3 is derived from these.
  */
 import type { DocumentMeta, IngestProblem, Item } from "../corpus/types.ts";
+import type { KindName } from "./question/analysed-question.ts";
 
 /** A cited item with what a reader needs to verify it. */
 export interface Citation {
@@ -31,8 +32,8 @@ export interface RetrievedRef {
   readonly text?: string;
 }
 
-/** The kind of question, which decides the shape of the answer. */
-export type QuestionShape = "who" | "list" | "when" | "number" | "yesno" | "compare" | "fact" | "reference";
+/** The kind of question, which decides the shape of the answer (src/answer/kinds/). */
+export type QuestionShape = KindName;
 
 /** A sentence quoted from a cited item as evidence for the answer. */
 export interface Evidence {

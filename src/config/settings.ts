@@ -14,6 +14,8 @@ export const DEFAULTS = {
   seedsDir: "seeds",
   indexDir: "index",
   dataDir: ".data",
+  /** Word lists and tables (aliases, units, question words…) and the fitted decision model. */
+  vocabularyDir: "data",
   /** The offline model the project builds itself (scripts/build-offline-model.ts). */
   offlineModel: "policybot/offline-zh",
   localModelDir: "models",
@@ -77,6 +79,7 @@ const EnvSchema = z.object({
   POLICYBOT_SEEDS_DIR: optionalText,
   POLICYBOT_INDEX_DIR: optionalText,
   POLICYBOT_DATA_DIR: optionalText,
+  POLICYBOT_VOCABULARY_DIR: optionalText,
   EMBEDDING_MODEL: optionalText,
   MODEL_LOCAL_DIR: optionalText,
   MODEL_CACHE_DIR: optionalText,
@@ -92,6 +95,8 @@ export interface Settings {
   readonly seedsDir: string;
   readonly indexDir: string;
   readonly dataDir: string;
+  /** Word lists, tables and the fitted decision model (data/). */
+  readonly vocabularyDir: string;
   readonly embedding: {
     /** Model id; the offline model unless EMBEDDING_MODEL names another. */
     readonly model: string;
@@ -158,6 +163,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, root: string 
     seedsDir: abs(e.POLICYBOT_SEEDS_DIR, DEFAULTS.seedsDir),
     indexDir: abs(e.POLICYBOT_INDEX_DIR, DEFAULTS.indexDir),
     dataDir: abs(e.POLICYBOT_DATA_DIR, DEFAULTS.dataDir),
+    vocabularyDir: abs(e.POLICYBOT_VOCABULARY_DIR, DEFAULTS.vocabularyDir),
     embedding: {
       model: e.EMBEDDING_MODEL ?? DEFAULTS.offlineModel,
       localModelDir: abs(e.MODEL_LOCAL_DIR, DEFAULTS.localModelDir),

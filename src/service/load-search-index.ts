@@ -6,8 +6,8 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { PROJECT_ROOT } from "../config/settings.ts";
 import type { Corpus } from "../corpus/types.ts";
+import { DATA_FILES, type Vocabulary } from "../lexicon/vocabulary.ts";
 import { HnswVectorStore } from "../index/hnsw-vector-store.ts";
 import { hashCorpus } from "../index/manifest.ts";
 import { openIndex } from "../index/open-index.ts";
@@ -18,8 +18,6 @@ import { buildLexicalParts, type LexicalParts } from "./build-engine.ts";
 
 /** The lexical index's file inside an index generation. */
 const LEXICAL_FILE = "lexical.json";
-/** Data files whose content shapes the lexical index; a change to them means a rebuild. */
-const LEXICON_FILES = ["aliases.json", "en-zh.json", "stopwords.txt", "domain-terms.txt"];
 
 export interface LoadedIndex {
   readonly parts: LexicalParts;
@@ -33,8 +31,8 @@ export interface LoadedIndex {
 const PROBE_TEXT = "中等职业学校与普通高中学生学籍互转";
 
 /** A hash of everything the index is derived from: passages, word lists, and the model's behaviour. */
-async function indexInputsHash(corpus: Corpus, parts: LexicalParts, embeddings: EmbeddingsInterface): Promise<string> {
-  const lexicon = LEXICON_FILES.map((f) => readFileSync(path.join(PROJECT_ROOT, "data", f), "utf8"));
+async function indexInputsHash(corpus: Corpus, parts: LexicalParts, embeddings: EmbeddingsInterface, vocabularyDir: string): Promise<string> {
+  const lexicon = Object.values(DATA_FILES).map((f) => readFileSync(path.join(vocabularyDir, f), "utf8"));
   const probe = (await embeddings.embedQuery(PROBE_TEXT)).map((x) => x.toFixed(5));
   return hashCorpus({ passages: parts.passages.map((p) => [p.pageContent, p.metadata]), lexicon, documents: corpus.documents.map((d) => d.meta), probe });
 }
@@ -46,9 +44,10 @@ export async function loadSearchIndex(
   embeddings: EmbeddingsInterface,
   model: { id: string; dimensions: number },
   logger: Logger,
+  lexicon: { readonly vocabulary: Vocabulary; readonly dir: string },
 ): Promise<LoadedIndex> {
-  const fresh = buildLexicalParts(corpus);
-  const corpusHash = await indexInputsHash(corpus, fresh, embeddings);
+  const fresh = buildLexicalParts(corpus, lexicon.vocabulary);
+  const corpusHash = await indexInputsHash(corpus, fresh, embeddings, lexicon.dir);
   const expected = { model: model.id, dimensions: model.dimensions, corpusHash };
   const opened = await openIndex(indexDir, expected, embeddings);
   if (opened.status === "ok") {

@@ -4,11 +4,12 @@
  */
 import { findDocument, findItem } from "../corpus/lookup.ts";
 import type { Corpus } from "../corpus/types.ts";
-import { resolveFollowUp } from "../answer/follow-up.ts";
-import type { ExtractiveAnswerer, DraftAnswer } from "../answer/extractive-answerer.ts";
+import type { Answerer, DraftAnswer } from "../answer/answer-question.ts";
+import type { QuestionAnalyser } from "../answer/question/analyse-question.ts";
 import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, ItemLookup, QaService, ReindexReport } from "../answer/types.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
+import { MAX_QUESTIONS_PER_MESSAGE, mergeAnswers, searchFor } from "./answer-message.ts";
 
 /** Questions longer than this are cut before search: no circular question needs more. */
 export const MAX_QUESTION_CHARS = 500;
@@ -32,7 +33,8 @@ export function cleanQuestion(question: string): string {
 export interface Engine {
   readonly corpus: Corpus;
   readonly retriever: HybridRetriever;
-  readonly answerer: ExtractiveAnswerer;
+  readonly analyser: QuestionAnalyser;
+  readonly answerer: Answerer;
   readonly embeddingModel: string;
   readonly builtAt: string;
   readonly items: number;
@@ -59,32 +61,41 @@ export class PolicyQaService implements QaService {
     const engine = this.engine; // a reindex swaps the engine; this question keeps the one it started with
     const cleaned = cleanQuestion(question);
     // Emoji with their modifiers and variation selectors (marks) ask nothing either.
-    if (cleaned.replace(/[\s\p{P}\p{S}\p{M}]/gu, "") === "") {
-      const lead = "请输入要查询的问题，例如：绩效工资改革谁牵头？";
-      const turn: ConversationTurn = { question: "", shape: "fact", refused: true, citations: [], at: Date.now() };
-      return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", turn, timings: { totalMs: 0, retrievalMs: 0 } };
+    if (cleaned.replace(/[\s\p{P}\p{S}\p{M}]/gu, "") === "") return this.prompt(question);
+    const message = engine.analyser.analyse(cleaned, options.previous);
+    if (message.questions.length === 0) return this.prompt(question);
+    const drafts: DraftAnswer[] = [];
+    let retrievalMs = 0;
+    for (const q of message.questions.slice(0, MAX_QUESTIONS_PER_MESSAGE)) {
+      const searchStarted = performance.now();
+      const search = await searchFor(engine.retriever, q);
+      retrievalMs += performance.now() - searchStarted;
+      drafts.push(engine.answerer.answer(q, search));
     }
-    const resolved = resolveFollowUp(cleaned, options.previous);
-
-    const searchStarted = performance.now();
-    const search = await engine.retriever.search(resolved.question, 10);
-    const retrievalMs = performance.now() - searchStarted;
-    let draft = engine.answerer.answer(resolved.question, search);
+    let draft = mergeAnswers(drafts);
+    const asked = message.questions[0]!.text;
     if (engine.refine && !draft.refused) {
       try {
-        draft = await engine.refine(resolved.question, draft, options.signal);
+        draft = await engine.refine(asked, draft, options.signal);
       } catch (err) {
         this.logger.warn("language model failed; using the extractive answer", { err });
       }
     }
     const turn: ConversationTurn = {
-      question: resolved.question,
+      question: message.questions[message.questions.length - 1]!.text,
       shape: draft.shape,
       refused: draft.refused,
       citations: draft.citations.map((c) => ({ file: c.file, item: c.item, title: c.title })),
       at: Date.now(),
     };
     return { ...draft, question, turn, timings: { totalMs: performance.now() - started, retrievalMs } };
+  }
+
+  /** The reply to a message that asks nothing (empty, emoji, a greeting alone). */
+  private prompt(question: string): Answer {
+    const lead = "请输入要查询的问题，例如：绩效工资改革谁牵头？";
+    const turn: ConversationTurn = { question: "", shape: "fact", refused: true, citations: [], at: Date.now() };
+    return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", turn, timings: { totalMs: 0, retrievalMs: 0 } };
   }
 
   documents() {
@@ -100,7 +111,7 @@ export class PolicyQaService implements QaService {
   async search(query: string, limit: number): Promise<readonly ItemHit[]> {
     const q = cleanQuestion(query);
     if (!q) return [];
-    const result = await this.engine.retriever.search(q, limit);
+    const result = await this.engine.retriever.search({ text: this.engine.analyser.fold(q) }, limit);
     return result.items.map((s) => ({ item: s.item, meta: s.meta, score: s.score }));
   }
 

@@ -3,7 +3,7 @@
  * items the model cites, re-pointed at the new citation order; for a cited item the
  * extractive answer did not quote, the sentence of it that shares most with the answer.
  */
-import { sentencesOf } from "../sentences.ts";
+import { sentencesOf } from "../../text/sentences.ts";
 import type { Citation, Evidence } from "../types.ts";
 
 /** How many quotes an answer shows at most. */

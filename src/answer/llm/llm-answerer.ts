@@ -9,7 +9,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { Settings } from "../../config/settings.ts";
 import { silentLogger, type Logger } from "../../logging/logger.ts";
-import type { DraftAnswer } from "../extractive-answerer.ts";
+import type { DraftAnswer } from "../answer-question.ts";
 import { renderAnswerText } from "../render-answer.ts";
 import type { Citation, QuestionShape } from "../types.ts";
 import type { UnitNames } from "../unit-names.ts";

@@ -1,0 +1,168 @@
+/**
+ * Turns a message into analysed questions, once, for retrieval and every answer kind:
+ * input is folded to one form (simplified characters, half-width, full years), chat
+ * around the question is set aside, each question of the message is taken apart, unknown
+ * pairs are read as their corpus homophones, and concepts, years, places, units, the
+ * asked measure, the referenced item, the documents pointed at and the kind are read.
+ */
+import type { Corpus, ParsedDocument } from "../../corpus/types.ts";
+import type { Vocabulary } from "../../lexicon/vocabulary.ts";
+import { expandYears, foldWidth, toSimplified } from "../../text/normalize.ts";
+import type { KindContext } from "../kinds/kind.ts";
+import { detectKind } from "../kinds/table.ts";
+import type { ConversationTurn } from "../types.ts";
+import type { UnitNames } from "../unit-names.ts";
+import type { AnalysedMessage, AnalysedQuestion, NamedPlace, QuestionDraft } from "./analysed-question.ts";
+import { questionsOf } from "./chat-text.ts";
+import { glossEnglish, isEnglish } from "./english.ts";
+import type { ConceptExtractor } from "./concepts.ts";
+import type { DocumentFinder } from "./documents.ts";
+import { resolveFollowUp } from "./follow-up.ts";
+import type { HomophoneMatcher } from "./homophones.ts";
+import type { Measures } from "./measures.ts";
+import { resolveReference, stripReference, type Reference } from "./references.ts";
+
+export interface AnalyserDeps {
+  readonly vocabulary: Vocabulary;
+  readonly corpus: Corpus;
+  readonly concepts: ConceptExtractor;
+  readonly homophones: HomophoneMatcher;
+  readonly documents: DocumentFinder;
+  readonly measures: Measures;
+  readonly units: UnitNames;
+  readonly kinds: KindContext;
+  /** Characters the corpus uses: text made only of these needs no traditional → simplified pass. */
+  readonly knownChars: ReadonlySet<string>;
+  /** Whether any item contains a text. */
+  readonly inCorpus: (text: string) => boolean;
+  /** Titles of a document's attachments (日常工作), so 日常工作第30项 names 附件30. */
+  readonly appendixNames: (doc: ParsedDocument) => readonly string[];
+}
+
+export class QuestionAnalyser {
+  private readonly protectedWords: ReadonlySet<string>;
+
+  constructor(private readonly deps: AnalyserDeps) {
+    const v = deps.vocabulary;
+    // Words people type on purpose are never "corrected": abbreviations, unit spellings, places.
+    this.protectedWords = new Set([
+      ...v.aliases.keys(),
+      ...[...v.units.spellings].flatMap(([k, s]) => [k, ...s]),
+      ...v.places.cities,
+      ...v.places.otherProvinces,
+      ...v.questionWords,
+      ...v.stopwords,
+    ]);
+  }
+
+  /** The folded form of typed text: simplified characters, half-width letters and digits. */
+  fold(text: string): string {
+    return toSimplified(foldWidth(text), this.deps.knownChars);
+  }
+
+  /** Analyses a message; `previous` is the conversation's last turn, for follow-ups. */
+  analyse(typed: string, previous?: ConversationTurn): AnalysedMessage {
+    const parts = questionsOf(this.fold(typed), this.deps.vocabulary.chat);
+    // A part that names no topic before another part is its context ("这几份文件里，哪些地方…").
+    for (let i = parts.length - 2; i >= 0; i--) {
+      if (!this.hasTopic(expandYears(parts[i]!))) parts.splice(i, 2, `${parts[i]}，${parts[i + 1]}`);
+    }
+    const questions: AnalysedQuestion[] = [];
+    parts.forEach((part, i) => {
+      const before = questions[i - 1];
+      questions.push(this.analyseOne(typed, part, i === 0 ? previous : undefined, before));
+    });
+    return { questions };
+  }
+
+  /** The topic words of a question, without what it asks (for carrying it into a follow-up). */
+  topicOf(text: string): string {
+    const words = this.deps.concepts.extract(stripReference(expandYears(text))).filter((c) => c.source !== "english");
+    return words.map((c) => c.text).join("");
+  }
+
+  private analyseOne(typed: string, part: string, previous: ConversationTurn | undefined, before: AnalysedQuestion | undefined): AnalysedQuestion {
+    // An English question is read through its Chinese gloss; its concepts come from the English.
+    if (isEnglish(part)) {
+      const v = this.deps.vocabulary;
+      const draft = this.draft(typed, glossEnglish(part, v.english, v.kinds), [], false, null, part);
+      return { ...draft, kind: detectKind(draft, this.deps.kinds) };
+    }
+    let text = expandYears(part);
+    const fixed = this.deps.homophones.correct(text, (w) => this.protectedWords.has(w));
+    text = fixed.text;
+    let borrowed = false;
+    let pinned: { file: string; item: string | null } | null = null;
+    const asksOnly = !this.hasTopic(text);
+    // A second question that names no topic of its own asks about the first one's.
+    if (before && asksOnly) {
+      text = `${this.topicOf(before.text)}${text}`;
+      borrowed = true;
+    } else {
+      const follow = resolveFollowUp(text, previous, asksOnly, (q) => this.topicOf(q));
+      if (follow) {
+        text = expandYears(follow.question);
+        pinned = follow.pinned;
+        borrowed = true;
+      }
+    }
+    const draft = this.draft(typed, text, fixed.corrections, borrowed, pinned);
+    return { ...draft, kind: detectKind(draft, this.deps.kinds) };
+  }
+
+  private hasTopic(text: string): boolean {
+    return this.deps.concepts.extract(stripReference(text)).some((c) => c.inCorpus && !/^20\d{2}年$/.test(c.text) && [...c.text].length >= 2);
+  }
+
+  private draft(
+    typed: string,
+    text: string,
+    corrections: QuestionDraft["corrections"],
+    borrowed: boolean,
+    pinned: { file: string; item: string | null } | null,
+    conceptText: string = text,
+  ): QuestionDraft {
+    const d = this.deps;
+    const years = [...new Set([...text.matchAll(/(?<!\d)(20\d{2})年/g)].map((m) => Number(m[1])))];
+    const concepts = d.concepts.extract(stripReference(conceptText));
+    const documents = d.documents.pointedAt(text, years);
+    const units = d.units.findIn(text);
+    const excludedUnits = units.filter((u) => d.units.spellingsOf(u).some((s) => new RegExp(`(不是|除了|不包括|而非)[“"]?${escape(s)}`).test(text)));
+    return {
+      typed,
+      text,
+      concepts,
+      years,
+      places: this.places(text),
+      units: units.filter((u) => !excludedUnits.includes(u)),
+      excludedUnits,
+      measure: d.measures.askedIn(text),
+      reference: pinned ? this.pinnedReference(pinned) : resolveReference(text, d.corpus.documents, documents, d.appendixNames),
+      documents,
+      mentioned: d.documents.mentioned(text, years),
+      missingDocument: d.documents.missing(text),
+      corrections,
+      expansions: [...new Set(concepts.filter((c) => c.source !== "typed").flatMap((c) => c.alternatives.filter((a) => a !== c.text)))],
+      borrowed,
+    };
+  }
+
+  /** The previous answer's item, as a reference the follow-up asks about. */
+  private pinnedReference(pinned: { file: string; item: string | null }): Reference | null {
+    const doc = this.deps.corpus.documents.find((x) => x.meta.file === pinned.file);
+    const item = doc?.items.find((i) => i.label === pinned.item && i.label !== null) ?? null;
+    if (!doc || !item) return null;
+    return { written: "", style: "numbered", key: item.label!, documents: [doc.meta.file], item, exists: true };
+  }
+
+  private places(text: string): NamedPlace[] {
+    const p = this.deps.vocabulary.places;
+    const names = new Set<string>();
+    for (const n of [...p.cities, ...p.otherProvinces]) if (text.includes(n)) names.add(n);
+    return [...names].map((name) => ({ name, inCorpus: this.deps.inCorpus(name), elsewhere: p.otherProvinces.some((o) => name.startsWith(o)) }));
+  }
+}
+
+function escape(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}

@@ -1,0 +1,93 @@
+/**
+ * Voice input writes a corpus term with a wrong character of the same sound (兼职取筹 for
+ * 兼职取酬, 学图制 for 学徒制). A pair of characters that no item contains is read as the
+ * corpus pair with the same pinyin (tones ignored) when the corrected text then matches
+ * the corpus around it — so the fix is taken from the corpus, not from a list of typos.
+ */
+import { createRequire } from "node:module";
+
+type PinyinOf = (char: string) => string;
+
+let pinyinOf: PinyinOf | undefined;
+
+/** pinyin-pro's dictionary takes ~0.2 s to load: only a question with an unknown pair loads it. */
+function loadPinyin(): PinyinOf {
+  if (!pinyinOf) {
+    const require = createRequire(import.meta.url);
+    const { pinyin } = require("pinyin-pro") as { pinyin: (text: string, o: { toneType: "none"; type: "array" }) => string[] };
+    const cache = new Map<string, string>();
+    pinyinOf = (ch) => {
+      let p = cache.get(ch);
+      if (p === undefined) {
+        p = pinyin(ch, { toneType: "none", type: "array" })[0] ?? ch;
+        cache.set(ch, p);
+      }
+      return p;
+    };
+  }
+  return pinyinOf;
+}
+
+/** A correction applied to a question. */
+export interface Correction {
+  readonly typed: string;
+  readonly read: string;
+}
+
+/** What the matcher needs from the corpus. */
+export interface CorpusText {
+  /** Whether any item contains `text` (squashed form). */
+  readonly contains: (text: string) => boolean;
+  /** Every distinct pair of adjacent Han characters in the corpus. */
+  readonly bigrams: () => Iterable<string>;
+}
+
+export class HomophoneMatcher {
+  private bySound?: Map<string, string[]>;
+
+  constructor(private readonly corpus: CorpusText) {}
+
+  private sound(pair: string): string {
+    const p = loadPinyin();
+    return [...pair].map(p).join(" ");
+  }
+
+  private candidates(pair: string): string[] {
+    if (!this.bySound) {
+      this.bySound = new Map();
+      for (const b of this.corpus.bigrams()) {
+        const key = this.sound(b);
+        const list = this.bySound.get(key);
+        if (list) list.push(b);
+        else this.bySound.set(key, [b]);
+      }
+    }
+    return (this.bySound.get(this.sound(pair)) ?? []).filter((c) => c !== pair);
+  }
+
+  /**
+   * Reads unknown pairs of `text` as their corpus homophones. A candidate is taken only when,
+   * with the character before or after it, it forms text the corpus contains; `protect`
+   * marks words that must stay as typed (abbreviations the vocabulary knows).
+   */
+  correct(text: string, protect: (word: string) => boolean = () => false): { text: string; corrections: Correction[] } {
+    const chars = [...text];
+    const corrections: Correction[] = [];
+    const isHan = (ch: string | undefined) => ch !== undefined && /\p{Script=Han}/u.test(ch);
+    for (let i = 0; i + 1 < chars.length; i++) {
+      if (!isHan(chars[i]) || !isHan(chars[i + 1])) continue;
+      const pair = chars[i]! + chars[i + 1]!;
+      if (this.corpus.contains(pair) || protect(pair)) continue;
+      const before = isHan(chars[i - 1]) ? chars[i - 1]! : "";
+      const after = isHan(chars[i + 2]) ? chars[i + 2]! : "";
+      const fits = this.candidates(pair).filter((c) => (before && this.corpus.contains(before + c)) || (after && this.corpus.contains(c + after)));
+      // Two corpus words that sound alike and both fit: no way to tell which was meant.
+      if (fits.length !== 1) continue;
+      const read = fits[0]!;
+      corrections.push({ typed: pair, read });
+      chars[i] = read[0]!;
+      chars[i + 1] = read[1]!;
+    }
+    return { text: chars.join(""), corrections };
+  }
+}
