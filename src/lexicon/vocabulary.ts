@@ -92,6 +92,8 @@ export interface Vocabulary {
   readonly aliases: ReadonlyMap<string, readonly string[]>;
   /** English word or phrase (lower case) → Chinese terms. */
   readonly english: ReadonlyMap<string, readonly string[]>;
+  /** English words that carry no topic (the, of, which…). */
+  readonly englishStopwords: ReadonlySet<string>;
   /** Words that carry nothing for search. */
   readonly stopwords: ReadonlySet<string>;
   /** Words that only say what kind of answer is wanted, or are filler: no topic. */
@@ -112,6 +114,7 @@ export interface Vocabulary {
 export const DATA_FILES = {
   aliases: "aliases.json",
   english: "en-zh.json",
+  englishStopwords: "english-stopwords.txt",
   stopwords: "stopwords.txt",
   questionWords: "question-words.txt",
   domainTerms: "domain-terms.txt",
@@ -178,6 +181,7 @@ export function loadVocabulary(dir: string): Vocabulary {
   return {
     aliases: termMap(readJsonTable(file("aliases"), TermMap)),
     english: termMap(readJsonTable(file("english"), TermMap)),
+    englishStopwords: new Set(readWordList(file("englishStopwords"))),
     stopwords: new Set(readWordList(file("stopwords"))),
     questionWords: new Set(readWordList(file("questionWords"))),
     domainTerms: readWordList(file("domainTerms")),

@@ -30,7 +30,7 @@ export interface ConceptSources {
   readonly words: (text: string) => string[];
   /** Whether `term` starts at a word boundary of `text` (职教 in 职教高地, not in 兼职教师). */
   readonly startsWordIn: (text: string, term: string) => boolean;
-  readonly vocabulary: Pick<Vocabulary, "aliases" | "english" | "questionWords" | "stopwords" | "kinds" | "answerWords">;
+  readonly vocabulary: Pick<Vocabulary, "aliases" | "english" | "englishStopwords" | "questionWords" | "stopwords" | "kinds" | "answerWords">;
   readonly df: DocumentFrequency;
   /** Number of items, for IDF. */
   readonly total: number;
@@ -99,6 +99,10 @@ export class ConceptExtractor {
         const zh = this.s.vocabulary.english.get(key)!;
         if (!ENGLISH_ASK.test(key)) add(key, [...zh], "english");
         english = english.split(` ${key} `).join(" ");
+      }
+      // An English word the glossary does not know is a topic the circulars do not name.
+      for (const w of english.trim().split(/\s+/)) {
+        if (/^[a-z][a-z'-]{2,}$/.test(w) && !this.s.vocabulary.englishStopwords.has(w.replace(/'s$/, ""))) add(w, [w], "english");
       }
       rest = rest.replace(/[a-z][a-z\s'’,?-]*/g, " ");
     }
