@@ -52,6 +52,8 @@ const EFFECT = new RegExp(
   `((?:本|此)[\\u4e00-\\u9fff]{1,8}?)?自\\s*(?:${DATE_PATTERN}|(发布|印发|公布|发文|下发|颁布)之日)\\s*起\\s*(?:施行|实施|执行|生效)(?=$|[，。；,;\\n])`,
   "g",
 );
+/** The printing line at the foot of a circular: 山东省人力资源和社会保障厅办公室2022年1月14日印发. */
+const PRINTED = new RegExp(`([\\u4e00-\\u9fff（）()]{2,40}?)\\s*${DATE_PATTERN}\\s*印发`);
 const VALID_UNTIL = new RegExp(`有效期限?(?:为|是)?\\s*(?:至|到)\\s*${DATE_PATTERN}止?`);
 const VALID_TERM = /有效期限?(?:为|是)?\s*(\d+|[一二三四五六七八九十两]+)\s*(年|个月)/;
 
@@ -192,6 +194,17 @@ function effective(items: readonly Item[]): Fact<Effect> | null {
   return null;
 }
 
+/** Who printed the circular and when (the office that sent it out, often weeks after it was signed). */
+function printed(items: readonly Item[]): Fact<{ office: string; date: string }> | null {
+  for (const item of [...items].reverse()) {
+    if (item.label !== null || !item.text.includes("印发")) continue;
+    const m = PRINTED.exec(item.text);
+    const date = m ? isoDate(m[2]!, m[3]!, m[4]) : null;
+    if (m && date) return fact({ office: m[1]!.trim(), date }, sourceAt(item, m.index, m.index + m[0].length));
+  }
+  return null;
+}
+
 function validity(items: readonly Item[]): Fact<Validity> | null {
   for (const item of items) {
     if (!item.text.includes("有效期")) continue;
@@ -263,6 +276,7 @@ export function readFacts(lines: readonly string[], head: Head, items: readonly 
     issuer: lineFact(items, head.issuer, lines),
     docNumber: lineFact(items, head.docNumber, lines),
     date: lineFact(items, head.date, lines),
+    printed: printed(items),
     addressees: addressees(lines, items, head),
     publicity: publicity(items),
     basis: basis(items, title),

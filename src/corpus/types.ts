@@ -94,6 +94,8 @@ export interface DocumentFacts {
   readonly docNumber: Fact<string> | null;
   /** ISO date of issue. */
   readonly date: Fact<string> | null;
+  /** The printing line at the foot (…办公室2022年1月14日印发): the office and ISO date. */
+  readonly printed: Fact<{ readonly office: string; readonly date: string }> | null;
   /** 主送: the addressees in the document's order, one entry per group between commas (各部、局、中心). */
   readonly addressees: Fact<readonly string[]> | null;
   readonly publicity: Fact<Publicity> | null;

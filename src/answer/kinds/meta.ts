@@ -4,12 +4,11 @@
  * how many items, measures or boxes it has. Answered from the facts ingestion read from
  * the document's layout, citing the text they come from (the cover letter: label null).
  */
-import type { Item, ItemKind, ParsedDocument } from "../../corpus/types.ts";
+import type { ItemKind, ParsedDocument } from "../../corpus/types.ts";
 import { META_FACTS, type MetaFact } from "../../lexicon/vocabulary.ts";
-import { squash } from "../../text/normalize.ts";
 import type { CitedItem } from "../compose/citations.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
-import { docNumbersIn } from "../question/documents.ts";
+import { findDocNumbers } from "../../corpus/document-number.ts";
 import { documentFacts, type DocumentFact } from "./document-facts.ts";
 import type { Composed, KindContext, QuestionKind } from "./kind.ts";
 
@@ -34,11 +33,6 @@ function countedKinds(q: AnalysedQuestion): readonly ItemKind[] | null {
   return null;
 }
 
-/** The item (null-labelled text, usually the cover letter) a fact's quote is read from. */
-function sourceOf(doc: ParsedDocument, quote: string): Item | null {
-  const q = squash(quote);
-  return doc.items.find((i) => squash(i.text).includes(q)) ?? null;
-}
 
 function countAnswer(q: AnalysedQuestion, doc: ParsedDocument): Composed | null {
   const wanted = countedKinds(q);
@@ -56,7 +50,7 @@ function countAnswer(q: AnalysedQuestion, doc: ParsedDocument): Composed | null 
 
 export const meta: QuestionKind = {
   name: "meta",
-  detect: (q, ctx) => (q.documents.length === 1 || docNumbersIn(q.text).length > 0) && factsAsked(q, ctx).length > 0,
+  detect: (q, ctx) => (q.documents.length === 1 || findDocNumbers(q.text).length > 0) && factsAsked(q, ctx).length > 0,
   sentenceFit: () => 0,
   answers: () => false,
   write: () => null,
@@ -65,13 +59,12 @@ export const meta: QuestionKind = {
     if (!doc) return null;
     const asked = factsAsked(q, ctx);
     const facts = documentFacts(doc);
-    const parts: { fact: DocumentFact; item: Item }[] = [];
+    const parts: DocumentFact[] = [];
     const missing: MetaFact[] = [];
     for (const f of asked) {
       if (f === "count") continue;
       const fact = facts[f];
-      const item = fact ? sourceOf(doc, fact.quote) : null;
-      if (fact && item) parts.push({ fact, item });
+      if (fact) parts.push(fact);
       else missing.push(f);
     }
     if (asked.includes("count")) {
@@ -83,18 +76,22 @@ export const meta: QuestionKind = {
       return { refused: true, lead: `《${doc.meta.title}》中没有写明${missing.map((m) => FACT_NAMES[m]).join("、")}。`, evidence: [], items: [] };
     }
     const items: CitedItem[] = [];
-    const evidence = parts.map(({ fact, item }) => {
-      let at = items.findIndex((x) => x.item === item);
-      if (at < 0) at = items.push({ item, meta: doc.meta, score: 1 }) - 1;
-      return { quote: fact.quote, citation: at };
-    });
-    const lead = parts.map(({ fact }) => fact.value).join("；") + (missing.length > 0 ? `（未写明${missing.map((m) => FACT_NAMES[m]).join("、")}）` : "");
+    const evidence = parts.flatMap((fact) =>
+      fact.sources.map(({ order, quote }) => {
+        const item = doc.items.find((i) => i.order === order)!;
+        let at = items.findIndex((x) => x.item === item);
+        if (at < 0) at = items.push({ item, meta: doc.meta, score: 1 }) - 1;
+        return { quote, citation: at };
+      }),
+    );
+    const lead = parts.map((fact) => fact.value).join("；") + (missing.length > 0 ? `（未写明${missing.map((m) => FACT_NAMES[m]).join("、")}）` : "");
     return { refused: false, lead, evidence, items };
   },
 };
 
 /** How a fact is named in a reply. */
 const FACT_NAMES: Readonly<Record<MetaFact, string>> = {
+  title: "标题",
   issuer: "发文单位",
   docNumber: "文号",
   date: "印发日期",

@@ -5,6 +5,7 @@
  * are read within the documents the question points at; search gives them a lift.
  */
 import type { DocumentMeta, ParsedDocument } from "../../corpus/types.ts";
+import { findDocNumbers, sameDocNumber } from "../../corpus/document-number.ts";
 import { bigramSet } from "../../text/bigrams.ts";
 
 /** How strongly a question points at one document. */
@@ -33,18 +34,6 @@ export const DOCUMENT_DEFAULTS = {
   genericShare: 0.8,
 } as const;
 
-/** A document number in any spelling (〔2023〕, [2023], （2023）, spaces), normalised. */
-export function docNumberKey(text: string): string {
-  return text.replace(/\s+/g, "").replace(/[〔[［【（(]/g, "〔").replace(/[〕\]］】）)]/g, "〕").replace(/第(\d+)号/, "$1号");
-}
-
-const DOC_NUMBER = /[\p{Script=Han}]{2,10}\s*[〔[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*第?\s*\d+\s*号/gu;
-
-/** Document numbers written in a text, normalised. */
-export function docNumbersIn(text: string): string[] {
-  return [...text.matchAll(DOC_NUMBER)].map((m) => docNumberKey(m[0]));
-}
-
 export class DocumentFinder {
   private readonly weights = new Map<string, number>();
   private readonly titles: { meta: DocumentMeta; pairs: Set<string> }[];
@@ -68,13 +57,13 @@ export class DocumentFinder {
   /** Every document's strength for a normalised question (years expanded), strongest first. */
   strengths(question: string, years: readonly number[]): DocumentPointer[] {
     const pairs = bigramSet(question);
-    const numbers = new Set(docNumbersIn(question));
+    const numbers = findDocNumbers(question);
     return this.titles
       .map(({ meta, pairs: title }) => {
         let strength = 0;
         for (const p of title) if (pairs.has(p)) strength += this.weights.get(p)!;
         if (meta.year !== null && years.includes(meta.year)) strength += DOCUMENT_DEFAULTS.yearWeight;
-        if (meta.docNumber && numbers.has(docNumberKey(meta.docNumber))) strength += DOCUMENT_DEFAULTS.numberWeight;
+        if (meta.docNumber && numbers.some((n) => sameDocNumber(n, meta.docNumber!))) strength += DOCUMENT_DEFAULTS.numberWeight;
         return { file: meta.file, strength };
       })
       .sort((a, b) => b.strength - a.strength);
