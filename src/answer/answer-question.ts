@@ -138,9 +138,9 @@ export class Answerer {
     // So is a document of a year there is none of ("22年的职教工作要点").
     if (q.missingDocument) return this.missingDocument(prepared, retrieved);
     const kind = kindNamed(q.kind);
-    // Lists and facts about a document are read from structure, without the gate: a place the
-    // circulars never name (济南市的一市一策方案) is not theirs to answer.
-    if (STRUCTURED.has(q.kind) && q.places.some((p) => !p.inCorpus)) return this.refusal(prepared, retrieved);
+    // A place the circulars never name (江苏, 济南市的一市一策方案) is not theirs to answer; a
+    // yes/no question may still be answered 不是 from what they do name.
+    if (q.kind !== "yesno" && q.places.some((p) => !p.inCorpus)) return this.refusal(prepared, retrieved);
     const composed = kind.compose?.(q, search, this.deps.ctx, this.decider(decision));
     if (composed) return this.fromComposed(prepared, composed, retrieved);
 

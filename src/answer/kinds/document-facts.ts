@@ -53,9 +53,9 @@ export function documentFacts(doc: ParsedDocument): DocumentFactSet {
     title: titled ? { value: `《${doc.meta.title}》${f.docNumber ? `（${f.docNumber.value}）` : ""}`, sources: [{ order: titled.order, quote: doc.meta.title }] } : undefined,
     issuer: of(one(f.issuer), ([v]) => v!),
     docNumber: of(one(f.docNumber), ([v]) => v!),
-    // Signed on one day and sent out by an office on another: both dates answer "哪天发的".
-    date: of<unknown>([...one(f.date), ...one(f.printed)], () =>
-      [f.date ? `${written(f.date.value)}${f.issuer ? `（${f.issuer.value}）` : ""}` : "", f.printed ? `${written(f.printed.value.date)}${f.printed.value.office}印发` : ""]
+    // Signed on one day and sent out by an office on another: both answer "哪天发的", the sending first.
+    date: of<unknown>([...one(f.printed), ...one(f.date)], () =>
+      [f.printed ? `${written(f.printed.value.date)}${f.printed.value.office}印发` : "", f.date ? `落款${written(f.date.value)}${f.issuer ? `（${f.issuer.value}）` : ""}` : ""]
         .filter(Boolean)
         .join("，"),
     ),

@@ -41,6 +41,7 @@ export interface AnalyserDeps {
 
 export class QuestionAnalyser {
   private readonly protectedWords: ReadonlySet<string>;
+  private readonly placesSeen = new Map<string, boolean>();
 
   constructor(private readonly deps: AnalyserDeps) {
     const v = deps.vocabulary;
@@ -159,7 +160,18 @@ export class QuestionAnalyser {
     const p = this.deps.vocabulary.places;
     const names = new Set<string>();
     for (const n of [...p.cities, ...p.otherProvinces]) if (text.includes(n)) names.add(n);
-    return [...names].map((name) => ({ name, inCorpus: this.deps.inCorpus(name), elsewhere: p.otherProvinces.some((o) => name.startsWith(o)) }));
+    return [...names].map((name) => ({ name, inCorpus: this.placeInCorpus(name), elsewhere: p.otherProvinces.some((o) => name.startsWith(o)) }));
+  }
+
+  /** Whether the circulars name a place as a place: 济南 in 中国人民银行济南分行 is part of a unit's name. */
+  private placeInCorpus(place: string): boolean {
+    let known = this.placesSeen.get(place);
+    if (known === undefined) {
+      const units = [...this.deps.vocabulary.units.spellings].flatMap(([k, s]) => [k, ...s]).filter((u) => u.includes(place) && u !== place);
+      known = this.deps.corpus.documents.some((d) => d.items.some((i) => units.reduce((t, u) => t.split(u).join(" "), i.text).includes(place)));
+      this.placesSeen.set(place, known);
+    }
+    return known;
   }
 }
 

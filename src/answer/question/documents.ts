@@ -75,14 +75,15 @@ export class DocumentFinder {
    * year the question names a document by exists (or it names none).
    */
   missing(question: string): string | null {
-    for (const m of question.matchAll(/(20\d{2})年(.{0,8})/gu)) {
+    // Only a yearly series names its documents by year (2021年…工作要点, 2023年…工作要点).
+    const series = this.titles.filter((t) => /(19|20)\d{2}年/.test(t.meta.title));
+    for (const m of question.matchAll(/(20\d{2})年([^，。,.；;？?！!\s]{0,8})/gu)) {
       const year = Number(m[1]);
       const after = m[2]!;
       const pairs = [...bigramSet(after)].filter((p) => (this.weights.get(p) ?? 0) > 0);
-      if (pairs.length === 0) continue;
-      const named = this.titles.filter((t) => pairs.some((p) => t.pairs.has(p)));
+      const named = series.filter((t) => pairs.some((p) => t.pairs.has(p)));
       if (named.length > 0 && !named.some((t) => t.meta.year === year)) {
-        const end = Math.max(...pairs.map((p) => after.indexOf(p) + 2));
+        const end = Math.max(...pairs.filter((p) => named.some((t) => t.pairs.has(p))).map((p) => after.indexOf(p) + 2));
         return `${year}年${after.slice(0, end)}`;
       }
     }
