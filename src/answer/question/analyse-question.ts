@@ -14,7 +14,7 @@ import type { ConversationTurn } from "../types.ts";
 import type { UnitNames } from "../unit-names.ts";
 import type { AnalysedMessage, AnalysedQuestion, NamedPlace, QuestionDraft } from "./analysed-question.ts";
 import { questionsOf } from "./chat-text.ts";
-import { glossEnglish, isEnglish } from "./english.ts";
+import { EnglishReader, isEnglish } from "./english.ts";
 import type { ConceptExtractor } from "./concepts.ts";
 import type { DocumentFinder } from "./documents.ts";
 import { resolveFollowUp } from "./follow-up.ts";
@@ -42,9 +42,14 @@ export interface AnalyserDeps {
 export class QuestionAnalyser {
   private readonly protectedWords: ReadonlySet<string>;
   private readonly placesSeen = new Map<string, boolean>();
+  private readonly english: EnglishReader;
+  /** Characters that are words of their own in questions (谁, 吗, 的, 几): no pair with them is a mistyped term. */
+  private readonly functionChars: ReadonlySet<string>;
 
   constructor(private readonly deps: AnalyserDeps) {
     const v = deps.vocabulary;
+    this.english = new EnglishReader(v.english, v.kinds);
+    this.functionChars = new Set([...v.questionWords, ...v.stopwords, ...v.kinds.yesno, ...v.kinds.number].filter((w) => [...w].length === 1));
     // Words people type on purpose are never "corrected": abbreviations, unit spellings, places.
     this.protectedWords = new Set([
       ...v.aliases.keys(),
@@ -85,12 +90,11 @@ export class QuestionAnalyser {
   private analyseOne(typed: string, part: string, previous: ConversationTurn | undefined, before: AnalysedQuestion | undefined): AnalysedQuestion {
     // An English question is read through its Chinese gloss; its concepts come from the English.
     if (isEnglish(part)) {
-      const v = this.deps.vocabulary;
-      const draft = this.draft(typed, glossEnglish(part, v.english, v.kinds), [], false, null, part);
+      const draft = this.draft(typed, this.english.gloss(part), [], false, null, part);
       return { ...draft, kind: detectKind(draft, this.deps.kinds) };
     }
     let text = expandYears(part);
-    const fixed = this.deps.homophones.correct(text, (w) => this.protectedWords.has(w));
+    const fixed = this.deps.homophones.correct(text, (w) => this.protectedWords.has(w), this.functionChars);
     text = fixed.text;
     let borrowed = false;
     let pinned: { file: string; item: string | null } | null = null;

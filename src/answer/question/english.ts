@@ -13,29 +13,42 @@ export function isEnglish(text: string): boolean {
   return letters >= 6 && han <= 4;
 }
 
-/** The Chinese gloss of an English question. */
-export function glossEnglish(text: string, english: Vocabulary["english"], kinds: Pick<KindCues, "englishAsks" | "englishYesno">): string {
-  const words = ` ${text.toLowerCase().replace(/[^a-z0-9%'+-]+/g, " ")} `;
-  const phrases = [...new Set([...english.keys(), ...kinds.englishAsks.keys()])].sort((a, b) => b.length - a.length);
-  // Left to right, longest phrase first at each position.
-  const tokens = words.trim().split(" ");
-  const out: string[] = [];
-  for (let i = 0; i < tokens.length; ) {
-    let matched = false;
-    for (const p of phrases) {
-      const n = p.split(" ").length;
-      if (tokens.slice(i, i + n).join(" ") !== p) continue;
-      out.push(kinds.englishAsks.get(p) ?? english.get(p)![0]!);
-      i += n;
-      matched = true;
-      break;
-    }
-    if (matched) continue;
-    const t = tokens[i]!;
-    if (/^(19|20)\d{2}$/.test(t)) out.push(`${t}年`);
-    else if (/^\d+(\.\d+)?%?$/.test(t)) out.push(t);
-    i++;
+export class EnglishReader {
+  /** Phrases by their first word, longest first: the glossary has thousands. */
+  private readonly byFirstWord = new Map<string, { words: string[]; zh: string }[]>();
+
+  constructor(
+    english: Vocabulary["english"],
+    private readonly kinds: Pick<KindCues, "englishAsks" | "englishYesno">,
+  ) {
+    const add = (phrase: string, zh: string) => {
+      const words = phrase.split(" ");
+      const list = this.byFirstWord.get(words[0]!) ?? [];
+      list.push({ words, zh });
+      this.byFirstWord.set(words[0]!, list);
+    };
+    for (const [phrase, terms] of english) if (!kinds.englishAsks.has(phrase)) add(phrase, terms[0]!);
+    for (const [phrase, zh] of kinds.englishAsks) add(phrase, zh);
+    for (const list of this.byFirstWord.values()) list.sort((a, b) => b.words.length - a.words.length);
   }
-  const yesno = kinds.englishYesno.includes(tokens[0] ?? "");
-  return out.join("") + (yesno ? "吗" : "");
+
+  /** The Chinese gloss of an English question. */
+  gloss(text: string): string {
+    const tokens = text.toLowerCase().replace(/[^a-z0-9%'+-]+/g, " ").trim().split(" ");
+    const out: string[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const phrase = (this.byFirstWord.get(tokens[i]!) ?? []).find((p) => p.words.every((w, k) => tokens[i + k] === w));
+      if (phrase) {
+        out.push(phrase.zh);
+        i += phrase.words.length;
+        continue;
+      }
+      const t = tokens[i]!;
+      if (/^(19|20)\d{2}$/.test(t)) out.push(`${t}年`);
+      else if (/^\d+(\.\d+)?%?$/.test(t)) out.push(t);
+      i++;
+    }
+    const yesno = this.kinds.englishYesno.includes(tokens[0] ?? "");
+    return out.join("") + (yesno ? "吗" : "");
+  }
 }

@@ -67,20 +67,35 @@ export class HomophoneMatcher {
 
   /**
    * Reads unknown pairs of `text` as their corpus homophones. A candidate is taken only when,
-   * with the character before or after it, it forms text the corpus contains; `protect`
-   * marks words that must stay as typed (abbreviations the vocabulary knows).
+   * with the characters around it, it forms text the corpus contains; `protect`
+   * marks words that must stay as typed (abbreviations the vocabulary knows), and pairs
+   * with one of `functionChars` (谁, 吗, 的) are never read as a term.
    */
-  correct(text: string, protect: (word: string) => boolean = () => false): { text: string; corrections: Correction[] } {
+  correct(text: string, protect: (word: string) => boolean = () => false, functionChars: ReadonlySet<string> = new Set()): { text: string; corrections: Correction[] } {
     const chars = [...text];
     const corrections: Correction[] = [];
     const isHan = (ch: string | undefined) => ch !== undefined && /\p{Script=Han}/u.test(ch);
     for (let i = 0; i + 1 < chars.length; i++) {
       if (!isHan(chars[i]) || !isHan(chars[i + 1])) continue;
       const pair = chars[i]! + chars[i + 1]!;
+      // A pair across a question word (谁负, 行吗) is no mistyped term; this also spares most questions the pinyin tables.
+      if (functionChars.has(chars[i]!) || functionChars.has(chars[i + 1]!)) continue;
       if (this.corpus.contains(pair) || protect(pair)) continue;
-      const before = isHan(chars[i - 1]) ? chars[i - 1]! : "";
-      const after = isHan(chars[i + 2]) ? chars[i + 2]! : "";
-      const fits = this.candidates(pair).filter((c) => (before && this.corpus.contains(before + c)) || (after && this.corpus.contains(c + after)));
+      const prev = isHan(chars[i - 1]) ? chars[i - 1]! : "";
+      const next = isHan(chars[i + 2]) ? chars[i + 2]! : "";
+      // Where two real words meet (修订|专业, 新区|职业) the pair is a boundary, not a typo.
+      if (prev && next && this.corpus.contains(prev + chars[i]!) && this.corpus.contains(chars[i + 1]! + next)) continue;
+      const before2 = [chars[i - 2], chars[i - 1]].every(isHan) ? chars[i - 2]! + chars[i - 1]! : "";
+      const after2 = [chars[i + 2], chars[i + 3]].every(isHan) ? chars[i + 2]! + chars[i + 3]! : "";
+      // The corrected pair must sit in corpus text with two characters on one side, or one on each.
+      const fits = this.candidates(pair).filter(
+        (c) =>
+          (before2 && this.corpus.contains(before2 + c)) ||
+          (after2 && this.corpus.contains(c + after2)) ||
+          (prev && next && this.corpus.contains(prev + c + next)) ||
+          (!next && prev && this.corpus.contains(prev + c)) ||
+          (!prev && next && this.corpus.contains(c + next)),
+      );
       // Two corpus words that sound alike and both fit: no way to tell which was meant.
       if (fits.length !== 1) continue;
       const read = fits[0]!;
