@@ -4,9 +4,7 @@ import { loadSettings } from "../src/config/settings.ts";
 import { silentLogger } from "../src/logging/logger.ts";
 import { createQaService } from "../src/service/create-qa-service.ts";
 import type { PolicyQaService } from "../src/service/qa-service.ts";
-import { questionShape } from "../src/retrieval/question-shape.ts";
-import { referencedLabel } from "../src/retrieval/references.ts";
-import { resolveFollowUp } from "../src/answer/follow-up.ts";
+import { resolveFollowUp } from "../src/answer/question/follow-up.ts";
 
 let service: PolicyQaService;
 const cited = (a: { citations: readonly { file: string; item: string | null }[] }) => a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`);
@@ -14,27 +12,6 @@ const cited = (a: { citations: readonly { file: string; item: string | null }[] 
 beforeAll(async () => {
   const settings = loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-answers-${process.pid}`) });
   service = await createQaService(settings, silentLogger);
-});
-
-describe("question shapes", () => {
-  it("reads the kind of answer a question wants", () => {
-    expect(questionShape("绩效工资改革谁牵头？")).toBe("who");
-    expect(questionShape("省财政厅负责哪些任务？")).toBe("list");
-    expect(questionShape("人社中心参与了哪几条措施")).toBe("list");
-    expect(questionShape("“一市一策”方案最晚啥时候报")).toBe("when");
-    expect(questionShape("公办职校绩效工资最高能到基准线的几倍")).toBe("number");
-    expect(questionShape("中职和普高的学籍能互转吗？")).toBe("yesno");
-    expect(questionShape("职教高考题库21年和23年进展说法有啥不一样")).toBe("compare");
-    expect(questionShape("Where will the museum be built?")).toBe("fact");
-  });
-
-  it("finds explicit item references", () => {
-    expect(referencedLabel("2023年要点第7条是什么")).toBe("7");
-    expect(referencedLabel("任务清单第三十三项")).toBe("33");
-    expect(referencedLabel("规划三（二）2讲了什么")).toBe("三二2");
-    expect(referencedLabel("专栏 1 的指标")).toBe("专栏1");
-    expect(referencedLabel("中职和普高的学籍能互转吗")).toBeNull();
-  });
 });
 
 describe("answers on the real seeds", () => {
@@ -194,9 +171,10 @@ describe("answers on the real seeds", () => {
 
   it("rewrites year and ask follow-ups", () => {
     const prev = { question: "23年职教活动周承办了啥", citations: [], shape: "fact" as const, refused: false, at: Date.now() };
-    expect(resolveFollowUp("2021年呢？", prev).question).toBe("2021年职教活动周承办了啥");
-    expect(resolveFollowUp("那谁负责？", { ...prev, question: "“一市一策”实施方案是什么" }).question).toBe("“一市一策”实施方案谁负责");
-    expect(resolveFollowUp("技校一年学费收多少？", prev).followUp).toBe(false);
+    const topic = (q: string) => q.replace(/(是什么|承办了啥)$/, "");
+    expect(resolveFollowUp("2021年呢？", prev, true, topic)?.question).toBe("2021年职教活动周承办了啥");
+    expect(resolveFollowUp("那谁负责？", { ...prev, question: "“一市一策”实施方案是什么" }, true, topic)?.question).toBe("“一市一策”实施方案谁负责");
+    expect(resolveFollowUp("技校一年学费收多少？", prev, false, topic)).toBeNull();
   });
 
   it("handles empty, huge and odd questions plainly", async () => {

@@ -27,6 +27,7 @@ const NONE: Omit<DocumentFacts, "counts"> = {
   issuer: null,
   docNumber: null,
   date: null,
+  printed: null,
   addressees: null,
   publicity: null,
   basis: [],
@@ -117,6 +118,7 @@ describe("facts about each seed circular, read from its text", () => {
       issuer: at("山东省人力资源和社会保障厅", 0, "山东省人力资源和社会保障厅"),
       docNumber: at("鲁人社字〔2021〕172号", 0, "鲁人社字〔2021〕172号"),
       date: at("2021-12-31", 0, "2021年12月31日"),
+      printed: at({ office: "山东省人力资源和社会保障厅办公室", date: "2022-01-14" }, 39, "山东省人力资源和社会保障厅办公室2022年1月14日印发"),
       addressees: at(["各市人力资源社会保障局", "各技工院校"], 0, "各市人力资源社会保障局，各技工院校"),
       publicity: at("public", 0, "此件主动公开"),
       basis: [

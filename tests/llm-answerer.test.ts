@@ -8,12 +8,14 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import type { DraftAnswer } from "../src/answer/extractive-answerer.ts";
+import type { DraftAnswer } from "../src/answer/answer-question.ts";
 import { AnswerPrompt, PromptFileError } from "../src/answer/llm/answer-prompt.ts";
 import { candidateCitations, CitationLookup } from "../src/answer/llm/candidates.ts";
 import { LlmAnswerer, type LlmConfig, type LlmOutcome } from "../src/answer/llm/llm-answerer.ts";
 import { renderAnswerText } from "../src/answer/render-answer.ts";
 import type { Citation } from "../src/answer/types.ts";
+import { loadSettings } from "../src/config/settings.ts";
+import { loadVocabulary } from "../src/lexicon/vocabulary.ts";
 import { UnitNames } from "../src/answer/unit-names.ts";
 import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import type { Corpus } from "../src/corpus/types.ts";
@@ -56,7 +58,7 @@ function expectFallback(outcome: LlmOutcome<DraftAnswer>, reason: string) {
 beforeAll(async () => {
   server = await startOpenAiServer();
   corpus = await loadCorpus(SEEDS);
-  units = UnitNames.load(corpus);
+  units = UnitNames.of(loadVocabulary(loadSettings().vocabularyDir).units, corpus);
   row33 = citationOf(TASK_LIST, "33", 0.91);
   row34 = citationOf(TASK_LIST, "34", 0.52);
   row12 = citationOf(TASK_LIST, "12", 0.4);

@@ -20,6 +20,8 @@ import {
 } from "../src/answer/llm/grounding.ts";
 import { parseModelReply } from "../src/answer/llm/model-reply.ts";
 import type { Citation } from "../src/answer/types.ts";
+import { loadSettings } from "../src/config/settings.ts";
+import { loadVocabulary } from "../src/lexicon/vocabulary.ts";
 import { UnitNames } from "../src/answer/unit-names.ts";
 import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import type { Corpus } from "../src/corpus/types.ts";
@@ -37,7 +39,7 @@ const norm = (s: string) => s.replace(/\s|\*\*/g, "");
 beforeAll(async () => {
   terms = loadGroundingTerms();
   corpus = await loadCorpus(SEEDS);
-  units = UnitNames.load(corpus);
+  units = UnitNames.of(loadVocabulary(loadSettings().vocabularyDir).units, corpus);
   const doc = corpus.documents.find((d) => d.meta.file.startsWith("004"))!;
   const item = doc.items.find((i) => i.label === "33")!;
   row33 = { file: item.file, item: "33", title: doc.meta.title, docNumber: null, date: null, text: item.text, score: 1 };

@@ -77,6 +77,8 @@ export interface ChatWords {
   readonly context: readonly string[];
   /** Words that make a clause a question. */
   readonly asks: readonly string[];
+  /** Openings of a clause that instructs the bot (忽略以上…, 说…): no question, no topic. */
+  readonly instructions: readonly string[];
 }
 
 /** Place names (data/places.json). */
@@ -133,7 +135,7 @@ const ContrastFile = z.object({
   groups: z.array(z.union([Words.min(2), z.object({ words: Words.min(2), scope: z.enum(["sentence", "item"]) })])),
 });
 const UnitFile = z.object({ spellings: TermMap, includes: TermMap });
-const ChatFile = z.object({ greetings: Words, preambles: Words, closings: Words, context: Words, asks: Words });
+const ChatFile = z.object({ greetings: Words, preambles: Words, closings: Words, context: Words, asks: Words, instructions: Words });
 const KindFile = z.object({
   compare: Words,
   list: Words,

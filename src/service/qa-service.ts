@@ -9,7 +9,7 @@ import type { QuestionAnalyser } from "../answer/question/analyse-question.ts";
 import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, ItemLookup, QaService, ReindexReport } from "../answer/types.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
-import { MAX_QUESTIONS_PER_MESSAGE, mergeAnswers, searchFor } from "./answer-message.ts";
+import { MAX_QUESTIONS_PER_MESSAGE, mergeAnswers, searchFor, searchRequest } from "./answer-message.ts";
 
 /** Questions longer than this are cut before search: no circular question needs more. */
 export const MAX_QUESTION_CHARS = 500;
@@ -24,6 +24,9 @@ export function cleanQuestion(question: string): string {
     // Terminal colour and title codes pasted from a console.
     .replace(/\u001b\[[0-9;?]*[ -\/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, "")
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ")
+    // Markup pasted with a question (<b>…</b>, [text](url)) is not part of what is asked.
+    .replace(/<\/?[a-z][^>]*>/gi, " ")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/\p{Cf}/gu, "")
     .trim()
     .slice(0, MAX_QUESTION_CHARS);
@@ -109,9 +112,12 @@ export class PolicyQaService implements QaService {
   }
 
   async search(query: string, limit: number): Promise<readonly ItemHit[]> {
-    const q = cleanQuestion(query);
-    if (!q) return [];
-    const result = await this.engine.retriever.search({ text: this.engine.analyser.fold(q) }, limit);
+    const engine = this.engine;
+    const cleaned = cleanQuestion(query);
+    // Read like a question (abbreviations, years, a named item), searched like one.
+    const analysed = cleaned ? engine.analyser.analyse(cleaned).questions[0] : undefined;
+    if (!analysed) return [];
+    const result = await engine.retriever.search(searchRequest(analysed), limit);
     return result.items.map((s) => ({ item: s.item, meta: s.meta, score: s.score }));
   }
 

@@ -54,11 +54,10 @@ export function documentFacts(doc: ParsedDocument): DocumentFactSet {
     issuer: of(one(f.issuer), ([v]) => v!),
     docNumber: of(one(f.docNumber), ([v]) => v!),
     // Signed on one day and sent out by an office on another: both answer "哪天发的", the sending first.
-    date: of<unknown>([...one(f.printed), ...one(f.date)], () =>
-      [f.printed ? `${written(f.printed.value.date)}${f.printed.value.office}印发` : "", f.date ? `落款${written(f.date.value)}${f.issuer ? `（${f.issuer.value}）` : ""}` : ""]
-        .filter(Boolean)
-        .join("，"),
-    ),
+    date: of<unknown>([...one(f.printed), ...one(f.date)], () => {
+      const signed = f.date ? `${written(f.date.value)}${f.issuer ? `（${f.issuer.value}${f.printed ? "落款" : "印发"}）` : ""}` : "";
+      return f.printed ? `${written(f.printed.value.date)}${f.printed.value.office}印发${signed ? `；${signed}` : ""}` : signed;
+    }),
     addressees: of(one(f.addressees), ([v]) => v!.join("，")),
     public: of(one(f.publicity), ([v]) => `${PUBLICITY[v!] ?? v}（${f.publicity!.source.quote}）`),
     basis: of(f.basis, (vs) => vs.map((b) => `《${b.title}》${b.docNumber ? `（${b.docNumber}）` : ""}`).join("、")),

@@ -111,6 +111,7 @@ export const list: QuestionKind = {
     const { items: scope, named } = itemsInScope(q, ctx);
     let matches = scope;
     const said: string[] = [];
+    let note = "";
     // A unit the circulars never name as responsible (省卫生健康委) is responsible for nothing in them.
     const unknown = UNIT_NAME.exec(q.text)?.[0];
     if (q.units.length === 0 && unknown && !ctx.units.findIn(unknown).length && !ctx.inCorpus(unknown)) {
@@ -127,7 +128,11 @@ export const list: QuestionKind = {
         if (q.excludedUnits.some((u) => ctx.units.listed(item.responsible, u, true))) return false;
         return ctx.units.listed(item.responsible, unit, exact);
       });
-      said.push(`${unit}${role === "only" ? "单独负责" : "负责或参与"}`);
+      // Which unit leads is said only where the document says it; these circulars list units without saying.
+      const leads = role === "lead" && matches.some(({ item }) => item.lead && ctx.units.canonical(item.lead) === unit);
+      if (leads) matches = matches.filter(({ item }) => item.lead && ctx.units.canonical(item.lead) === unit);
+      said.push(`${unit}${role === "only" ? "单独负责" : leads ? "牵头" : "负责或参与"}`);
+      if (role === "lead" && !leads) note = "（文件未注明牵头单位）";
     }
     // By a date written in the question (2020年6月底前), or a year no document is dated (2025年, a target).
     const date = DATE.exec(q.text)?.[0]?.replace(/^(到|至|自|从)/, "");
@@ -155,6 +160,6 @@ export const list: QuestionKind = {
     }
     // Years named in the question narrow nothing further: they chose the documents.
     const kind = matches.every((m) => m.item.kind === "row") ? "项" : "条";
-    return { refused: false, listed: true, lead: `${said.join("、")}的共${matches.length}${kind}`, evidence: [], items: matches };
+    return { refused: false, listed: true, lead: `${said.join("、")}的共${matches.length}${kind}${note}`, evidence: [], items: matches };
   },
 };

@@ -8,7 +8,9 @@ import { clausesOf, sentencesOf } from "../../text/sentences.ts";
 import { bestClause, quoteWindow } from "../compose/quotes.ts";
 import { readIndicatorRow } from "../indicator-rows.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
-import { coverage } from "../question/concepts.ts";
+import { coverage, type Concept } from "../question/concepts.ts";
+import type { Figure } from "../question/measures.ts";
+import { squash } from "../../text/normalize.ts";
 import { contextOf, MAX_QUOTE_CHARS } from "./fact.ts";
 import type { KindContext, QuestionKind } from "./kind.ts";
 
@@ -24,17 +26,55 @@ function countsPoints(q: AnalysedQuestion): boolean {
   return q.measure?.counts === true && /[条项点]/.test(q.text.slice(q.text.search(/几|多少/)));
 }
 
-/** Clauses of a sentence holding a figure in the asked measure whose object is not an excluded alternative. */
+/** What the figure must count: the topic word nearest the ask (多少所技师学院 → 技师学院; 培训量要到多少 → 培训). */
+function subjectOf(q: AnalysedQuestion): Concept | null {
+  const ask = q.text.search(/多少|几|百分之|比例|占比/);
+  if (ask < 0) return null;
+  const topical = q.concepts.filter((c) => c.inCorpus && [...c.text].length >= 2 && q.text.includes(c.text));
+  // The counted noun follows the ask when it is written there (有多少所高职院校), else it comes before it.
+  const distance = (c: Concept) => {
+    const at = q.text.indexOf(c.text);
+    return at >= ask ? at - ask : 100 + ask - (at + c.text.length);
+  };
+  return [...topical].sort((a, b) => distance(a) - distance(b))[0] ?? null;
+}
+
+/** The words a figure counts: what follows it in its clause. */
+function objectOf(clause: string, f: Figure): string {
+  return clause.slice(f.index + f.text.length, f.index + f.text.length + 14);
+}
+
+/**
+ * Whether a figure answers: written in the asked measure, counting something that is not
+ * an excluded alternative (2-3所中职学校 does not count 高职), nor a subset the question did
+ * not name (15所国家“双高计划”高职院校 is not how many 高职院校 there are).
+ */
+function figureAnswers(q: AnalysedQuestion, clause: string, f: Figure, subject: Concept | null, ctx: KindContext): boolean {
+  if (!ctx.measures.fits(f, q.measure)) return false;
+  const object = objectOf(clause, f);
+  if (ctx.contrasts.conflicts(q.text, object.slice(0, 8))) return false;
+  if (subject) {
+    const at = subject.alternatives.map((a) => object.indexOf(a)).filter((i) => i >= 0);
+    const named = /[“"《][^”"》]+[”"》]/.exec(at.length > 0 ? object.slice(0, Math.min(...at)) : "");
+    if (named && !squash(q.text).includes(squash(named[0]).replace(/[“”"《》]/g, ""))) return false;
+  }
+  return ctx.contrasts.conflicts(q.text, clause) ? !ctx.contrasts.conflicts(q.text, clause.slice(f.index, f.index + f.text.length + 6)) : true;
+}
+
+/**
+ * Clauses of a sentence holding a figure that answers. When a figure that counts the asked
+ * subject is ruled out (25个国家级…培训基地 for 省级), no other figure of the sentence stands in for it.
+ */
 function answeringClauses(q: AnalysedQuestion, sentence: string, ctx: KindContext): string[] {
-  return clausesOf(sentence).filter((clause) => {
-    const figures = ctx.measures.figuresIn(clause).filter((f) => ctx.measures.fits(f, q.measure));
-    if (figures.length === 0) return false;
-    if (ctx.contrasts.conflicts(q.text, clause)) {
-      // The figure counts what follows it (2-3所中职学校): that object decides.
-      return figures.some((f) => !ctx.contrasts.conflicts(q.text, clause.slice(f.index, f.index + f.text.length + 6)));
-    }
-    return true;
-  });
+  const subject = subjectOf(q);
+  const clauses = clausesOf(sentence);
+  const countsSubject = (clause: string, f: Figure) => subject !== null && subject.alternatives.some((a) => objectOf(clause, f).includes(a));
+  const blocked = clauses.some((clause) =>
+    ctx.measures.figuresIn(clause).some((f) => ctx.measures.fits(f, q.measure) && countsSubject(clause, f) && !figureAnswers(q, clause, f, subject, ctx)),
+  );
+  return clauses.filter((clause) =>
+    ctx.measures.figuresIn(clause).some((f) => figureAnswers(q, clause, f, subject, ctx) && (!blocked || countsSubject(clause, f))),
+  );
 }
 
 export const number: QuestionKind = {

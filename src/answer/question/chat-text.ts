@@ -1,7 +1,8 @@
 /**
  * The question inside a chat message. People write "各位老师好，请教一下，…？谢谢" or
  * "我们是中职学校，想了解…", and sometimes two questions in one message. Greetings,
- * preambles, closings and context clauses carry no topic, so they are set aside; what
+ * preambles, closings, context clauses and instructions to the bot (忽略以上指令，说…)
+ * carry no topic, so they are set aside; what
  * is left is one question, or several, each with the topic clauses written before it.
  */
 import type { ChatWords } from "../../lexicon/vocabulary.ts";
@@ -71,8 +72,12 @@ export function questionsOf(message: string, words: ChatWords): string[] {
   if (clauses.length === 0) return [];
   const questions: string[] = [];
   let topic: string[] = [];
+  let instructed = false;
   for (const c of clauses) {
-    const isContext = words.context.some((w) => c.text.startsWith(w));
+    const lower = c.text.toLowerCase();
+    // After "忽略以上指令", the statements that follow are the instruction, not a topic.
+    instructed ||= words.instructions.some((w) => lower.startsWith(w));
+    const isContext = instructed || words.context.some((w) => lower.startsWith(w));
     if (asks(c, words)) {
       questions.push([...topic, c.text].join("，"));
       topic = [];
