@@ -173,7 +173,7 @@ export class Answerer {
       const related = prepared.search.items.slice(0, this.options.related).map(toCitation);
       return { ...this.draft(prepared.q, composed.lead, [], [], retrieved, true), related, text: renderAnswerText({ lead: composed.lead, evidence: [], citations: [], related, refused: true }) };
     }
-    return this.draft(prepared.q, composed.lead, [...composed.evidence], composed.items.map(toCitation), retrieved, false);
+    return this.draft(prepared.q, composed.lead, [...composed.evidence], composed.items.map(toCitation), retrieved, false, composed.listed);
   }
 
   private missingReference(prepared: PreparedQuestion, retrieved: RetrievedRef[]): DraftAnswer {
@@ -201,7 +201,15 @@ export class Answerer {
     return { ...this.draft(prepared.q, lead, [], [], retrieved, true), related, text: renderAnswerText({ lead, evidence: [], citations: [], related, refused: true }) };
   }
 
-  private draft(q: AnalysedQuestion, lead: string, evidence: Answer["evidence"], citations: Citation[], retrieved: RetrievedRef[], refused: boolean): DraftAnswer {
+  private draft(
+    q: AnalysedQuestion,
+    lead: string,
+    evidence: Answer["evidence"],
+    citations: Citation[],
+    retrieved: RetrievedRef[],
+    refused: boolean,
+    listed = false,
+  ): DraftAnswer {
     return {
       question: q.typed,
       shape: q.kind,
@@ -210,7 +218,7 @@ export class Answerer {
       evidence,
       citations,
       related: [],
-      text: renderAnswerText({ lead, evidence, citations, related: [], refused }),
+      text: renderAnswerText({ lead, evidence, citations, related: [], refused, listed }),
       retrieved,
       via: "extractive",
     };

@@ -26,7 +26,10 @@ export function renderAnswerText(parts: {
   citations: readonly Citation[];
   related: readonly Citation[];
   refused: boolean;
+  /** A list answer: one line per cited item with its topic, grouped by document. */
+  listed?: boolean;
 }): string {
+  if (parts.listed && parts.citations.length > 0) return renderList(parts.lead, parts.citations);
   const lines = [parts.lead];
   for (const e of parts.evidence) lines.push(`「${e.quote}」`);
   if (parts.citations.length > 0) {
@@ -34,6 +37,20 @@ export function renderAnswerText(parts: {
   }
   if (parts.refused && parts.related.length > 0) {
     lines.push(`可能相关：${parts.related.map((c) => citationLine(c)).join("；")}`);
+  }
+  return lines.join("\n");
+}
+
+/** A list answer: the count, then each document once with one line per item. */
+function renderList(lead: string, citations: readonly Citation[]): string {
+  const lines = [`${lead}：`];
+  let title = "";
+  for (const c of citations) {
+    if (c.title !== title) {
+      title = c.title;
+      lines.push(`《${c.title}》${c.docNumber ? `（${c.docNumber}）` : ""}`);
+    }
+    lines.push(`  ${readableLabel(c.item, c.kind)}${c.topic ? ` ${c.topic}` : ""}`);
   }
   return lines.join("\n");
 }
