@@ -6,9 +6,9 @@
 import { clausesOf, sentencesOf } from "../../text/sentences.ts";
 import { coverage, type Concept } from "../question/concepts.ts";
 
-/** Leads and quotes read without the item's own number (14.做好… → 做好…). */
+/** Leads and quotes read without the item's own number (14.做好… → 做好…, 第五条 实习… → 实习…). */
 export function stripMarker(text: string): string {
-  return text.replace(/^(\d{1,5}[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、)\s*/, "");
+  return text.replace(/^(\d{1,5}[.．、]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|第[一二三四五六七八九十百千零〇\d]+条)\s*/, "");
 }
 
 /** A sentence without its closing stop, for a lead. */

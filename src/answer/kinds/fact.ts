@@ -18,8 +18,9 @@ export function contextOf(c: { hit: { meta: { title: string }; item: { path: rea
 export const fact: QuestionKind = {
   name: "fact",
   detect: () => true,
-  // An item's bare heading names the topic; the sentences after it say what is done.
-  sentenceFit: (_q, sentence, item) => (item.heading !== "" && sentence.length <= item.heading.length + 6 ? 0.3 : 1),
+  // An item's bare heading names the topic; the sentences after it, when it has any, say what is done.
+  sentenceFit: (_q, sentence, item) =>
+    item.heading !== "" && sentence.length <= item.heading.length + 6 && item.text.length > sentence.length + item.heading.length ? 0.3 : 1,
   answers: () => true,
   write(q, c) {
     const lead = c.sentence.length <= SHORT_SENTENCE ? asLead(c.sentence) : bestClause(c.sentence, q.concepts, undefined, contextOf(c));

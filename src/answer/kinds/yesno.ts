@@ -54,6 +54,12 @@ export function contradiction(q: AnalysedQuestion, text: string, ctx: KindContex
     const said = places.filter((p) => text.includes(p));
     if (said.length > 0 && !asked.some((p) => said.includes(p))) return said.join("、");
   }
+  // A district, county or city the circulars never name, where the text names another (西城区 asked, 东城区 said).
+  for (const m of q.text.matchAll(/\p{Script=Han}{2}([区县市])/gu)) {
+    if (ctx.inCorpus(m[0])) continue;
+    const other = new RegExp(`\\p{Script=Han}{2}${m[1]}`, "u").exec(text);
+    if (other && !ctx.contrasts.conflicts(other[0], m[0])) return other[0];
+  }
   // A member of a group of exclusive words (高职 asked, 中职 said).
   const other = ctx.contrasts.conflicting(q.text, text);
   if (other) return other.said;
@@ -70,7 +76,8 @@ export const yesno: QuestionKind = {
   name: "yesno",
   // 吗/吧 at the end or an A-not-A ending (能互转不); 能不能-style words unless a date or figure is asked.
   detect(q, ctx) {
-    if (/[吗么吧不没][？?。！!]*$/.test(q.text)) return true;
+    // 什么 / 怎么 end a question with 么 without asking yes or no.
+    if (/(?<![什怎那这多])[吗么吧不没][？?。！!]*$/.test(q.text)) return true;
     const k = ctx.vocabulary.kinds;
     return k.yesno.some((w) => w.length >= 2 && q.text.includes(w)) && ![...k.when, ...k.number].some((w) => q.text.includes(w));
   },

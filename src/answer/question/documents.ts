@@ -16,7 +16,7 @@ export interface DocumentPointer {
 
 /**
  * Thresholds of "points at". A title pair weighs log(N/df)/log(N): 1 when one title of N
- * has it, less when several do, nothing when more than half do — or when most documents
+ * has it, less when several do, nothing when every title does — or when most documents
  * use it in their text (职业, 质量, 发展 name no document, wherever they stand in a title).
  */
 export const DOCUMENT_DEFAULTS = {
@@ -50,7 +50,7 @@ export class DocumentFinder {
     const n = this.titles.length;
     for (const [p, count] of df) {
       const generic = n > 1 && (used.get(p) ?? 0) >= DOCUMENT_DEFAULTS.genericShare * n;
-      this.weights.set(p, n <= 1 ? 1 : generic || count > n / 2 ? 0 : Math.log(n / count) / Math.log(n));
+      this.weights.set(p, n <= 1 ? 1 : generic || count === n ? 0 : Math.log(n / count) / Math.log(n));
     }
   }
 

@@ -84,7 +84,8 @@ function itemsFor(doc: ParsedDocument, style: ReferenceStyle, key: string): Item
     if (style === "section") return i.label.replace(/\s/g, "").replace(/[(]/g, "（").replace(/[)]/g, "）").endsWith(key);
     const k = labelKey(i.label);
     if (style === "numbered" && i.kind === "appendix") return false;
-    if (style === "numbered" && i.kind === "article") return k === `第${key}条` || k === key;
+    // 第四条 of a regulation is labelled by its path (第二章第四条): its own number decides.
+    if (style === "numbered" && i.kind === "article") return String(parseNumber(/第([^第条]+)条$/.exec(k)?.[1] ?? "")) === key;
     return k === key;
   });
 }
