@@ -83,8 +83,10 @@ export class QuestionAnalyser {
 
   /** The topic words of a question, without what it asks (for carrying it into a follow-up). */
   topicOf(text: string): string {
-    const words = this.deps.concepts.extract(stripReference(expandYears(text))).filter((c) => c.source !== "english");
-    return words.map((c) => c.text).join("");
+    const full = expandYears(text);
+    const years = [...new Set(full.match(/(19|20)\d{2}年/g) ?? [])];
+    const words = this.deps.concepts.extract(stripReference(full)).filter((c) => c.source !== "english");
+    return [...years, ...words.map((c) => c.text)].join("");
   }
 
   private analyseOne(typed: string, part: string, previous: ConversationTurn | undefined, before: AnalysedQuestion | undefined): AnalysedQuestion {
