@@ -27,6 +27,8 @@ export const ANSWER_DEFAULTS = {
   maxCitations: 3,
   /** A further candidate is cited when the ranker rates it at least this share of the best one. */
   extraCitationShare: 0.8,
+  /** …or this share, when it is from a circular of another year and covers the question as well. */
+  otherYearShare: 0.2,
   /** Nearest items offered when refusing. */
   related: 2,
   refusalText: "文件中没有找到相关规定。",
@@ -119,9 +121,18 @@ export class Answerer {
   private rate(candidates: readonly RatedCandidate[], decision: DecisionModel): { best: Candidate | null; answered: Candidate[] } {
     const d = decide(decision, candidates);
     if (d.order.length === 0 || d.confidence < decision.threshold) return { best: null, answered: [] };
+    const best = candidates[d.order[0]!]!.candidate;
     const top = d.scores[d.order[0]!]!;
-    const answered = d.order.filter((i) => d.scores[i]! >= top * this.options.extraCitationShare).map((i) => candidates[i]!.candidate);
-    return { best: candidates[d.order[0]!]!.candidate, answered };
+    // A document of another year that speaks of the same thing is cited beside it (newer and older), on a lower bar.
+    const otherYear = (c: Candidate) => c.hit.meta.year !== null && best.hit.meta.year !== null && c.hit.meta.year !== best.hit.meta.year;
+    const answered = d.order
+      .filter((i) => {
+        const c = candidates[i]!.candidate;
+        if (d.scores[i]! >= top * this.options.extraCitationShare) return true;
+        return otherYear(c) && d.scores[i]! >= top * this.options.otherYearShare && c.itemCoverage >= best.itemCoverage * this.options.extraCitationShare;
+      })
+      .map((i) => candidates[i]!.candidate);
+    return { best, answered };
   }
 
   /** The decision as a function of question and search, for kinds that answer in parts. */
@@ -151,6 +162,8 @@ export class Answerer {
     // Other candidates rated nearly as likely are cited too, each with its own quote.
     const extra = answered.filter((c) => c !== best && !written.items.some((w) => w.item === c.hit.item)).slice(0, this.options.maxCitations - written.items.length);
     const more = extra.map((c) => kind.write(q, c, this.deps.ctx)).filter((w): w is Written => w !== null);
+    const dated = this.byYear(written, more);
+    if (dated) return this.draft(q, dated.lead, dated.evidence, dated.items.map(toCitation), retrieved, false);
     const items: CitedItem[] = [...written.items];
     const evidence = [...written.evidence];
     for (const w of more) {
@@ -158,6 +171,23 @@ export class Answerer {
       evidence.push({ quote: w.evidence[0]?.quote ?? "", citation: at });
     }
     return this.draft(q, written.lead, evidence, items.map(toCitation), retrieved, false);
+  }
+
+  /**
+   * When circulars of different years answer alike, the newer comes first with its year and
+   * each keeps its own lead, so a changed figure reads as a change (2023年：第一批70所；
+   * 2021年：首批50所左右). Null when all answers come from documents of one year.
+   */
+  private byYear(best: Written, more: readonly Written[]): Written | null {
+    const yearOf = (w: Written) => w.items[0]!.meta.year;
+    const others = more.filter((w) => yearOf(w) !== null && yearOf(w) !== yearOf(best));
+    if (yearOf(best) === null || others.length === 0) return null;
+    const all = [best, ...others.filter((w, i) => others.findIndex((x) => yearOf(x) === yearOf(w)) === i)].sort((a, b) => yearOf(b)! - yearOf(a)!);
+    return {
+      lead: all.map((w) => `${yearOf(w)}年：${w.lead}`).join("；"),
+      evidence: all.map((w, i) => ({ quote: w.evidence[0]?.quote ?? "", citation: i })),
+      items: all.map((w) => w.items[0]!),
+    };
   }
 
   private writeNext(q: AnalysedQuestion, kind: QuestionKind, rest: readonly Candidate[]): Written | null {
