@@ -31,6 +31,10 @@ export interface BotMessage {
   readonly parseMode?: string;
   readonly replyTo?: number;
   readonly buttons: readonly { text: string; data?: string }[];
+  /** The same buttons in their keyboard rows. */
+  readonly buttonRows: readonly (readonly { text: string; data?: string }[])[];
+  /** The forum topic the message went to, when one was named. */
+  readonly threadId?: number;
 }
 
 function toBotMessage(u: StoredBotUpdate): BotMessage {
@@ -45,6 +49,8 @@ function toBotMessage(u: StoredBotUpdate): BotMessage {
     parseMode: m.parse_mode as string | undefined,
     replyTo: reply?.message_id !== undefined ? Number(reply.message_id) : undefined,
     buttons: (markup?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data })),
+    buttonRows: (markup?.inline_keyboard ?? []).map((row) => row.map((b) => ({ text: b.text, data: b.callback_data }))),
+    threadId: m.message_thread_id !== undefined ? Number(m.message_thread_id) : undefined,
   };
 }
 
