@@ -4,6 +4,7 @@
 import type { Answer, QaService } from "../answer/types.ts";
 import type { Corpus } from "../corpus/types.ts";
 import { readQuestionSet, scoreAnswers, type Metrics } from "../eval/score-answers.ts";
+import { CLI_WORDING } from "../wording/wording.ts";
 import type { Io } from "./corpus-commands.ts";
 
 /** Runs a question set through the service and scores it. */
@@ -22,7 +23,7 @@ const pct = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}
 /** Prints the scores as a table (or JSON) and the questions that missed. */
 export async function evalCommand(service: QaService, corpus: Corpus, io: Io, file: string | undefined, json: boolean): Promise<number> {
   if (!file) {
-    io.err("Usage: npm run eval -- FILE.jsonl   (e.g. npm run eval -- eval/questions/dev.jsonl)");
+    io.err(CLI_WORDING.evalUsage);
     return 2;
   }
   let result: Awaited<ReturnType<typeof evaluate>>;

@@ -2,11 +2,10 @@
  * The question-answering service every front end uses: follow-ups resolved, retrieval,
  * the extractive answer, the optional language model on top, timings measured.
  */
-import { findDocument, findItem } from "../corpus/lookup.ts";
 import type { Corpus } from "../corpus/types.ts";
 import { resolveFollowUp } from "../answer/follow-up.ts";
 import type { ExtractiveAnswerer, DraftAnswer } from "../answer/extractive-answerer.ts";
-import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, ItemLookup, QaService, ReindexReport } from "../answer/types.ts";
+import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, QaService, ReindexReport } from "../answer/types.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
 
@@ -87,14 +86,8 @@ export class PolicyQaService implements QaService {
     return { ...draft, question, turn, timings: { totalMs: performance.now() - started, retrievalMs } };
   }
 
-  documents() {
-    return this.engine.corpus.documents.map((d) => d.meta);
-  }
-
-  item(file: string, label: string): ItemLookup {
-    const doc = findDocument(this.engine.corpus.documents, file);
-    if (!doc.found) return { found: false, message: doc.message, nearest: [] };
-    return findItem(doc.document, label);
+  corpus(): Corpus {
+    return this.engine.corpus;
   }
 
   async search(query: string, limit: number): Promise<readonly ItemHit[]> {

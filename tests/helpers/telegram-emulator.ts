@@ -108,10 +108,16 @@ export class EmulatorChat {
     await c.sendCommand(c.makeCommand(text));
   }
 
-  /** Presses an inline button with `data` under the bot message `messageId`. */
+  /**
+   * Presses an inline button with `data` under the bot message `messageId`. As Telegram
+   * does, the callback carries that message with its text and keyboard.
+   */
   async press(data: string, messageId: number): Promise<void> {
     const c = this.client;
-    await c.sendCallback(c.makeCallbackQuery(data, { message: { message_id: messageId } }));
+    const sent = this.harness.server.storage.botMessages.find((m) => m.botToken === this.token && m.messageId === messageId);
+    const shown = sent ? (sent.message as unknown as Record<string, unknown>) : {};
+    const message = { message_id: messageId, text: shown.text, reply_markup: shown.reply_markup };
+    await c.sendCallback(c.makeCallbackQuery(data, { message }));
   }
 
   /** Replies to one of the bot's messages. */

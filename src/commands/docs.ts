@@ -1,0 +1,84 @@
+/**
+ * docs: the documents the bot answers from, ten to a page, or those matching a search
+ * (a year, a word of the title or issuer, an id). One match is shown as a card with all
+ * its facts. Ids are shown whole or by a prefix no other file shares.
+ */
+import { directoryOf, labelSeries, type DocumentDirectory } from "../corpus/lookup.ts";
+import type { DocumentMeta, ParsedDocument } from "../corpus/types.ts";
+import { WORDING } from "../wording/wording.ts";
+import { failedReply, pageRanges, replyOf, type Line, type Page, type Reply } from "./reply.ts";
+
+/** Documents listed on one page. */
+export const DOCS_PER_PAGE = 10;
+
+/**
+ * The facts shown for a document, in order. A fact the corpus learns to read (addressees,
+ * basis, contact…) is one more row here.
+ */
+const FACTS: readonly { readonly label: string; readonly value: (m: DocumentMeta) => string | null }[] = [
+  { label: WORDING.facts.docNumber, value: (m) => m.docNumber },
+  { label: WORDING.facts.issuer, value: (m) => m.issuer },
+  { label: WORDING.facts.date, value: (m) => m.date },
+];
+
+/** 共45项（1–45）: how many numbered items a document has, and their range when it is one series. */
+export function itemSummary(doc: ParsedDocument): string {
+  const series = labelSeries(doc);
+  const count = series.reduce((n, s) => n + s.labels.length, 0);
+  const unit = series.length > 0 && series.every((s) => s.unit === "项") ? "项" : "条";
+  const top = series.filter((s) => s.parent === "");
+  const ranges = top.length === series.length ? top.map((s) => WORDING.itemRange(s.labels[0]!, s.labels.at(-1)!)) : [];
+  return WORDING.itemCount(count, unit) + (ranges.length > 0 ? `（${ranges.join("、")}）` : "");
+}
+
+/** Two lines for a document in a list: its id and title, then its facts and size. */
+export function documentEntry(dir: DocumentDirectory, doc: ParsedDocument): Line[] {
+  const facts = FACTS.map((f) => f.value(doc.meta)).filter((v): v is string => Boolean(v));
+  return [
+    [{ code: dir.shortId(doc.meta.file) }, ` 《${doc.meta.title}》`],
+    [`　${[...facts, itemSummary(doc)].join("，")}`],
+  ];
+}
+
+/** Everything known about one document. */
+function documentCard(dir: DocumentDirectory, doc: ParsedDocument): Reply {
+  const id = dir.shortId(doc.meta.file);
+  const lines: Line[] = [[{ bold: `《${doc.meta.title}》` }], [`${WORDING.documentId}：`, { code: id }]];
+  for (const f of FACTS) {
+    const v = f.value(doc.meta);
+    if (v) lines.push([`${f.label}：${v}`]);
+  }
+  lines.push([itemSummary(doc)]);
+  const first = doc.items.find((i) => i.label !== null)?.label;
+  const hint: Line[] = first ? [[{ code: `/item ${id} ${first}` }]] : [];
+  return replyOf({ blocks: [{ kind: "text", lines }, ...(hint.length ? [{ kind: "text" as const, lines: hint }] : [])], buttons: [] });
+}
+
+/** Pages of document entries under a heading; the hint goes under the first page. */
+export function documentPages(dir: DocumentDirectory, docs: readonly ParsedDocument[], heading: string, hint?: string): Reply {
+  const ranges = pageRanges(docs.length, DOCS_PER_PAGE);
+  return {
+    pageCount: ranges.length,
+    page(k): Page {
+      const { from, to } = ranges[k]!;
+      const head: Line = k === 0 ? [{ bold: heading }] : [WORDING.docsContinued(from + 1, to, docs.length)];
+      const entries = docs.slice(from, to).flatMap((d) => documentEntry(dir, d));
+      const blocks = [{ kind: "text" as const, lines: [head, ...entries] }];
+      if (k === 0 && hint) blocks.push({ kind: "text", lines: [[hint]] });
+      const more = k < ranges.length - 1 ? { kind: "count" as const, remaining: docs.length - to, unit: WORDING.docsUnit } : undefined;
+      return { blocks, buttons: [], ...(more ? { more } : {}) };
+    },
+  };
+}
+
+/** The reply to `docs` with an optional search (words separated by spaces). */
+export function docsReply(corpus: { readonly documents: readonly ParsedDocument[] }, query = ""): Reply {
+  const dir = directoryOf(corpus);
+  if (dir.documents.length === 0) return failedReply(WORDING.docsEmpty);
+  const words = query.trim().split(/\s+/).filter(Boolean);
+  if (words.length === 0) return documentPages(dir, dir.documents, WORDING.docsHeading(dir.documents.length), WORDING.docsHint);
+  const found = dir.search(words);
+  if (found.length === 0) return failedReply(WORDING.docsNone(words.join(" ")));
+  if (found.length === 1) return documentCard(dir, found[0]!);
+  return documentPages(dir, found, WORDING.docsFound(words.join(" "), found.length));
+}

@@ -1,0 +1,45 @@
+/**
+ * help (and Telegram's /start): what the bot does, example questions built from the
+ * documents it holds (so they change with the corpus), and the commands of the front end
+ * that asks.
+ */
+import type { DocumentMeta } from "../corpus/types.ts";
+import { COMMAND_WORDING, WORDING, type CommandName } from "../wording/wording.ts";
+import { replyOf, type Line, type Reply } from "./reply.ts";
+
+// Question shapes every circular can answer; the title makes them concrete.
+const EXAMPLE_TEMPLATES = [
+  (d: DocumentMeta) => `《${d.title}》是什么时候印发的？`,
+  (d: DocumentMeta) => `《${d.title}》提出了哪些主要任务？`,
+  (d: DocumentMeta) => (d.docNumber ? `${d.docNumber}是哪份文件？` : `《${d.title}》由哪个部门负责落实？`),
+  (d: DocumentMeta) => `《${d.title}》里对职业院校有什么要求？`,
+];
+
+/** Example questions drawn from the documents, one per document. */
+export function exampleQuestions(docs: readonly DocumentMeta[], count: number): string[] {
+  return docs.slice(0, count).map((d, k) => EXAMPLE_TEMPLATES[k % EXAMPLE_TEMPLATES.length]!(d));
+}
+
+export interface HelpOptions {
+  /** What the front end says first (how to ask there). */
+  readonly intro: readonly string[];
+  readonly documents: readonly DocumentMeta[];
+  readonly examples: number;
+  /** The commands this front end has, in the order listed. */
+  readonly commands: readonly CommandName[];
+}
+
+export function helpReply(o: HelpOptions): Reply {
+  const examples = exampleQuestions(o.documents, o.examples);
+  const intro: Line[] = [WORDING.intro, ...o.intro].map((l) => [l]);
+  const exampleLines: Line[] = [[{ bold: WORDING.examplesHeading }], ...examples.map((q): Line => [`• ${q}`])];
+  const commandLines: Line[] = [[{ bold: WORDING.usageHeading }], ...o.commands.map((c): Line => [`/${c} — ${COMMAND_WORDING[c].zh}`])];
+  return replyOf({
+    blocks: [
+      { kind: "text", lines: intro },
+      ...(examples.length > 0 ? [{ kind: "text" as const, lines: exampleLines }] : []),
+      { kind: "text", lines: commandLines },
+    ],
+    buttons: [],
+  });
+}
