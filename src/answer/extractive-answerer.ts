@@ -15,6 +15,7 @@ import type { Answer, Citation, Evidence, QuestionShape, RetrievedRef } from "./
 import type { UnitNames } from "./unit-names.ts";
 import type { Contrasts } from "./contrasts.ts";
 import { readIndicatorRow } from "./indicator-rows.ts";
+import { WORDING } from "../wording/wording.ts";
 
 /** Thresholds of the refusal decision, calibrated on the dev set as a whole (scripts/calibrate-refusal.ts). */
 export const ANSWER_DEFAULTS = {
@@ -29,7 +30,7 @@ export const ANSWER_DEFAULTS = {
   /** Quotes longer than this are cut to the clauses around the answer. */
   maxQuoteChars: 120,
   maxCitations: 3,
-  refusalText: "文件中没有找到相关规定。",
+  refusalText: WORDING.refusal,
 } as const;
 
 export type AnswerOptions = { -readonly [K in keyof typeof ANSWER_DEFAULTS]: (typeof ANSWER_DEFAULTS)[K] extends string ? string : number };

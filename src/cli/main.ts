@@ -12,7 +12,7 @@ import type { Corpus, IngestProblem } from "../corpus/types.ts";
 import { runTerminalChat, TERMINAL_DEFAULTS } from "../chat/terminal/terminal-chat.ts";
 import { IndexWriteError } from "../index/errors.ts";
 import { createLogger, type LogLevel } from "../logging/logger.ts";
-import { createQaService, NoCircularsError } from "../service/create-qa-service.ts";
+import type { NoCircularsError } from "../service/create-qa-service.ts";
 import { CLI_WORDING } from "../wording/wording.ts";
 import { askCommand } from "./ask-command.ts";
 import { docsCommand, itemCommand, itemsCommand, type Io } from "./corpus-commands.ts";
@@ -65,13 +65,16 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
   try {
     return await run(command, settings, level, { values, positionals }, io);
   } catch (err) {
-    if (err instanceof NoCircularsError || err instanceof IndexWriteError || err instanceof ConfigError) {
+    if (isNoCirculars(err) || err instanceof IndexWriteError || err instanceof ConfigError) {
       io.err(err.message);
       return err instanceof ConfigError ? 2 : 1;
     }
     throw err;
   }
 }
+
+// By name: the service module (and the models it loads) is imported only by the commands that answer.
+const isNoCirculars = (err: unknown): err is NoCircularsError => err instanceof Error && err.name === "NoCircularsError";
 
 async function run(
   command: string | undefined,
@@ -93,6 +96,7 @@ async function run(
     case "chat":
     case "start": {
       const logger = createLogger({ minLevel: level, secrets: secretsOf(settings) });
+      const { createQaService } = await import("../service/create-qa-service.ts");
       const service = await createQaService(settings, logger);
       const batch = typeof values.batch === "string" ? values.batch : undefined;
       if (command === "ask") return askCommand(service, io, { question: positionals.join(" "), json: values.json === true, batch });

@@ -8,6 +8,7 @@ import type { ExtractiveAnswerer, DraftAnswer } from "../answer/extractive-answe
 import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, QaService, ReindexReport } from "../answer/types.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
+import { WORDING } from "../wording/wording.ts";
 
 /** Questions longer than this are cut before search: no circular question needs more. */
 export const MAX_QUESTION_CHARS = 500;
@@ -59,7 +60,7 @@ export class PolicyQaService implements QaService {
     const cleaned = cleanQuestion(question);
     // Emoji with their modifiers and variation selectors (marks) ask nothing either.
     if (cleaned.replace(/[\s\p{P}\p{S}\p{M}]/gu, "") === "") {
-      const lead = "请输入要查询的问题，例如：绩效工资改革谁牵头？";
+      const lead = WORDING.emptyQuestion;
       const turn: ConversationTurn = { question: "", shape: "fact", refused: true, citations: [], at: Date.now() };
       return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", turn, timings: { totalMs: 0, retrievalMs: 0 } };
     }

@@ -10,6 +10,8 @@ export type CountUnit = "项" | "条";
 
 export const WORDING = {
   // ── answers ────────────────────────────────────────────────────────────────────────
+  /** The refusal: what the bot says when the circulars do not answer. */
+  refusal: "文件中没有找到相关规定。",
   sources: "来源",
   related: "可能相关",
   /** The count before a long list. */

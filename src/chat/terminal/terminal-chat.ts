@@ -9,7 +9,8 @@
 import { promises as fs } from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import type { Readable, Writable } from "node:stream";
+import { Transform, type Readable, type Writable } from "node:stream";
+import { StringDecoder } from "node:string_decoder";
 import type { ConversationTurn, QaService } from "../../answer/types.ts";
 import { aboutReply } from "../../commands/about.ts";
 import { answerReply } from "../../commands/ask.ts";
@@ -58,12 +59,36 @@ async function writeHistory(file: string, newestFirst: readonly string[]): Promi
   await fs.writeFile(file, lines.join("\n") + "\n", { mode: 0o600 });
 }
 
+/**
+ * Node's readline (20.x) puts every character of a multi-character chunk but the last at
+ * the end of the line, wherever the cursor is. A Chinese input method commits 最高 as one
+ * chunk, so a word typed into the middle of a line came out scrambled. Fed one character
+ * per chunk, readline inserts each at the cursor. The stream stands in for the terminal:
+ * raw mode is passed through to it.
+ */
+function oneCharacterPerChunk(input: Readable): Transform {
+  const decoder = new StringDecoder("utf8");
+  // Object mode on the reading side keeps the characters in separate chunks.
+  const split = new Transform({
+    readableObjectMode: true,
+    transform(chunk: Buffer | string, _encoding, done) {
+      for (const ch of typeof chunk === "string" ? chunk : decoder.write(chunk)) this.push(ch);
+      done();
+    },
+  });
+  const tty = input as Readable & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  if (tty.setRawMode) Object.assign(split, { isTTY: tty.isTTY, setRawMode: (mode: boolean) => tty.setRawMode!(mode) });
+  return input.pipe(split);
+}
+
 /** Runs the chat until end of input, Ctrl-D or /quit; resolves with the number of questions answered. */
 export async function runTerminalChat(service: QaService, input: Readable, output: Writable, options: TerminalChatOptions = {}): Promise<number> {
   const terminal = options.terminal ?? false;
   const history = terminal ? await readHistory(options.historyFile) : [];
+  const split = terminal ? oneCharacterPerChunk(input) : undefined;
+  const source = split ?? input;
   const rl = readline.createInterface({
-    input,
+    input: source,
     ...(terminal ? { output, history, historySize: TERMINAL_DEFAULTS.historySize, removeHistoryDuplicates: true } : {}),
     terminal,
     prompt: TERMINAL_DEFAULTS.prompt,
@@ -129,6 +154,11 @@ export async function runTerminalChat(service: QaService, input: Readable, outpu
     if (terminal) rl.prompt();
   }
   rl.close();
+  if (split) {
+    // Let go of the terminal, so the process can end.
+    input.unpipe(split);
+    input.pause();
+  }
   await saving;
   return answered;
 }
