@@ -9,26 +9,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { htmlToPlainText } from "../src/chat/format/escape-html.ts";
 import { createChatTestService } from "../tests/helpers/chat-test-service.ts";
-import { emulatorSettings, startBotOnEmulator, startEmulator, testToken, type BotMessage } from "../tests/helpers/telegram-emulator.ts";
+import { phoneView, visibleLength } from "../tests/helpers/phone-view.ts";
+import { emulatorSettings, startBotOnEmulator, startEmulator, testToken } from "../tests/helpers/telegram-emulator.ts";
 
 const question = process.argv[2] ?? "省教育厅负责哪些任务？";
 const USER = 1001;
-
-/** A message as a chat client shows it: bold as **…**, quotes with a bar, buttons as [ … ]. */
-function asPhone(m: BotMessage): string {
-  const folded = /<blockquote expandable>/.test(m.text);
-  const visible = m.text
-    .replace(/<blockquote expandable>([\s\S]*?)<\/blockquote>/g, (_, q: string) => q.split("\n").map((l) => `┃ ${l}`).join("\n"))
-    .replace(/<blockquote>([\s\S]*?)<\/blockquote>/g, (_, q: string) => q.split("\n").map((l) => `▌ ${l}`).join("\n"))
-    .replace(/<\/?b>/g, "**");
-  const rows = m.buttonRows.map((row) => row.map((b) => `[ ${b.text} ]`).join(" "));
-  const note = folded ? "\n(┃ marks an expandable quote: folded to its first lines until tapped)" : "";
-  return [htmlToPlainText(visible), ...(rows.length ? ["", ...rows] : [])].join("\n") + note;
-}
-
-const visibleLength = (m: BotMessage) => htmlToPlainText(m.text).length;
 
 const harness = await startEmulator();
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policybot-transcript-"));
@@ -45,7 +31,8 @@ try {
     `Messages sent for the answer: ${first.length}; characters (as shown) before the first button: ${before}`,
     "",
   ];
-  first.forEach((m, k) => out.push(`--- message ${k + 1} (${visibleLength(m)} characters shown) ---`, asPhone(m), ""));
+  const folded = "(┃ marks an expandable quote: folded to its first lines until tapped)";
+  first.forEach((m, k) => out.push(`--- message ${k + 1} (${visibleLength(m)} characters shown) ---`, phoneView(m), ...(m.text.includes("<blockquote expandable>") ? [folded] : []), ""));
   // Later pages, one per press, as a reader who wants them all would get them.
   let last = first.at(-1);
   for (let press = 1; last && press <= 20; press++) {
@@ -53,7 +40,7 @@ try {
     if (!more?.data) break;
     await chat.press(more.data, last.messageId);
     const [page] = await chat.replies(1, 10_000);
-    out.push(`--- after pressing “${more.text}” (${visibleLength(page!)} characters shown) ---`, asPhone(page!), "");
+    out.push(`--- after pressing “${more.text}” (${visibleLength(page!)} characters shown) ---`, phoneView(page!), "");
     last = page;
   }
   process.stdout.write(out.join("\n"));

@@ -1,0 +1,84 @@
+/**
+ * The front-end-neutral commands on a corpus of thousands of documents: ids that stay
+ * unambiguous where three-character prefixes collide, /docs that pages and searches
+ * instead of sending dozens of messages, and short item-not-found messages.
+ */
+import { describe, expect, it } from "vitest";
+import { pageText } from "../src/chat/format/reply-text.ts";
+import { docsReply } from "../src/commands/docs.ts";
+import { itemReply } from "../src/commands/item.ts";
+import { directoryOf, fileHash } from "../src/corpus/lookup.ts";
+import type { Corpus, Item, ParsedDocument } from "../src/corpus/types.ts";
+
+/** A synthetic corpus: `n` task lists named like real seed files, with years and issuers varying. */
+function corpus(n: number, extra: readonly string[] = []): Corpus {
+  const issuers = ["山东省教育厅", "山东省人力资源和社会保障厅", "淄博市教育和体育局"];
+  const doc = (file: string, k: number): ParsedDocument => {
+    const year = 2015 + (k % 10);
+    const items: Item[] = Array.from({ length: 12 }, (_, i) => ({
+      file, label: String(i + 1), kind: "row", path: [], heading: "", text: `第${k}号文件第${i + 1}项任务。\n${issuers[k % 3]}`,
+      responsible: [issuers[k % 3]!], order: i,
+    }));
+    return {
+      meta: { file, title: `${year}年职业教育工作要点（第${k}号）`, docNumber: `鲁教职字〔${year}〕${k}号`, issuer: issuers[k % 3]!, date: `${year}-03-01`, year },
+      items,
+    };
+  };
+  const files = [...Array.from({ length: n }, (_, k) => `${String(k).padStart(4, "0")}_${(k * 7919).toString(16)}.txt`), ...extra];
+  return { documents: files.map((f, k) => doc(f, k)), problems: [] };
+}
+
+describe("documents at scale", () => {
+  it("names every document by an id no other file shares, and finds it by that id", () => {
+    // Two files share the prefix 0007: both are shown by their whole name.
+    const c = corpus(1500, ["0007_duplicate-prefix.txt"]);
+    const dir = directoryOf(c);
+    const ids = c.documents.map((d) => dir.shortId(d.meta.file));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.slice(0, 3)).toEqual(["0000", "0001", "0002"]);
+    expect(dir.shortId("0007_d889.txt")).toBe("0007_d889");
+    expect(dir.shortId("0007_duplicate-prefix.txt")).toBe("0007_duplicate-prefix");
+    for (const d of c.documents.filter((_, k) => k % 97 === 0)) {
+      const found = dir.resolve(dir.shortId(d.meta.file));
+      expect(found.kind === "found" && found.document.meta.file).toBe(d.meta.file);
+      const byHash = dir.resolve(fileHash(d.meta.file));
+      expect(byHash.kind === "found" && byHash.document.meta.file).toBe(d.meta.file);
+    }
+    // "0007" alone is now ambiguous, and lists only the two files it could mean.
+    const ambiguous = dir.resolve("0007");
+    expect(ambiguous.kind === "ambiguous" && ambiguous.candidates.map((d) => d.meta.file)).toEqual(["0007_d889.txt", "0007_duplicate-prefix.txt"]);
+  });
+
+  it("pages /docs ten at a time, and searches by year, issuer and title words", () => {
+    const c = corpus(2000);
+    const all = docsReply(c);
+    expect(all.pageCount).toBe(200);
+    const first = all.page(0);
+    expect(first.more).toEqual({ kind: "count", remaining: 1990, unit: "份" });
+    expect(pageText(first).split("\n").slice(0, 3)).toEqual([
+      "已收录 2000 份文件",
+      "0000 《2015年职业教育工作要点（第0号）》",
+      "　鲁教职字〔2015〕0号，山东省教育厅，2015-03-01，共12项（1–12）",
+    ]);
+    expect(pageText(all.page(199)).split("\n")[0]).toBe("（续）第1991–2000份，共2000份");
+    // 2023, from the 淄博 issuer: every third year-matching document.
+    const found = docsReply(c, "2023 淄博");
+    const lines = Array.from({ length: found.pageCount }, (_, k) => pageText(found.page(k))).join("\n").split("\n").filter((l) => l.includes("《"));
+    expect(pageText(found.page(0)).split("\n")[0]).toBe(`与“2023 淄博”相符的文件共 ${lines.length} 份`);
+    expect(lines.length).toBe(c.documents.filter((d) => d.meta.year === 2023 && d.meta.issuer!.startsWith("淄博")).length);
+    expect(lines.every((l) => l.includes("2023年"))).toBe(true);
+    // One match is shown as a card with its facts.
+    expect(pageText(docsReply(c, "第1234号").page(0))).toBe(
+      "《2019年职业教育工作要点（第1234号）》\n编号：1234\n文号：鲁教职字〔2019〕1234号\n发文单位：山东省人力资源和社会保障厅\n印发日期：2019-03-01\n共12项（1–12）\n\n/item 1234 1",
+    );
+  });
+
+  it("keeps item-not-found messages to one short line, whatever the corpus size", () => {
+    const c = corpus(3000);
+    const missing = itemReply(c, "1234 99");
+    expect(missing.failed).toBe(true);
+    expect(pageText(missing.page(0))).toBe("《2019年职业教育工作要点（第1234号）》没有“99”。共12项，请输入1–12。");
+    const unknown = itemReply(c, "99999 1");
+    expect(pageText(unknown.page(0))).toBe("没有找到文件“99999”。用 /docs 查看文件列表。");
+  });
+});
