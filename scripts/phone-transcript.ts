@@ -32,7 +32,10 @@ try {
     "",
   ];
   const folded = "(┃ marks an expandable quote: folded to its first lines until tapped)";
-  first.forEach((m, k) => out.push(`--- message ${k + 1} (${visibleLength(m)} characters shown) ---`, phoneView(m), ...(m.text.includes("<blockquote expandable>") ? [folded] : []), ""));
+  first.forEach((m, k) => {
+    const note = m.text.includes("<blockquote expandable>") ? [folded] : [];
+    out.push(`--- message ${k + 1} (${visibleLength(m)} characters shown) ---`, phoneView(m), ...note, "");
+  });
   // Later pages, one per press, as a reader who wants them all would get them.
   let last = first.at(-1);
   for (let press = 1; last && press <= 20; press++) {

@@ -68,9 +68,17 @@ describe("policybot command line", () => {
     const all = run(["docs"]);
     expect(all.code).toBe(0);
     expect(all.err).toBe("");
-    expect(all.out.split("\n").slice(0, 3)).toEqual(["已收录 5 份文件", "000 《2023年山东省职业教育工作要点》", "　鲁教职处函〔2023〕1号，山东省教育厅职业教育处，2023-02-20，共20条（1–20）"]);
-    expect(run(["docs", "2021"]).out.split("\n").filter((l) => l.includes("《"))).toEqual(["001 《2021年山东省职业教育工作要点》", "003 《山东省技工教育“十四五”发展规划》"]);
-    expect(run(["docs", "技工"]).out).toBe("《山东省技工教育“十四五”发展规划》\n编号：003\n文号：鲁人社字〔2021〕172号\n发文单位：山东省人力资源和社会保障厅\n印发日期：2021-12-31\n共37条\n\n/item 003 一、（一）1.\n");
+    expect(all.out.split("\n").slice(0, 3)).toEqual([
+      "已收录 5 份文件",
+      "000 《2023年山东省职业教育工作要点》",
+      "　鲁教职处函〔2023〕1号，山东省教育厅职业教育处，2023-02-20，共20条（1–20）",
+    ]);
+    const titles = (out: string) => out.split("\n").filter((l) => l.includes("《"));
+    expect(titles(run(["docs", "2021"]).out)).toEqual(["001 《2021年山东省职业教育工作要点》", "003 《山东省技工教育“十四五”发展规划》"]);
+    expect(run(["docs", "技工"]).out).toBe(
+      "《山东省技工教育“十四五”发展规划》\n编号：003\n文号：鲁人社字〔2021〕172号\n发文单位：山东省人力资源和社会保障厅\n" +
+        "印发日期：2021-12-31\n共37条\n\n/item 003 一、（一）1.\n",
+    );
     const none = run(["docs", "1999"]);
     expect(none.code).toBe(1);
     expect(none.err).toBe("没有与“1999”相符的文件。发送 /docs 查看全部，或按年份、发文单位、标题中的词查找，例如 /docs 2023。\n");
@@ -107,19 +115,26 @@ describe("policybot command line", () => {
     const chat = run(["chat"], "/about\n");
     expect(chat.code).toBe(0);
     expect(chat.err).toBe("");
-    const debug = spawnSync(process.execPath, [BIN, "ask", "绩效工资最高几倍"], { cwd: ROOT, env: { ...env, LOG_LEVEL: "info" }, encoding: "utf8" });
+    const debug = spawnSync(process.execPath, [BIN, "ask", "绩效工资最高几倍"], {
+      cwd: ROOT,
+      env: { ...env, LOG_LEVEL: "info" },
+      encoding: "utf8",
+    });
     expect(debug.stderr).toMatch(/ INFO /);
   });
 
   it("stops with one message and no stack trace when the seeds folder is missing", () => {
-    const r = spawnSync(process.execPath, [BIN, "ask", "绩效工资最高几倍"], { cwd: ROOT, env: { ...env, POLICYBOT_SEEDS_DIR: path.join(tmp, "no-such-folder") }, encoding: "utf8" });
+    const missing = { ...env, POLICYBOT_SEEDS_DIR: path.join(tmp, "no-such-folder") };
+    const r = spawnSync(process.execPath, [BIN, "ask", "绩效工资最高几倍"], { cwd: ROOT, env: missing, encoding: "utf8" });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain(`seeds folder ${path.join(tmp, "no-such-folder")} does not exist; set POLICYBOT_SEEDS_DIR or create it.`);
     expect(r.stderr).toContain(`No circulars could be loaded from ${path.join(tmp, "no-such-folder")}`);
     expect(r.stderr).not.toMatch(/\n\s+at /);
-    const docs = spawnSync(process.execPath, [BIN, "docs"], { cwd: ROOT, env: { ...env, POLICYBOT_SEEDS_DIR: path.join(tmp, "no-such-folder") }, encoding: "utf8" });
+    const docs = spawnSync(process.execPath, [BIN, "docs"], { cwd: ROOT, env: missing, encoding: "utf8" });
     expect(docs.status).toBe(1);
-    expect(docs.stderr).toBe(`error: seeds folder ${path.join(tmp, "no-such-folder")} does not exist; set POLICYBOT_SEEDS_DIR or create it.\n还没有收录任何文件。\n`);
+    expect(docs.stderr).toBe(
+      `error: seeds folder ${path.join(tmp, "no-such-folder")} does not exist; set POLICYBOT_SEEDS_DIR or create it.\n还没有收录任何文件。\n`,
+    );
   });
 });

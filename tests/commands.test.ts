@@ -20,7 +20,10 @@ function corpus(n: number, extra: readonly string[] = []): Corpus {
       responsible: [issuers[k % 3]!], order: i,
     }));
     return {
-      meta: { file, title: `${year}年职业教育工作要点（第${k}号）`, docNumber: `鲁教职字〔${year}〕${k}号`, issuer: issuers[k % 3]!, date: `${year}-03-01`, year },
+      meta: {
+        file, title: `${year}年职业教育工作要点（第${k}号）`, docNumber: `鲁教职字〔${year}〕${k}号`, issuer: issuers[k % 3]!,
+        date: `${year}-03-01`, year,
+      },
       items,
     };
   };
@@ -46,7 +49,8 @@ describe("documents at scale", () => {
     }
     // "0007" alone is now ambiguous, and lists only the two files it could mean.
     const ambiguous = dir.resolve("0007");
-    expect(ambiguous.kind === "ambiguous" && ambiguous.candidates.map((d) => d.meta.file)).toEqual(["0007_d889.txt", "0007_duplicate-prefix.txt"]);
+    const candidates = ambiguous.kind === "ambiguous" && ambiguous.candidates.map((d) => d.meta.file);
+    expect(candidates).toEqual(["0007_d889.txt", "0007_duplicate-prefix.txt"]);
   });
 
   it("pages /docs ten at a time, and searches by year, issuer and title words", () => {
@@ -63,7 +67,8 @@ describe("documents at scale", () => {
     expect(pageText(all.page(199)).split("\n")[0]).toBe("（续）第1991–2000份，共2000份");
     // 2023, from the 淄博 issuer: every third year-matching document.
     const found = docsReply(c, "2023 淄博");
-    const lines = Array.from({ length: found.pageCount }, (_, k) => pageText(found.page(k))).join("\n").split("\n").filter((l) => l.includes("《"));
+    const text = Array.from({ length: found.pageCount }, (_, k) => pageText(found.page(k))).join("\n");
+    const lines = text.split("\n").filter((l) => l.includes("《"));
     expect(pageText(found.page(0)).split("\n")[0]).toBe(`与“2023 淄博”相符的文件共 ${lines.length} 份`);
     expect(lines.length).toBe(c.documents.filter((d) => d.meta.year === 2023 && d.meta.issuer!.startsWith("淄博")).length);
     expect(lines.every((l) => l.includes("2023年"))).toBe(true);

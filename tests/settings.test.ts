@@ -30,12 +30,14 @@ describe("settings from the environment", () => {
       }
     };
     const tokenRule =
-      "TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather: digits, a colon, then 20 or more letters, digits, _ or -. Fix it in the environment or unset it.";
+      "TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather: digits, a colon, then 20 or more letters, digits, _ or -. " +
+      "Fix it in the environment or unset it.";
     expect(attempt({ TELEGRAM_BOT_TOKEN: "abc" })).toBe(tokenRule);
     // Looks like a token, but the part after the colon is 11 characters: the message states the rule it breaks.
     expect(attempt({ TELEGRAM_BOT_TOKEN: "123456:AAfakeToken" })).toBe(tokenRule);
     expect(loadSettings({ TELEGRAM_BOT_TOKEN: "123456:AAfakeToken_for-tests1" }).telegram.token).toBe("123456:AAfakeToken_for-tests1");
-    expect(attempt({ LOG_LEVEL: "loud" })).toBe("LOG_LEVEL must be one of debug, info, warn, error. Fix it in the environment or unset it.");
+    const levels = "LOG_LEVEL must be one of debug, info, warn, error. Fix it in the environment or unset it.";
+    expect(attempt({ LOG_LEVEL: "loud" })).toBe(levels);
     expect(loadSettings({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
     expect(loadSettings({}).logLevel).toBeUndefined();
     expect(attempt({ ADMIN_USER_IDS: "alice" })).toBe("ADMIN_USER_IDS must be numeric Telegram ids separated by commas. Fix it in the environment or unset it.");

@@ -251,7 +251,8 @@ describe("callback data and document references", () => {
       expect(decodeCallback(data)).toEqual({ kind: "source", documentRef: "003", label });
     }
     expect(decodeCallback(encodeCallback({ kind: "vote", vote: "down", answerId: "Ab3_-x" }))).toEqual({ kind: "vote", vote: "down", answerId: "Ab3_-x" });
-    expect(decodeCallback(encodeCallback({ kind: "more", replyId: "k3j2h1x9", page: 3 }))).toEqual({ kind: "more", replyId: "k3j2h1x9", page: 3 });
+    const more = { kind: "more", replyId: "k3j2h1x9", page: 3 } as const;
+    expect(decodeCallback(encodeCallback(more))).toEqual(more);
     expect(encodeCallback({ kind: "source", documentRef: "003", label: "条".repeat(30) })).toBeUndefined();
     expect(decodeCallback("fb:x:1")).toBeUndefined();
     expect(decodeCallback("more:x:-1")).toBeUndefined();
@@ -270,7 +271,8 @@ describe("callback data and document references", () => {
     expect(file("技工教育")).toBe("003_194877eefa97dfa3.txt");
     expect(file("不存在的文件")).toBe("none");
     const ambiguous = dir.resolve("工作要点");
-    expect(ambiguous.kind === "ambiguous" && ambiguous.candidates.map((d) => d.meta.file)).toEqual(["000_346006db63b2c568.txt", "001_c98baa8c8791d9e5.txt"]);
+    const candidates = ambiguous.kind === "ambiguous" && ambiguous.candidates.map((d) => d.meta.file);
+    expect(candidates).toEqual(["000_346006db63b2c568.txt", "001_c98baa8c8791d9e5.txt"]);
   });
 
   it("draws /help examples from the documents' titles", () => {
@@ -290,13 +292,13 @@ describe("forum topics: every reply and chat action goes to the topic the update
         text: t, is_topic_message: true, message_thread_id: TOPIC,
         ...(t.startsWith("/") ? { entities: [{ type: "bot_command", offset: 0, length: t.split(" ")[0]!.length }] } : {}),
       });
-    for (const t of ["/help", "/start", "/docs", "/docs 2023", "/item 004 33", "/item 004 999", "/about", "/stats", "/ask", "/ask 省教育厅有哪些"]) {
-      await bot.handleUpdate(inTopic(61, t));
-    }
+    const commands = ["/help", "/start", "/docs", "/docs 2023", "/item 004 33", "/item 004 999", "/about", "/stats", "/ask"];
+    for (const t of [...commands, "/ask 省教育厅有哪些"]) await bot.handleUpdate(inTopic(61, t));
     await bot.handleUpdate(inTopic(61, "/reindex"));
     expect(await bot.policy.inFlight.drain(5_000)).toBe(true);
     const mention = "@TestNameBot 公办职校绩效工资最高几倍";
-    await bot.handleUpdate(message(group, 62, { text: mention, entities: [{ type: "mention", offset: 0, length: 12 }], is_topic_message: true, message_thread_id: TOPIC }));
+    const entities = [{ type: "mention", offset: 0, length: 12 }];
+    await bot.handleUpdate(message(group, 62, { text: mention, entities, is_topic_message: true, message_thread_id: TOPIC }));
     // Over the rate limit: the notice goes to the topic too.
     for (let k = 0; k < 5; k++) await bot.handleUpdate(inTopic(63, `/ask 绩效工资几倍 ${k}`));
 
@@ -305,17 +307,23 @@ describe("forum topics: every reply and chat action goes to the topic the update
     const keyboardOf = (c: Call) => (c.payload.reply_markup as Keyboard)?.inline_keyboard ?? [];
     const list = calls.find((c) => c.method === "sendMessage" && keyboardOf(c).flat().some((b) => b.text.startsWith("更多")))!;
     const keyboard = keyboardOf(list);
-    const pressed = { message_id: 5000, date: 0, chat: group, is_topic_message: true, message_thread_id: TOPIC, reply_markup: { inline_keyboard: keyboard } };
+    const pressed = {
+      message_id: 5000, date: 0, chat: group, is_topic_message: true, message_thread_id: TOPIC, reply_markup: { inline_keyboard: keyboard },
+    };
     for (const b of [keyboard.flat().find((x) => x.text.startsWith("更多"))!, keyboard[0]![0]!]) {
-      await bot.handleUpdate({ update_id: updateId++, callback_query: { id: `cb${updateId}`, from: user(61), chat_instance: "x", data: b.callback_data, message: pressed } } as unknown as Update);
+      const callback = { id: `cb${updateId}`, from: user(61), chat_instance: "x", data: b.callback_data, message: pressed };
+      await bot.handleUpdate({ update_id: updateId++, callback_query: callback } as unknown as Update);
     }
 
     const sends = calls.filter((c) => c.method === "sendMessage" || c.method === "sendChatAction");
     expect(sends.filter((c) => c.method === "sendMessage").length).toBeGreaterThanOrEqual(19);
     expect(sends.some((c) => c.method === "sendChatAction")).toBe(true);
-    expect(sends.filter((c) => c.payload.message_thread_id !== TOPIC).map((c) => `${c.method}: ${String(c.payload.text ?? c.payload.action).slice(0, 30)}`)).toEqual([]);
+    const elsewhere = sends.filter((c) => c.payload.message_thread_id !== TOPIC);
+    expect(elsewhere.map((c) => `${c.method}: ${String(c.payload.text ?? c.payload.action).slice(0, 30)}`)).toEqual([]);
     const texts = sends.map((c) => String(c.payload.text ?? ""));
-    for (const expected of [WORDING.reindexStarted, WORDING.rateLimited, WORDING.groupAskHint(ME.username)]) expect(texts).toContain(expected);
+    for (const expected of [WORDING.reindexStarted, WORDING.rateLimited, WORDING.groupAskHint(ME.username)]) {
+      expect(texts).toContain(expected);
+    }
     expect(texts.some((t) => t.startsWith("索引已重建"))).toBe(true);
     expect(texts.some((t) => t.startsWith("（续，第2/"))).toBe(true);
   });
@@ -325,7 +333,9 @@ describe("a group greeting", () => {
   const membership = (chat: { id: number; type: string }, from: string, to: string) =>
     ({
       update_id: updateId++,
-      my_chat_member: { chat, from: user(71), date: 0, old_chat_member: { status: from, user: ME }, new_chat_member: { status: to, user: ME } },
+      my_chat_member: {
+        chat, from: user(71), date: 0, old_chat_member: { status: from, user: ME }, new_chat_member: { status: to, user: ME },
+      },
     }) as unknown as Update;
 
   it("introduces the bot once when it is added to a group, saying how to ask there", async () => {
@@ -358,20 +368,25 @@ describe("a very long item is paged, one message per press (issue 12 §2: one /i
     const sentence = "职业院校要把绩效工资改革落到实处，专业教师可在校企合作企业兼职取酬。";
     fs.writeFileSync(path.join(seedsDir, "900_long.txt"), `关于长条目的通知\n1. ${sentence.repeat(900)}\n2. 短条目。\n`);
     const { bot, calls } = setup({}, createFakeQaService(seedsDir));
-    await bot.handleUpdate(message(privateChat(81), 81, { text: "/item 900 1", entities: [{ type: "bot_command", offset: 0, length: 5 }] }));
+    const command = { text: "/item 900 1", entities: [{ type: "bot_command", offset: 0, length: 5 }] };
+    await bot.handleUpdate(message(privateChat(81), 81, command));
     const messages = () => calls.filter((c) => c.method === "sendMessage");
     expect(messages()).toHaveLength(1);
     let pages = 1;
     for (;;) {
       const last = messages().at(-1)!;
       expect(String(last.payload.text).length).toBeLessThanOrEqual(4096);
-      const rows = (last.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] } | undefined)?.inline_keyboard;
+      type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] } | undefined;
+      const rows = (last.payload.reply_markup as Keyboard)?.inline_keyboard;
       const more = rows?.flat().find((b) => b.text.startsWith("更多"));
       if (!more) break;
       expect(more.text).toBe(WORDING.morePartButton(pages + 1, 11));
       await bot.handleUpdate({
         update_id: updateId++,
-        callback_query: { id: `cb${updateId}`, from: user(81), chat_instance: "x", data: more.callback_data, message: { message_id: 1000 + pages - 1, date: 0, chat: privateChat(81), reply_markup: { inline_keyboard: rows } } },
+        callback_query: {
+          id: `cb${updateId}`, from: user(81), chat_instance: "x", data: more.callback_data,
+          message: { message_id: 1000 + pages - 1, date: 0, chat: privateChat(81), reply_markup: { inline_keyboard: rows } },
+        },
       } as unknown as Update);
       pages++;
       expect(messages()).toHaveLength(pages);

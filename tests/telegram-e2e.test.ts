@@ -272,7 +272,8 @@ describe("telegram bot on the Bot API emulator", () => {
       ...fake,
       ask: async (q, o) => {
         const a = await fake.ask(q, o);
-        return { ...a, evidence: Array.from({ length: 12 }, (_, k) => ({ quote: `第${k}段：${a.citations[0]!.text.repeat(3)}`, citation: 0 })) };
+        const quote = (k: number) => ({ quote: `第${k}段：${a.citations[0]!.text.repeat(3)}`, citation: 0 });
+        return { ...a, evidence: Array.from({ length: 12 }, (_, k) => quote(k)) };
       },
     };
     const b = await startBotOnEmulator(harness, long, emulatorSettings(harness, token, dir));

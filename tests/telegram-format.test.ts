@@ -40,12 +40,14 @@ let corpus: Corpus;
 beforeAll(async () => {
   corpus = await loadCorpus(path.join(PROJECT_ROOT, "seeds"));
 });
-const item = (file: string, label: string): Item => corpus.documents.find((d) => d.meta.file.startsWith(file))!.items.find((i) => i.label === label)!;
-const meta = (file: string) => corpus.documents.find((d) => d.meta.file.startsWith(file))!.meta;
+const doc = (file: string) => corpus.documents.find((d) => d.meta.file.startsWith(file))!;
+const item = (file: string, label: string): Item => doc(file).items.find((i) => i.label === label)!;
+const meta = (file: string) => doc(file).meta;
 const cite = (file: string, label: string, over: Partial<Citation> = {}): Citation => {
   const it = item(file, label);
   const m = meta(file);
-  return { file: m.file, item: label, kind: it.kind, title: m.title, docNumber: m.docNumber, date: m.date, text: it.text, score: 1, ...over };
+  return { file: m.file, item: label, kind: it.kind, title: m.title, docNumber: m.docNumber, date: m.date, text: it.text, score: 1,
+    ...over };
 };
 
 describe("escaping and answer layout", () => {
@@ -57,7 +59,10 @@ describe("escaping and answer layout", () => {
         citations: [citation({ title: "T<i>", docNumber: "鲁〔2023〕1号&", item: "<3>" })],
       }),
     );
-    expect(page).toBe("<b>a&lt;b&gt;&amp;c</b>\n\n<blockquote>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</blockquote>\n\n<b>来源</b>：《T&lt;i&gt;》（鲁〔2023〕1号&amp;）&lt;3&gt;");
+    expect(page).toBe(
+      "<b>a&lt;b&gt;&amp;c</b>\n\n<blockquote>&lt;script&gt;alert(1)&lt;/script&gt; &amp; more</blockquote>\n\n" +
+        "<b>来源</b>：《T&lt;i&gt;》（鲁〔2023〕1号&amp;）&lt;3&gt;",
+    );
     expect(balanced(page!)).toBe(true);
     expect(escapeHtml('"x"')).toBe("&quot;x&quot;");
   });
@@ -97,7 +102,8 @@ describe("escaping and answer layout", () => {
   });
 
   it("says the refusal plainly and lists 可能相关 items with their topic, never as sources", () => {
-    const pages = html(answer({ refused: true, lead: "文件中没有找到相关规定。", evidence: [], citations: [], related: [cite("004", "33"), cite("004", "2")] }));
+    const related = [cite("004", "33"), cite("004", "2")];
+    const pages = html(answer({ refused: true, lead: "文件中没有找到相关规定。", evidence: [], citations: [], related }));
     expect(pages).toEqual([
       "<b>文件中没有找到相关规定。</b>\n\n可能相关：\n• 《山东省工作任务清单》第33项\n　各地研究出台相关文件\n• 《山东省工作任务清单》第2项\n　各设区的市分别制定“一市一策”实施方案",
     ]);
@@ -158,7 +164,8 @@ describe("list answers on a phone", () => {
   });
 
   it("numbers the documents of a page that holds several, so each button names its document", () => {
-    const a = answer({ shape: "list", lead: "写明“2020年6月底前”的共3项：…", evidence: [], citations: [cite("004", "2"), cite("000", "7"), cite("004", "33")] });
+    const citations = [cite("004", "2"), cite("000", "7"), cite("004", "33")];
+    const a = answer({ shape: "list", lead: "写明“2020年6月底前”的共3项：…", evidence: [], citations });
     const reply = answerReply(a);
     expect(pageHtml(reply.page(0))).toBe(
       "<b>写明“2020年6月底前”的共3项</b>\n\n<b>1. 《山东省工作任务清单》</b>\n第2项　各设区的市分别制定“一市一策”实施方案\n第33项　各地研究出台相关文件\n\n" +
@@ -190,7 +197,8 @@ describe("item pages", () => {
   });
 
   it("pages a very long item, one page per press, losing nothing", () => {
-    const long: Item = { ...item("004", "33"), text: Array.from({ length: 400 }, (_, k) => `第${k}句，职业院校绩效工资水平最高可达到基准线的5倍。`).join("") + "\n各市人民政府", responsible: ["各市人民政府"] };
+    const sentences = Array.from({ length: 400 }, (_, k) => `第${k}句，职业院校绩效工资水平最高可达到基准线的5倍。`).join("");
+    const long: Item = { ...item("004", "33"), text: `${sentences}\n各市人民政府`, responsible: ["各市人民政府"] };
     const reply = itemPages(long, meta("004"));
     const body = long.text.split("\n")[0]!;
     // Pages are filled with whole sentences, so they may need one more than the bare count.

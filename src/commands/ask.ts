@@ -10,7 +10,8 @@ import { clausesOf, DATE, sentencesOf } from "../answer/sentences.ts";
 import type { Answer, Citation } from "../answer/types.ts";
 import { readMarker } from "../corpus/numbering.ts";
 import { WORDING } from "../wording/wording.ts";
-import { buttonRows, clipText, pageRanges, replyOf, textReply, type Block, type Button, type Line, type Page, type Quote, type Reply } from "./reply.ts";
+import { buttonRows, clipText, pageRanges, replyOf, textReply } from "./reply.ts";
+import type { Block, Button, Line, Page, Quote, Reply } from "./reply.ts";
 
 /** Layout limits; the defaults suit a phone screen. */
 export const ANSWER_LAYOUT = {
@@ -102,10 +103,11 @@ function listReply(answer: Answer): Reply {
 
 function sourcesBlock(citations: readonly Citation[]): Block {
   const tagged = citations.length > 1;
-  const groups = byDocument(citations).map(
-    (group) => documentName(group[0]!.citation) + group.map(({ citation: c, index }) => readableLabel(c.item, c.kind) + (tagged ? `［${index + 1}］` : "")).join("、"),
-  );
-  const lines: Line[] = groups.length === 1 ? [[{ bold: WORDING.sources }, `：${groups[0]}`]] : [[{ bold: WORDING.sources }], ...groups.map((g) => [g])];
+  const label = ({ citation: c, index }: { citation: Citation; index: number }) =>
+    readableLabel(c.item, c.kind) + (tagged ? `［${index + 1}］` : "");
+  const groups = byDocument(citations).map((group) => documentName(group[0]!.citation) + group.map(label).join("、"));
+  const heading = { bold: WORDING.sources };
+  const lines: Line[] = groups.length === 1 ? [[heading, `：${groups[0]}`]] : [[heading], ...groups.map((g) => [g])];
   return { kind: "text", lines };
 }
 

@@ -3,7 +3,7 @@
  * (a year, a word of the title or issuer, an id). One match is shown as a card with all
  * its facts. Ids are shown whole or by a prefix no other file shares.
  */
-import { directoryOf, labelSeries, type DocumentDirectory } from "../corpus/lookup.ts";
+import { directoryOf, labelSeries, type DocumentDirectory, type Documents } from "../corpus/lookup.ts";
 import type { DocumentMeta, ParsedDocument } from "../corpus/types.ts";
 import { WORDING } from "../wording/wording.ts";
 import { failedReply, pageRanges, replyOf, type Line, type Page, type Reply } from "./reply.ts";
@@ -72,7 +72,7 @@ export function documentPages(dir: DocumentDirectory, docs: readonly ParsedDocum
 }
 
 /** The reply to `docs` with an optional search (words separated by spaces). */
-export function docsReply(corpus: { readonly documents: readonly ParsedDocument[] }, query = ""): Reply {
+export function docsReply(corpus: Documents, query = ""): Reply {
   const dir = directoryOf(corpus);
   if (dir.documents.length === 0) return failedReply(WORDING.docsEmpty);
   const words = query.trim().split(/\s+/).filter(Boolean);

@@ -4,8 +4,8 @@
  * labels the document really has.
  */
 import { citationLine } from "../answer/render-answer.ts";
-import { directoryOf, findItem, type DocumentMatch, type LabelSeries } from "../corpus/lookup.ts";
-import type { DocumentMeta, Item, ParsedDocument } from "../corpus/types.ts";
+import { directoryOf, findItem, type DocumentMatch, type Documents, type LabelSeries } from "../corpus/lookup.ts";
+import type { DocumentMeta, Item } from "../corpus/types.ts";
 import { WORDING } from "../wording/wording.ts";
 import { documentPages } from "./docs.ts";
 import { failedReply, type Line, type Page, type Reply } from "./reply.ts";
@@ -14,7 +14,7 @@ import { failedReply, type Line, type Page, type Reply } from "./reply.ts";
 export const ITEM_PAGE_CHARS = 3000;
 
 /** Splits "004 33" or "技工教育 三、（二）2." into a document and a label, trying one, then more, words for the document. */
-function parseArgs(args: string, corpus: { readonly documents: readonly ParsedDocument[] }): { spec: string; match: DocumentMatch; label: string } {
+function parseArgs(args: string, corpus: Documents): { spec: string; match: DocumentMatch; label: string } {
   const words = args.trim().split(/\s+/).filter(Boolean);
   const dir = directoryOf(corpus);
   let first: { spec: string; match: DocumentMatch; label: string } | undefined;
@@ -57,7 +57,8 @@ export function cutText(text: string, limit: number): string[] {
       push(line, "\n");
       continue;
     }
-    const chunks = line.split(/(?<=[。；！？])/).flatMap((s) => Array.from({ length: Math.ceil(s.length / limit) }, (_, k) => s.slice(k * limit, (k + 1) * limit)));
+    const slices = (s: string) => Array.from({ length: Math.ceil(s.length / limit) }, (_, k) => s.slice(k * limit, (k + 1) * limit));
+    const chunks = line.split(/(?<=[。；！？])/).flatMap(slices);
     chunks.forEach((chunk, k) => push(chunk, k === 0 ? "\n" : ""));
   }
   // An empty text is still one (empty) piece, so an item always has a page.
@@ -98,12 +99,13 @@ function rangeHint(series: readonly LabelSeries[]): string {
 }
 
 /** The reply to `item FILE LABEL`; `args` is what follows the command. */
-export function itemReply(corpus: { readonly documents: readonly ParsedDocument[] }, args: string): Reply {
+export function itemReply(corpus: Documents, args: string): Reply {
   const { spec, match, label } = parseArgs(args, corpus);
   if (!spec || !label) return failedReply(WORDING.itemUsage);
   if (match.kind === "none") return failedReply(WORDING.unknownDocument(spec));
   if (match.kind === "ambiguous") {
-    return { ...documentPages(directoryOf(corpus), match.candidates, WORDING.ambiguousDocument(spec, match.candidates.length)), failed: true };
+    const heading = WORDING.ambiguousDocument(spec, match.candidates.length);
+    return { ...documentPages(directoryOf(corpus), match.candidates, heading), failed: true };
   }
   const found = findItem(match.document, label);
   if (found.kind === "found") return itemPages(found.item, found.document.meta);
@@ -114,7 +116,7 @@ export function itemReply(corpus: { readonly documents: readonly ParsedDocument[
 }
 
 /** The pages of one cited item (a 原文 button naming its document by id), or undefined when the corpus no longer has it. */
-export function sourceReply(corpus: { readonly documents: readonly ParsedDocument[] }, documentRef: string, label: string): Reply | undefined {
+export function sourceReply(corpus: Documents, documentRef: string, label: string): Reply | undefined {
   const doc = directoryOf(corpus).resolve(documentRef);
   const found = doc.kind === "found" ? findItem(doc.document, label) : undefined;
   return found?.kind === "found" ? itemPages(found.item, found.document.meta) : undefined;

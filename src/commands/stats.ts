@@ -12,5 +12,6 @@ export interface UsageTotals {
 }
 
 export function statsReply(s: UsageTotals): Reply {
-  return replyOf({ blocks: [{ kind: "text", lines: [[{ bold: WORDING.statsHeading }], ...WORDING.statsLines(s).map((l) => [l])] }], buttons: [] });
+  const lines = [[{ bold: WORDING.statsHeading }], ...WORDING.statsLines(s).map((l) => [l])];
+  return replyOf({ blocks: [{ kind: "text", lines }], buttons: [] });
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { labelKey, parseChineseNumber } from "./numbering.ts";
-import type { Item, ParsedDocument } from "./types.ts";
+import type { Corpus, Item, ParsedDocument } from "./types.ts";
 
 export type DocumentMatch =
   | { readonly kind: "found"; readonly document: ParsedDocument }
@@ -139,8 +139,11 @@ export class DocumentDirectory {
 
 const directories = new WeakMap<readonly ParsedDocument[], DocumentDirectory>();
 
+/** What lookups need of a corpus: its documents. */
+export type Documents = Pick<Corpus, "documents">;
+
 /** The directory of a corpus, built on first use and kept as long as the corpus is. */
-export function directoryOf(corpus: { readonly documents: readonly ParsedDocument[] }): DocumentDirectory {
+export function directoryOf(corpus: Documents): DocumentDirectory {
   let dir = directories.get(corpus.documents);
   if (!dir) {
     dir = new DocumentDirectory(corpus.documents);

@@ -89,7 +89,12 @@ export const WORDING = {
   askUsage: "用法：/ask 问题，例如 /ask 公办职业院校绩效工资最高是基准线的几倍？",
   groupAskHint: (username: string) => `请在 @${username} 后面写上问题，或使用 /ask 问题。`,
   groupGreeting: (username: string) =>
-    `大家好！我根据山东省职业教育相关政策文件回答问题，每个回答都注明出处（文件和条目）。\n在群里提问：@${username} 加上问题，回复我的消息，或发送 /ask 问题。\n例如：/ask 公办职业院校绩效工资最高是基准线的几倍？\n发送 /help 查看更多用法。`,
+    [
+      "大家好！我根据山东省职业教育相关政策文件回答问题，每个回答都注明出处（文件和条目）。",
+      `在群里提问：@${username} 加上问题，回复我的消息，或发送 /ask 问题。`,
+      "例如：/ask 公办职业院校绩效工资最高是基准线的几倍？",
+      "发送 /help 查看更多用法。",
+    ].join("\n"),
   adminOnly: "这个命令只供管理员使用。",
   reindexStarted: "开始重建索引，期间照常回答问题。",
   reindexBusy: "索引正在重建中，请稍候。",
@@ -144,7 +149,8 @@ export const BOT_PROFILE = {
   },
   en: {
     description:
-      "Answers questions about Shandong vocational-education policy circulars, citing the document and item for every answer. Ask in Chinese, e.g. 公办职业院校绩效工资最高是基准线的几倍？",
+      "Answers questions about Shandong vocational-education policy circulars, citing the document and item for every answer. " +
+      "Ask in Chinese, e.g. 公办职业院校绩效工资最高是基准线的几倍？",
     shortDescription: "Shandong vocational-education circulars: answers with citations.",
   },
 } as const;

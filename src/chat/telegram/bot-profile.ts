@@ -43,7 +43,11 @@ export async function registerProfile(api: Api, settings: Settings, logger: Logg
     { scope: { type: "all_private_chats" }, names: menuFor("private", false) },
     { scope: { type: "all_group_chats" }, names: menuFor("group", false) },
     // Fails for admins who never opened a chat with the bot; they still can type the commands.
-    ...settings.telegram.adminUserIds.map((id) => ({ scope: { type: "chat", chat_id: id } as const, names: menuFor("private", true), optional: true })),
+    ...settings.telegram.adminUserIds.map((id) => ({
+      scope: { type: "chat", chat_id: id } as const,
+      names: menuFor("private", true),
+      optional: true,
+    })),
   ];
   for (const { code, lang } of LANGUAGES) {
     const language = code ? { language_code: code } : {};

@@ -59,7 +59,14 @@ function moreText(page: Page): string {
  * Sends page `index` of `reply`, whose other pages are kept under `replyId` (undefined
  * for a one-page reply). Returns the number of messages sent.
  */
-export async function sendPage(ctx: Context, deps: BotDeps, reply: Reply, index: number, replyId: string | undefined, options: SendOptions = {}): Promise<number> {
+export async function sendPage(
+  ctx: Context,
+  deps: BotDeps,
+  reply: Reply,
+  index: number,
+  replyId: string | undefined,
+  options: SendOptions = {},
+): Promise<number> {
   const page = reply.page(index);
   const rows: InlineKeyboardButton[][] = page.buttons
     .map((row) => row.map((b) => sourceButton(deps, b)).filter((b): b is InlineKeyboardButton => b !== undefined))

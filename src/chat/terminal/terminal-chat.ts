@@ -82,7 +82,12 @@ function oneCharacterPerChunk(input: Readable): Transform {
 }
 
 /** Runs the chat until end of input, Ctrl-D or /quit; resolves with the number of questions answered. */
-export async function runTerminalChat(service: QaService, input: Readable, output: Writable, options: TerminalChatOptions = {}): Promise<number> {
+export async function runTerminalChat(
+  service: QaService,
+  input: Readable,
+  output: Writable,
+  options: TerminalChatOptions = {},
+): Promise<number> {
   const terminal = options.terminal ?? false;
   const history = terminal ? await readHistory(options.historyFile) : [];
   const split = terminal ? oneCharacterPerChunk(input) : undefined;
@@ -132,7 +137,8 @@ export async function runTerminalChat(service: QaService, input: Readable, outpu
     }
     if (command === "/quit" || command === "/exit") break;
     if (command === "/help" || command === "/start") {
-      show(helpReply({ intro: [WORDING.introTerminal], documents: service.corpus().documents.map((d) => d.meta), examples: TERMINAL_DEFAULTS.helpExamples, commands: TERMINAL_MENU }));
+      const documents = service.corpus().documents.map((d) => d.meta);
+      show(helpReply({ intro: [WORDING.introTerminal], documents, examples: TERMINAL_DEFAULTS.helpExamples, commands: TERMINAL_MENU }));
     } else if (command === "/docs") {
       show(docsReply(service.corpus(), args.join(" ")));
     } else if (command === "/item") {

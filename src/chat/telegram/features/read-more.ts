@@ -33,8 +33,12 @@ export function readMoreFeature(deps: BotDeps): Composer<Context> {
     await ctx.answerCallbackQuery();
     const keyboard = pressed?.reply_markup?.inline_keyboard;
     if (keyboard) {
-      const rest = keyboard.map((row) => row.filter((b) => !("callback_data" in b) || b.callback_data !== ctx.callbackQuery.data)).filter((row) => row.length > 0);
-      await ctx.editMessageReplyMarkup({ reply_markup: { inline_keyboard: rest } }).catch((e: unknown) => deps.logger.debug("could not remove the 更多 button", { error: e }));
+      const rest = keyboard
+        .map((row) => row.filter((b) => !("callback_data" in b) || b.callback_data !== ctx.callbackQuery.data))
+        .filter((row) => row.length > 0);
+      await ctx
+        .editMessageReplyMarkup({ reply_markup: { inline_keyboard: rest } })
+        .catch((e: unknown) => deps.logger.debug("could not remove the 更多 button", { error: e }));
     }
     await sendPage(ctx, deps, reply, action.page, action.replyId, { replyTo: pressed?.message_id });
   });
