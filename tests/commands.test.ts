@@ -8,7 +8,7 @@ import { pageText } from "../src/chat/format/reply-text.ts";
 import { docsReply } from "../src/commands/docs.ts";
 import { itemReply } from "../src/commands/item.ts";
 import { directoryOf, fileHash } from "../src/corpus/lookup.ts";
-import type { Corpus, Item, ParsedDocument } from "../src/corpus/types.ts";
+import type { Corpus, DocumentFacts, Item, ParsedDocument } from "../src/corpus/types.ts";
 
 /** A synthetic corpus: `n` task lists named like real seed files, with years and issuers varying. */
 function corpus(n: number, extra: readonly string[] = []): Corpus {
@@ -76,6 +76,40 @@ describe("documents at scale", () => {
     expect(pageText(docsReply(c, "第1234号").page(0))).toBe(
       "《2019年职业教育工作要点（第1234号）》\n编号：1234\n文号：鲁教职字〔2019〕1234号\n发文单位：山东省人力资源和社会保障厅\n印发日期：2019-03-01\n共12项（1–12）\n\n/item 1234 1",
     );
+  });
+
+  it("shows every fact the corpus read on a document's card", () => {
+    const c = corpus(3);
+    const d = c.documents[1]!;
+    const source = { order: 0, label: null, quote: "…" };
+    const fact = <T>(value: T) => ({ value, source });
+    const facts: DocumentFacts = {
+      issuer: fact(d.meta.issuer!), docNumber: fact(d.meta.docNumber!), date: fact(d.meta.date!),
+      addressees: fact(["各市教育局", "各职业院校"]), publicity: fact("on-request"),
+      basis: [fact({ title: "职业教育法", docNumber: null }), fact({ title: "关于深化改革的意见", docNumber: "中办发〔2022〕65号" })],
+      contactOffice: fact("职教处"), contactPerson: fact("王老师"), contactPhone: fact("0531-12345678"),
+      effective: fact({ from: "2024-01-01", onIssue: false }), validity: fact({ until: null, term: "5年" }),
+      attachments: [fact({ number: 1, title: "任务分工表" }), fact({ number: 2, title: "联系人回执" })],
+      counts: { numbered: 12, byKind: { row: 12 } },
+    };
+    const withFacts: Corpus = { ...c, documents: [c.documents[0]!, { ...d, meta: { ...d.meta, facts } }, c.documents[2]!] };
+    expect(pageText(docsReply(withFacts, "0001").page(0)).split("\n")).toEqual([
+      "《2016年职业教育工作要点（第1号）》",
+      "编号：0001",
+      "文号：鲁教职字〔2016〕1号",
+      "发文单位：山东省人力资源和社会保障厅",
+      "印发日期：2016-03-01",
+      "主送：各市教育局，各职业院校",
+      "公开方式：依申请公开",
+      "依据：《职业教育法》；《关于深化改革的意见》（中办发〔2022〕65号）",
+      "施行：自2024-01-01起施行",
+      "有效期：5年",
+      "联系：职教处，王老师，0531-12345678",
+      "附件：1. 任务分工表；2. 联系人回执",
+      "共12项（1–12）",
+      "",
+      "/item 0001 1",
+    ]);
   });
 
   it("keeps item-not-found messages to one short line, whatever the corpus size", () => {

@@ -11,14 +11,55 @@ import { failedReply, pageRanges, replyOf, type Line, type Page, type Reply } fr
 /** Documents listed on one page. */
 export const DOCS_PER_PAGE = 10;
 
-/**
- * The facts shown for a document, in order. A fact the corpus learns to read (addressees,
- * basis, contact…) is one more row here.
- */
-const FACTS: readonly { readonly label: string; readonly value: (m: DocumentMeta) => string | null }[] = [
+/** A fact shown for a document: its label, and its value as one line (null: the document does not state it). */
+interface ShownFact {
+  readonly label: string;
+  readonly value: (m: DocumentMeta) => string | null;
+}
+
+const joined = (values: readonly string[], separator: string) => (values.length > 0 ? values.join(separator) : null);
+
+/** The facts of a document's line in a list: who issued it, under which number, when. */
+const LIST_FACTS: readonly ShownFact[] = [
   { label: WORDING.facts.docNumber, value: (m) => m.docNumber },
   { label: WORDING.facts.issuer, value: (m) => m.issuer },
   { label: WORDING.facts.date, value: (m) => m.date },
+];
+
+/** Everything its card shows, in order. A fact the corpus learns to read is one more row here. */
+const CARD_FACTS: readonly ShownFact[] = [
+  ...LIST_FACTS,
+  { label: WORDING.facts.addressees, value: (m) => joined(m.facts?.addressees?.value ?? [], "，") },
+  { label: WORDING.facts.publicity, value: (m) => (m.facts?.publicity ? WORDING.publicity[m.facts.publicity.value] : null) },
+  {
+    label: WORDING.facts.basis,
+    value: (m) => joined((m.facts?.basis ?? []).map(({ value: b }) => `《${b.title}》${b.docNumber ? `（${b.docNumber}）` : ""}`), "；"),
+  },
+  {
+    label: WORDING.facts.effective,
+    value: (m) => {
+      const e = m.facts?.effective?.value;
+      return !e ? null : e.onIssue ? WORDING.effectiveOnIssue : e.from ? WORDING.effectiveFrom(e.from) : null;
+    },
+  },
+  {
+    label: WORDING.facts.validity,
+    value: (m) => {
+      const v = m.facts?.validity?.value;
+      return !v ? null : (v.until ? WORDING.validUntil(v.until) : v.term);
+    },
+  },
+  {
+    label: WORDING.facts.contact,
+    value: (m) => {
+      const contact = [m.facts?.contactOffice, m.facts?.contactPerson, m.facts?.contactPhone];
+      return joined(contact.flatMap((f) => (f ? [f.value] : [])), "，");
+    },
+  },
+  {
+    label: WORDING.facts.attachments,
+    value: (m) => joined((m.facts?.attachments ?? []).map(({ value: a }) => WORDING.attachment(a.number, a.title)), "；"),
+  },
 ];
 
 /** 共45项（1–45）: how many numbered items a document has, and their range when it is one series. */
@@ -33,7 +74,7 @@ export function itemSummary(doc: ParsedDocument): string {
 
 /** Two lines for a document in a list: its id and title, then its facts and size. */
 export function documentEntry(dir: DocumentDirectory, doc: ParsedDocument): Line[] {
-  const facts = FACTS.map((f) => f.value(doc.meta)).filter((v): v is string => Boolean(v));
+  const facts = LIST_FACTS.map((f) => f.value(doc.meta)).filter((v): v is string => Boolean(v));
   return [
     [{ code: dir.shortId(doc.meta.file) }, ` 《${doc.meta.title}》`],
     [`　${[...facts, itemSummary(doc)].join("，")}`],
@@ -44,7 +85,7 @@ export function documentEntry(dir: DocumentDirectory, doc: ParsedDocument): Line
 function documentCard(dir: DocumentDirectory, doc: ParsedDocument): Reply {
   const id = dir.shortId(doc.meta.file);
   const lines: Line[] = [[{ bold: `《${doc.meta.title}》` }], [`${WORDING.documentId}：`, { code: id }]];
-  for (const f of FACTS) {
+  for (const f of CARD_FACTS) {
     const v = f.value(doc.meta);
     if (v) lines.push([`${f.label}：${v}`]);
   }

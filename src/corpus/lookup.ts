@@ -122,14 +122,14 @@ export class DocumentDirectory {
 
   /**
    * Documents matching every word: a year (2023 or 2023年) matches the document's year, an
-   * id its short id, anything else a piece of the title, issuer or 文号.
+   * id its short id, and any word a piece of the title, issuer or 文号.
    */
   search(words: readonly string[]): ParsedDocument[] {
     const tests = words.map((w) => w.trim()).filter(Boolean).map((word) => {
       const year = /^(\d{4})年?$/.exec(word)?.[1];
-      if (year) return (d: ParsedDocument) => d.meta.year === Number(year) || (d.meta.date ?? "").startsWith(year);
       const w = normTitle(word);
       return (d: ParsedDocument) =>
+        (year !== undefined && (d.meta.year === Number(year) || (d.meta.date ?? "").startsWith(year))) ||
         this.shortId(d.meta.file).toLowerCase() === w ||
         [d.meta.title, d.meta.issuer, d.meta.docNumber].some((field) => field !== null && normTitle(field).includes(w));
     });
