@@ -35,7 +35,7 @@ export function topicOf(c: Pick<Citation, "topic" | "text">): string {
 }
 
 /** 《title》（文号）, how a group of citations is headed. */
-const documentName = (c: Citation) => `《${c.title}》${c.docNumber ? `（${c.docNumber}）` : ""}`;
+const documentName = (c: Citation) => WORDING.documentName(c.title, c.docNumber);
 
 /** Citations grouped by document, groups in order of first appearance, with their index in the answer. */
 function byDocument(citations: readonly Citation[]): { citation: Citation; index: number }[][] {
@@ -95,7 +95,7 @@ function listReply(answer: Answer): Reply {
           if (b) buttons.push(b);
         }
       });
-      const more = k < ranges.length - 1 ? { more: { kind: "count" as const, remaining: total - to, unit: "项" } } : {};
+      const more = k < ranges.length - 1 ? { more: { kind: "count" as const, remaining: total - to, unit: WORDING.listUnit } } : {};
       return { blocks, buttons: buttonRows(buttons), ...more };
     },
   };

@@ -33,7 +33,7 @@ const CARD_FACTS: readonly ShownFact[] = [
   { label: WORDING.facts.publicity, value: (m) => (m.facts?.publicity ? WORDING.publicity[m.facts.publicity.value] : null) },
   {
     label: WORDING.facts.basis,
-    value: (m) => joined((m.facts?.basis ?? []).map(({ value: b }) => `《${b.title}》${b.docNumber ? `（${b.docNumber}）` : ""}`), "；"),
+    value: (m) => joined((m.facts?.basis ?? []).map(({ value: b }) => WORDING.documentName(b.title, b.docNumber)), "；"),
   },
   {
     label: WORDING.facts.effective,
@@ -76,7 +76,7 @@ export function itemSummary(doc: ParsedDocument): string {
 export function documentEntry(dir: DocumentDirectory, doc: ParsedDocument): Line[] {
   const facts = LIST_FACTS.map((f) => f.value(doc.meta)).filter((v): v is string => Boolean(v));
   return [
-    [{ code: dir.shortId(doc.meta.file) }, ` 《${doc.meta.title}》`],
+    [{ code: dir.shortId(doc.meta.file) }, ` ${WORDING.documentName(doc.meta.title, null)}`],
     [`　${[...facts, itemSummary(doc)].join("，")}`],
   ];
 }
@@ -84,7 +84,7 @@ export function documentEntry(dir: DocumentDirectory, doc: ParsedDocument): Line
 /** Everything known about one document. */
 function documentCard(dir: DocumentDirectory, doc: ParsedDocument): Reply {
   const id = dir.shortId(doc.meta.file);
-  const lines: Line[] = [[{ bold: `《${doc.meta.title}》` }], [`${WORDING.documentId}：`, { code: id }]];
+  const lines: Line[] = [[{ bold: WORDING.documentName(doc.meta.title, null) }], [`${WORDING.documentId}：`, { code: id }]];
   for (const f of CARD_FACTS) {
     const v = f.value(doc.meta);
     if (v) lines.push([`${f.label}：${v}`]);

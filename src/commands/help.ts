@@ -7,17 +7,10 @@ import type { DocumentMeta } from "../corpus/types.ts";
 import { COMMAND_WORDING, WORDING, type CommandName } from "../wording/wording.ts";
 import { replyOf, type Line, type Reply } from "./reply.ts";
 
-// Question shapes every circular can answer; the title makes them concrete.
-const EXAMPLE_TEMPLATES = [
-  (d: DocumentMeta) => `《${d.title}》是什么时候印发的？`,
-  (d: DocumentMeta) => `《${d.title}》提出了哪些主要任务？`,
-  (d: DocumentMeta) => (d.docNumber ? `${d.docNumber}是哪份文件？` : `《${d.title}》由哪个部门负责落实？`),
-  (d: DocumentMeta) => `《${d.title}》里对职业院校有什么要求？`,
-];
-
-/** Example questions drawn from the documents, one per document. */
+/** Example questions drawn from the documents, one per document, the title making each shape concrete. */
 export function exampleQuestions(docs: readonly DocumentMeta[], count: number): string[] {
-  return docs.slice(0, count).map((d, k) => EXAMPLE_TEMPLATES[k % EXAMPLE_TEMPLATES.length]!(d));
+  const shapes = WORDING.exampleQuestions;
+  return docs.slice(0, count).map((d, k) => shapes[k % shapes.length]!(d.title, d.docNumber));
 }
 
 export interface HelpOptions {

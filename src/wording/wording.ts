@@ -9,13 +9,17 @@
 export type CountUnit = "项" | "条";
 
 export const WORDING = {
+  /** 《title》（文号）: a document as every reply names it. */
+  documentName: (title: string, docNumber: string | null) => `《${title}》${docNumber ? `（${docNumber}）` : ""}`,
+
   // ── answers ────────────────────────────────────────────────────────────────────────
   /** The refusal: what the bot says when the circulars do not answer. */
   refusal: "文件中没有找到相关规定。",
   sources: "来源",
   related: "可能相关",
-  /** The count before a long list. */
+  /** The count before a long list, and what its entries are called. */
   listCount: (n: number) => `共${n}项`,
+  listUnit: "项",
   /** The heading of a list page after the first. */
   listContinued: (page: number, pages: number, total: number) => `（续，第${page}/${pages}页）共${total}项`,
   /** Text a search-less prompt shows (an empty or emoji-only question). */
@@ -81,6 +85,14 @@ export const WORDING = {
   introGroup: (username: string) => `在群里请 @${username} 后面写上问题，回复我的消息，或使用 /ask 问题。`,
   introTerminal: "直接输入问题即可。",
   examplesHeading: "可以这样问：",
+  /** Question shapes every circular can answer; /help fills in one document each, in turn. */
+  exampleQuestions: [
+    (title: string) => `《${title}》是什么时候印发的？`,
+    (title: string) => `《${title}》提出了哪些主要任务？`,
+    (title: string, docNumber: string | null) => (docNumber ? `${docNumber}是哪份文件？` : `《${title}》由哪个部门负责落实？`),
+    (title: string) => `《${title}》里对职业院校有什么要求？`,
+  ],
+  terminalPrompt: "问> ",
   usageHeading: "命令：",
   terminalWelcome: (documents: number) => `policybot — 政策文件问答（${documents} 份文件）。输入 /help 查看用法，Ctrl-D 退出。`,
   aboutHeading: "关于本机器人",

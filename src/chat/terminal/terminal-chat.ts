@@ -23,7 +23,7 @@ import { WORDING, type CommandName } from "../../wording/wording.ts";
 import { pageText } from "../format/reply-text.ts";
 
 export const TERMINAL_DEFAULTS = {
-  prompt: "问> ",
+  prompt: WORDING.terminalPrompt,
   /** Lines kept in the history file. */
   historySize: 500,
   /** Example questions /help shows. */
