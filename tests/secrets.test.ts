@@ -12,7 +12,7 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
-import { WORDING } from "../src/chat/telegram/wording.ts";
+import { WORDING } from "../src/wording/wording.ts";
 import { badGateway, tooManyRequests } from "./helpers/bot-api-gateway.ts";
 import { startOpenAiServer, type OpenAiTestServer } from "./helpers/openai-server.ts";
 import { freePort, startEmulator, testToken, type EmulatorHarness } from "./helpers/telegram-emulator.ts";

@@ -4,6 +4,7 @@
  */
 import type { Item } from "../corpus/types.ts";
 import type { Citation, Evidence } from "./types.ts";
+import { WORDING } from "../wording/wording.ts";
 
 /** How a label reads in a citation: 第7条, 第33项, 附件第12项, 三、（二）2., 专栏1. */
 export function readableLabel(label: string | null, kind?: Item["kind"]): string {
@@ -33,10 +34,10 @@ export function renderAnswerText(parts: {
   const lines = [parts.lead];
   for (const e of parts.evidence) lines.push(`「${e.quote}」`);
   if (parts.citations.length > 0) {
-    lines.push(`来源：${parts.citations.map((c) => citationLine(c)).join("；")}`);
+    lines.push(`${WORDING.sources}：${parts.citations.map((c) => citationLine(c)).join("；")}`);
   }
   if (parts.refused && parts.related.length > 0) {
-    lines.push(`可能相关：${parts.related.map((c) => citationLine(c)).join("；")}`);
+    lines.push(`${WORDING.related}：${parts.related.map((c) => citationLine(c)).join("；")}`);
   }
   return lines.join("\n");
 }

@@ -2,7 +2,7 @@
  * Shapes of an answer, as produced by the answer stage and rendered by the chat and
  * command-line layers. The JSON form of CONTRACT §3 is derived from these.
  */
-import type { DocumentMeta, IngestProblem, Item } from "../corpus/types.ts";
+import type { Corpus, DocumentMeta, IngestProblem, Item } from "../corpus/types.ts";
 import type { KindName } from "./question/analysed-question.ts";
 
 /** A cited item with what a reader needs to verify it. */
@@ -89,11 +89,6 @@ export interface AskOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What `item FILE LABEL` lookups return. */
-export type ItemLookup =
-  | { readonly found: true; readonly item: Item; readonly meta: DocumentMeta }
-  | { readonly found: false; readonly message: string; readonly nearest: readonly string[] };
-
 /** Facts shown by /about. */
 export interface AboutInfo {
   readonly embeddingModel: string;
@@ -116,8 +111,8 @@ export interface ItemHit {
  */
 export interface QaService {
   ask(question: string, options?: AskOptions): Promise<Answer>;
-  documents(): readonly DocumentMeta[];
-  item(file: string, label: string): ItemLookup;
+  /** The parsed corpus the current index was built from (documents and items, for listings and item lookups). */
+  corpus(): Corpus;
   search(query: string, limit: number): Promise<readonly ItemHit[]>;
   about(): AboutInfo;
   /** Rebuilds the index from seeds while answers keep coming from the old one, then swaps. */

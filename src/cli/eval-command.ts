@@ -56,6 +56,13 @@ function missLines(prepared: readonly PreparedMessage[], answers: readonly { ref
     });
 }
 
+/** Scores one question set with an engine's own decision (for the benchmarks). */
+export async function evaluateFile(engine: Engine, file: string): Promise<Metrics> {
+  const questions = readQuestionSet(file).map((q) => ({ ...q, set: path.basename(file, ".jsonl") }));
+  const prepared = await prepareAll(engine, questions);
+  return scoreAnswers(questions, prepared.map((p) => answerWith(engine.answerer, p, engine.answerer.decision)), itemTexts(engine.corpus));
+}
+
 export interface EvalArgs {
   readonly file?: string;
   readonly holdout: boolean;

@@ -60,11 +60,17 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
       .optional(),
   );
 
+/** Levels of the log, least severe first. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
 const EnvSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalText.pipe(
     z
       .string()
-      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits:letters)")
+      .regex(
+        /^\d+:[A-Za-z0-9_-]{20,}$/,
+        "does not look like a bot token from @BotFather: digits, a colon, then 20 or more letters, digits, _ or -",
+      )
       .optional(),
   ),
   TELEGRAM_API_ROOT: optionalText.pipe(z.url("must be a URL such as https://api.telegram.org").optional()),
@@ -88,6 +94,7 @@ const EnvSchema = z.object({
   LLM_API_KEY: optionalText,
   LLM_MODEL: optionalText,
   LLM_TIMEOUT_MS: wholeNumber(100),
+  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).optional()),
 });
 
 /** Validated settings with defaults applied and paths made absolute. */
@@ -97,6 +104,8 @@ export interface Settings {
   readonly dataDir: string;
   /** Word lists, tables and the fitted decision model (data/). */
   readonly vocabularyDir: string;
+  /** LOG_LEVEL when set; otherwise each command picks its own (a server logs more than a one-shot command). */
+  readonly logLevel: (typeof LOG_LEVELS)[number] | undefined;
   readonly embedding: {
     /** Model id; the offline model unless EMBEDDING_MODEL names another. */
     readonly model: string;
@@ -164,6 +173,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, root: string 
     indexDir: abs(e.POLICYBOT_INDEX_DIR, DEFAULTS.indexDir),
     dataDir: abs(e.POLICYBOT_DATA_DIR, DEFAULTS.dataDir),
     vocabularyDir: abs(e.POLICYBOT_VOCABULARY_DIR, DEFAULTS.vocabularyDir),
+    logLevel: e.LOG_LEVEL,
     embedding: {
       model: e.EMBEDDING_MODEL ?? DEFAULTS.offlineModel,
       localModelDir: abs(e.MODEL_LOCAL_DIR, DEFAULTS.localModelDir),

@@ -20,18 +20,17 @@ export interface Logger {
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 /** Telegram bot tokens look like this wherever they appear (URLs included). */
-const TOKEN_PATTERN = /(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}/g;
+export const TOKEN_PATTERN = /(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}/g;
 
 function describe(value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message };
   return value;
 }
 
-/** Creates a logger; `minLevel` defaults to info, or to LOG_LEVEL when valid. */
+/** Creates a logger; `minLevel` defaults to info (settings.logLevel carries LOG_LEVEL to the caller). */
 export function createLogger(options: { sink?: LogSink; minLevel?: LogLevel; secrets?: readonly string[] } = {}): Logger {
   const sink: LogSink = options.sink ?? ((line) => process.stderr.write(line + "\n"));
-  const envLevel = process.env.LOG_LEVEL as LogLevel | undefined;
-  const minLevel = envLevel && envLevel in LEVELS ? envLevel : (options.minLevel ?? "info");
+  const minLevel = options.minLevel ?? "info";
   const secrets = new Set<string>(options.secrets ?? []);
 
   const redact = (text: string): string => {

@@ -23,11 +23,19 @@ export interface EngineOverrides {
   readonly retrieval?: Partial<RetrievalOptions>;
 }
 
+/** Not one circular could be read from the seeds folder (each file's reason was logged); nothing to answer from. */
+export class NoCircularsError extends Error {
+  override readonly name = "NoCircularsError";
+  constructor(readonly seedsDir: string) {
+    super(`No circulars could be loaded from ${seedsDir}; see the messages above.`);
+  }
+}
+
 /** Loads seeds, opens or builds the index, assembles retriever and answerer. */
 export async function buildEngine(settings: Settings, logger: Logger, overrides: EngineOverrides = {}): Promise<Engine> {
   const corpus = await loadCorpus(settings.seedsDir);
   for (const p of corpus.problems) logger[p.severity === "warning" ? "warn" : p.severity](p.message);
-  if (corpus.documents.length === 0) throw new Error(`No circulars could be loaded from ${settings.seedsDir}; see the messages above.`);
+  if (corpus.documents.length === 0) throw new NoCircularsError(settings.seedsDir);
   const embeddings = createEmbeddings(settings.embedding, logger);
   const model = await embeddings.activeModel();
   const vocabulary = loadVocabulary(settings.vocabularyDir);

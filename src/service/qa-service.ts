@@ -2,13 +2,13 @@
  * The question-answering service every front end uses: follow-ups resolved, retrieval,
  * the extractive answer, the optional language model on top, timings measured.
  */
-import { findDocument, findItem } from "../corpus/lookup.ts";
 import type { Corpus } from "../corpus/types.ts";
 import type { Answerer, DraftAnswer } from "../answer/answer-question.ts";
 import type { QuestionAnalyser } from "../answer/question/analyse-question.ts";
-import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, ItemLookup, QaService, ReindexReport } from "../answer/types.ts";
+import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, QaService, ReindexReport } from "../answer/types.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
+import { WORDING } from "../wording/wording.ts";
 import { MAX_QUESTIONS_PER_MESSAGE, mergeAnswers, searchFor, searchRequest } from "./answer-message.ts";
 
 /** Questions longer than this are cut before search: no circular question needs more. */
@@ -96,19 +96,13 @@ export class PolicyQaService implements QaService {
 
   /** The reply to a message that asks nothing (empty, emoji, a greeting alone). */
   private prompt(question: string): Answer {
-    const lead = "请输入要查询的问题，例如：绩效工资改革谁牵头？";
+    const lead = WORDING.emptyQuestion;
     const turn: ConversationTurn = { question: "", shape: "fact", refused: true, citations: [], at: Date.now() };
     return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", turn, timings: { totalMs: 0, retrievalMs: 0 } };
   }
 
-  documents() {
-    return this.engine.corpus.documents.map((d) => d.meta);
-  }
-
-  item(file: string, label: string): ItemLookup {
-    const doc = findDocument(this.engine.corpus.documents, file);
-    if (!doc.found) return { found: false, message: doc.message, nearest: [] };
-    return findItem(doc.document, label);
+  corpus(): Corpus {
+    return this.engine.corpus;
   }
 
   async search(query: string, limit: number): Promise<readonly ItemHit[]> {

@@ -20,7 +20,7 @@ import { startBot, START_DEFAULTS } from "../../src/chat/telegram/start-bot.ts";
 import { createFakeQaService } from "./fake-qa.ts";
 
 const settings = loadSettings(process.env);
-const logger = createLogger({ minLevel: "info" });
+const logger = createLogger({ minLevel: settings.logLevel ?? "info" });
 const fake = createFakeQaService(path.join(PROJECT_ROOT, "seeds"), { askDelayMs: Number(process.env.FAKE_ASK_DELAY_MS ?? 0) });
 const hangOn = process.env.FAKE_HANG_ON;
 const service: QaService = hangOn

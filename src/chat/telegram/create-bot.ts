@@ -14,7 +14,8 @@ import { BOT_DEFAULTS, type BotDeps, type CreateBotOptions } from "./deps.ts";
 import { InFlight } from "./in-flight.ts";
 import { BotJournal } from "./journal.ts";
 import { UpdateLedger } from "./update-ledger.ts";
-import { WORDING } from "./wording.ts";
+import { WORDING } from "../../wording/wording.ts";
+import { PageStore } from "./page-store.ts";
 import { aboutFeature } from "./features/about.ts";
 import { accessFeature } from "./features/access.ts";
 import { adminFeature } from "./features/admin.ts";
@@ -22,9 +23,11 @@ import { askFeature } from "./features/ask.ts";
 import { callbacksFeature } from "./features/callbacks.ts";
 import { docsFeature } from "./features/docs.ts";
 import { fallbackFeature } from "./features/fallback.ts";
+import { greetingFeature } from "./features/greeting.ts";
 import { helpFeature } from "./features/help.ts";
 import { inlineFeature } from "./features/inline.ts";
 import { itemFeature } from "./features/item.ts";
+import { readMoreFeature } from "./features/read-more.ts";
 
 /** The bot with what start and shutdown need: the in-flight tracker, the update ledger and the journals. */
 export type PolicyBot = Bot<Context> & { readonly policy: BotDeps };
@@ -53,6 +56,7 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
     inFlight: new InFlight(),
     seenUpdates: new SeenUpdates(),
     conversations: new Map(),
+    pages: new PageStore(),
     ledger: new UpdateLedger(settings.dataDir, logger, { secrets: secretsOf(settings) }),
     options: { ...BOT_DEFAULTS, ...tuned },
   };
@@ -95,9 +99,11 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
   app.use(itemFeature(deps));
   app.use(aboutFeature(deps));
   app.use(adminFeature(deps));
+  app.use(readMoreFeature(deps));
   app.use(callbacksFeature(deps));
   app.use(inlineFeature(deps));
   app.use(askFeature(deps));
+  app.use(greetingFeature(deps));
   app.use(fallbackFeature(deps));
 
   return Object.assign(bot, { policy: deps });

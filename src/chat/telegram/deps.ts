@@ -9,6 +9,7 @@ import type { Logger } from "../../logging/logger.ts";
 import type { SeenUpdates } from "./dedupe-updates.ts";
 import type { InFlight } from "./in-flight.ts";
 import type { BotJournal } from "./journal.ts";
+import type { PageStore } from "./page-store.ts";
 import type { UpdateLedger } from "./update-ledger.ts";
 
 /** Options of createBot; every one has a default in {@link BOT_DEFAULTS}. */
@@ -25,8 +26,6 @@ export interface CreateBotOptions {
   readonly helpExamples?: number;
   /** Inline mode lists at most this many items. */
   readonly inlineResults?: number;
-  /** Source buttons under an answer, at most. */
-  readonly sourceButtons?: number;
 }
 
 export const BOT_DEFAULTS = {
@@ -35,7 +34,6 @@ export const BOT_DEFAULTS = {
   maxRetryDelaySeconds: 60,
   helpExamples: 4,
   inlineResults: 10,
-  sourceButtons: 3,
 } as const;
 
 export type BotOptions = typeof BOT_DEFAULTS & Pick<CreateBotOptions, "botInfo">;
@@ -51,6 +49,8 @@ export interface BotDeps {
   readonly seenUpdates: SeenUpdates;
   /** Updates on disk from arrival until handled, replayed after a crash. */
   readonly ledger: UpdateLedger;
+  /** Replies with pages still to show ("更多"). */
+  readonly pages: PageStore;
   /** The last turn of each conversation (chat id:user id), for follow-up questions. */
   readonly conversations: Map<string, ConversationTurn>;
   readonly options: { readonly [K in keyof typeof BOT_DEFAULTS]: number };

@@ -10,7 +10,7 @@ import http from "node:http";
 import { webhookCallback, type BotError, type Context } from "grammy";
 import type { Update } from "grammy/types";
 import { createConcurrentSink, createRunner, createSource, createUpdateFetcher, type RunnerHandle } from "@grammyjs/runner";
-import { ADMIN_COMMANDS, PUBLIC_COMMANDS } from "./bot-commands.ts";
+import { registerProfile } from "./bot-profile.ts";
 import type { PolicyBot } from "./create-bot.ts";
 
 /** Options of startBot; defaults in {@link START_DEFAULTS}. */
@@ -46,21 +46,6 @@ export interface RunningBot {
   readonly stopped: Promise<void>;
 }
 
-async function registerCommands(bot: PolicyBot): Promise<void> {
-  const { logger, settings } = bot.policy;
-  try {
-    await bot.api.setMyCommands(PUBLIC_COMMANDS);
-  } catch (e) {
-    logger.warn("could not register the command menu", { error: e });
-  }
-  for (const adminId of settings.telegram.adminUserIds) {
-    // Fails for admins who never opened a chat with the bot; they still can type the commands.
-    await bot.api
-      .setMyCommands([...PUBLIC_COMMANDS, ...ADMIN_COMMANDS], { scope: { type: "chat", chat_id: adminId } })
-      .catch((e: unknown) => logger.debug("admin command menu not set", { error: e }));
-  }
-}
-
 /**
  * Hands the updates an earlier run left unfinished to the bot again, and lets the
  * duplicate filter know the ids it finished. The replays are not awaited: they are
@@ -87,7 +72,7 @@ export async function startBot(bot: PolicyBot, options: StartBotOptions = {}): P
   const o = { ...START_DEFAULTS, ...options };
   const { logger, settings, inFlight } = bot.policy;
   await bot.init();
-  await registerCommands(bot);
+  await registerProfile(bot.api, bot.policy.settings, bot.policy.logger);
   await replayUnfinished(bot);
 
   let resolveStopped!: () => void;
