@@ -55,7 +55,8 @@ const sourceButton = (c: Citation, text: string): Button | undefined =>
 /** The list's heading: the lead up to its colon (the enumeration follows there), with the count. */
 function listHeading(lead: string, count: number): string {
   const head = lead.split("：")[0]!.trim();
-  return head.includes(WORDING.listCount(count)) ? head : `${head}（${WORDING.listCount(count)}）`;
+  // The answer stage counts 条 or 项 as the document numbers its items; either is the count.
+  return new RegExp(`共${count}[项条]`).test(head) ? head : `${head}（${WORDING.listCount(count)}）`;
 }
 
 function quoteBlocks(answer: Answer): Block[] {

@@ -45,7 +45,7 @@ export interface KindCues {
 }
 
 /** Facts about a circular itself that a question can ask for. */
-export const META_FACTS = ["title", "issuer", "docNumber", "date", "addressees", "public", "basis", "contact", "effect", "attachments", "count"] as const;
+export const META_FACTS = ["title", "implementers", "issuer", "docNumber", "date", "addressees", "public", "basis", "contact", "effect", "attachments", "count"] as const;
 export type MetaFact = (typeof META_FACTS)[number];
 
 /** Words the answer stage reads (data/answer-words.json). */

@@ -24,7 +24,8 @@ export function cleanQuestion(question: string): string {
     // Terminal colour and title codes pasted from a console.
     .replace(/\u001b\[[0-9;?]*[ -\/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, "")
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ")
-    // Markup pasted with a question (<b>…</b>, [text](url)) is not part of what is asked.
+    // Markup pasted with a question (<b>…</b>, [text](url), a script) is not part of what is asked.
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
     .replace(/<\/?[a-z][^>]*>/gi, " ")
     .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/\p{Cf}/gu, "")

@@ -59,6 +59,8 @@ export function documentFacts(doc: ParsedDocument): DocumentFactSet {
       return f.printed ? `${written(f.printed.value.date)}${f.printed.value.office}印发${signed ? `；${signed}` : ""}` : signed;
     }),
     addressees: of(one(f.addressees), ([v]) => v!.join("，")),
+    // Who is to carry a circular out: those it is addressed to (现将…印发给你们，请认真贯彻执行).
+    implementers: of(one(f.addressees), ([v]) => `印发给${v!.join("，")}贯彻落实`),
     public: of(one(f.publicity), ([v]) => `${PUBLICITY[v!] ?? v}（${f.publicity!.source.quote}）`),
     basis: of(f.basis, (vs) => vs.map((b) => `《${b.title}》${b.docNumber ? `（${b.docNumber}）` : ""}`).join("、")),
     contact: of([...one(f.contactOffice), ...one(f.contactPerson), ...one(f.contactPhone)], (vs) => vs.join("，")),

@@ -31,7 +31,8 @@ function asksList(q: { text: string; units: readonly string[] }, ctx: KindContex
   const k = ctx.vocabulary.kinds;
   const cues = k.list.join("|");
   const objects = k.listObjects.join("|");
-  if (new RegExp(`(${cues})(些|几)?(个|条|项|件)?(${objects})`).test(q.text)) return true;
+  // 哪些任务, 哪几项措施, 哪些主要任务: the list word, a word or two, then what is listed.
+  if (new RegExp(`(${cues})[^，。？?、]{0,3}?(${objects})`).test(q.text)) return true;
   // "省财政厅负责哪些" / "城投公司要参与哪几条": a unit in a role, then a list word.
   const roles = k.listScopes.join("|");
   return q.units.length > 0 && new RegExp(`(${roles}).{0,6}(${cues})`).test(q.text);
@@ -154,12 +155,19 @@ export const list: QuestionKind = {
       said.push(`提到${found.map((c) => c.text).join("、")}`);
     }
     if (named.length > 0 && said.length === 0) said.push(`${named[0]}中`);
-    if (said.length === 0) return null;
+    // "《…》提出了哪些主要任务": one document and nothing else to filter by lists its main items.
+    let whole: string | null = null;
+    if (said.length === 0 && q.documents.length === 1 && topic.length === 0) {
+      whole = `《${ctx.documents.get(q.documents[0]!)!.meta.title}》`;
+      matches = scope.filter(({ item }) => item.kind !== "appendix" && item.kind !== "box");
+    }
+    if (said.length === 0 && !whole) return null;
     if (matches.length === 0) {
       return { refused: true, lead: `文件中没有找到${said.join("、")}的事项。`, evidence: [], items: [] };
     }
     // Years named in the question narrow nothing further: they chose the documents.
     const kind = matches.every((m) => m.item.kind === "row") ? "项" : "条";
-    return { refused: false, listed: true, lead: `${said.join("、")}的共${matches.length}${kind}${note}`, evidence: [], items: matches };
+    const lead = whole ? `${whole}共${matches.length}${kind}` : `${said.join("、")}的共${matches.length}${kind}${note}`;
+    return { refused: false, listed: true, lead, evidence: [], items: matches };
   },
 };

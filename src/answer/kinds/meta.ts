@@ -92,6 +92,7 @@ export const meta: QuestionKind = {
 /** How a fact is named in a reply. */
 const FACT_NAMES: Readonly<Record<MetaFact, string>> = {
   title: "标题",
+  implementers: "落实单位",
   issuer: "发文单位",
   docNumber: "文号",
   date: "印发日期",
