@@ -98,7 +98,7 @@ export class Answerer {
       out.push({
         candidate: best,
         features: featuresOf(q, best, top, this.deps.ctx.contrasts, this.deps.stats),
-        answers: kind.answers(q, best, this.deps.ctx),
+        answers: kind.answers(q, best, this.deps.ctx) && !this.ofAnotherYear(q, hit),
       });
     });
     return out;
@@ -107,6 +107,17 @@ export class Answerer {
   /** The answer to a question from its search result. */
   answer(q: AnalysedQuestion, search: SearchResult): DraftAnswer {
     return this.finish(this.prepare(q, search));
+  }
+
+  /**
+   * An item of a document dated in another year than the question asks about, which does
+   * not name that year itself: when circulars of the asked year exist, it answers for its
+   * own year, not the asked one (21年要点 does not say what 23年 holds).
+   */
+  private ofAnotherYear(q: AnalysedQuestion, hit: ScoredItem): boolean {
+    if (q.years.length === 0 || hit.meta.year === null || q.years.includes(hit.meta.year)) return false;
+    if (!this.deps.ctx.corpus.documents.some((d) => d.meta.year !== null && q.years.includes(d.meta.year))) return false;
+    return !q.years.some((y) => hit.item.text.includes(`${y}年`));
   }
 
   /** Reads a question's candidates once; `finish` decides with any model (cross-validation refits it). */
