@@ -171,6 +171,23 @@ describe("answers on the real seeds", () => {
     expect(cited(alone)[0]).not.toBe("004:2");
   });
 
+  it("answers 那谁负责 about the item just answered, and 2021年呢 from the 2021 issue of the same circular", async () => {
+    const item = await service.ask("任务清单第20项讲什么");
+    expect(cited(item)).toEqual(["004:20"]);
+    const who = await service.ask("那谁负责？", { previous: item.turn });
+    expect(cited(who)).toEqual(["004:20"]);
+    expect(who.lead).toBe("责任单位：省教育厅、省人力资源社会保障厅、有关行业主管部门");
+    const bank = await service.ask("学分银行建设2023年怎么要求的");
+    expect(cited(bank)[0]).toBe("000:7");
+    const earlier = await service.ask("2021年呢？", { previous: bank.turn });
+    expect(earlier.refused).toBe(true);
+    expect(earlier.lead).toBe("《2021年山东省职业教育工作要点》中没有找到相关规定。");
+    const week = await service.ask("23年职教活动周承办了啥");
+    const before = await service.ask("21年呢", { previous: week.turn });
+    expect(cited(week)[0]).toBe("000:13");
+    expect(cited(before)[0]).toBe("001:14");
+  });
+
   it("rewrites year and ask follow-ups", () => {
     const prev = { question: "23年职教活动周承办了啥", citations: [], shape: "fact" as const, refused: false, at: Date.now() };
     const topic = (q: string) => q.replace(/(是什么|承办了啥)$/, "");

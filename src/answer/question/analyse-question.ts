@@ -20,7 +20,7 @@ import type { DocumentFinder } from "./documents.ts";
 import { resolveFollowUp } from "./follow-up.ts";
 import type { HomophoneMatcher } from "./homophones.ts";
 import type { Measures } from "./measures.ts";
-import { resolveReference, stripReference, type Reference } from "./references.ts";
+import { resolveReference, stripReference, writtenReference, type Reference } from "./references.ts";
 
 export interface AnalyserDeps {
   readonly vocabulary: Vocabulary;
@@ -86,7 +86,8 @@ export class QuestionAnalyser {
     const full = expandYears(text);
     const years = [...new Set(full.match(/(19|20)\d{2}年/g) ?? [])];
     const words = this.deps.concepts.extract(stripReference(full)).filter((c) => c.source !== "english");
-    return [...years, ...words.map((c) => c.text)].join("");
+    // The item a question named (任务清单第20项) stays part of its topic.
+    return [...years, ...words.map((c) => c.text), writtenReference(full) ?? ""].join("");
   }
 
   private analyseOne(typed: string, part: string, previous: ConversationTurn | undefined, before: AnalysedQuestion | undefined): AnalysedQuestion {
@@ -106,7 +107,7 @@ export class QuestionAnalyser {
       text = `${this.topicOf(before.text)}${text}`;
       borrowed = true;
     } else {
-      const follow = resolveFollowUp(text, previous, asksOnly, (q) => this.topicOf(q));
+      const follow = resolveFollowUp(text, previous, asksOnly, (q) => this.topicOf(q), (title, year) => this.sameSeries(title, year));
       if (follow) {
         text = expandYears(follow.question);
         pinned = follow.pinned;
@@ -115,6 +116,14 @@ export class QuestionAnalyser {
     }
     const draft = this.draft(typed, text, fixed.corrections, borrowed, pinned);
     return { ...draft, kind: detectKind(draft, this.deps.kinds) };
+  }
+
+  /** The title of `year`'s issue of the yearly circular titled `title` (2023年…要点 → 2021年…要点), or null. */
+  private sameSeries(title: string, year: number): string | null {
+    const m = /(19|20)\d{2}年/.exec(title);
+    if (!m) return null;
+    const wanted = title.replace(m[0], `${year}年`);
+    return this.deps.corpus.documents.find((d) => d.meta.title === wanted)?.meta.title ?? null;
   }
 
   private hasTopic(text: string): boolean {

@@ -29,13 +29,15 @@ export function isFollowUp(question: string, asksOnly: boolean): boolean {
 /**
  * The question to answer given the previous turn, or null when it is not a follow-up.
  * `asksOnly` is true when the question names no topic of its own (谁负责, 多少); `topicOf`
- * gives a question's topic words without what it asked.
+ * gives a question's topic words without what it asked; `sameSeries` the title of another
+ * year's issue of a yearly circular, when there is one.
  */
 export function resolveFollowUp(
   question: string,
   previous: ConversationTurn | undefined,
   asksOnly: boolean,
   topicOf: (question: string) => string,
+  sameSeries: (title: string, year: number) => string | null = () => null,
 ): FollowUp | null {
   if (!previous || !isFollowUp(question, asksOnly)) return null;
   const q = question.trim().replace(/^(那么|那)/, "").replace(/(呢|嘞|咧)?[？?。！!]*$/, "");
@@ -47,7 +49,10 @@ export function resolveFollowUp(
   if (year) {
     const full = year[1]!.length === 2 ? `20${year[1]}` : year[1]!;
     const replaced = prev.replace(/(20)?\d{2}年/, `${full}年`);
-    return { question: replaced === prev ? `${full}年${prev}` : replaced, pinned: null };
+    const asked = replaced === prev ? `${full}年${prev}` : replaced;
+    // The previous answer came from a yearly series (2023年…工作要点): ask that year's issue of it.
+    const series = top ? sameSeries(top.title, Number(full)) : null;
+    return { question: series && !asked.includes(series) ? `《${series}》${asked}` : asked, pinned: null };
   }
   // "第二条呢": another item of the document just cited.
   const item = /^第?([一二三四五六七八九十百千\d]+)[条项]$/.exec(q);

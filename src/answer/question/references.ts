@@ -60,6 +60,11 @@ function match(question: string): { style: ReferenceStyle; key: string; written:
   return null;
 }
 
+/** The words of a question that name an item (第20项, 三（二）2), or null. */
+export function writtenReference(question: string): string | null {
+  return match(question)?.written ?? null;
+}
+
 /** The question without the words that name an item (so they are not taken for its topic). */
 export function stripReference(question: string): string {
   const m = match(question);
