@@ -112,7 +112,7 @@ export interface Vocabulary {
   readonly places: Places;
 }
 
-/** The data files, by what they hold. The index's input hash covers them all. */
+/** The data files, by what they hold. */
 export const DATA_FILES = {
   aliases: "aliases.json",
   english: "en-zh.json",
@@ -164,6 +164,9 @@ const AnswerWordsFile = z.object({
   partWords: Words,
 });
 const PlacesFile = z.object({ otherProvinces: Words, home: Words, cities: Words });
+
+/** The data files the search index is built from (segmentation); the index is rebuilt when they change. */
+export const INDEX_DATA_FILES: readonly (keyof typeof DATA_FILES)[] = ["stopwords", "domainTerms"];
 
 /** Keys are matched in lower case (English), longest first where order matters. */
 function termMap(record: Record<string, string[]>): Map<string, string[]> {

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Corpus } from "../corpus/types.ts";
-import { DATA_FILES, type Vocabulary } from "../lexicon/vocabulary.ts";
+import { DATA_FILES, INDEX_DATA_FILES, type Vocabulary } from "../lexicon/vocabulary.ts";
 import { HnswVectorStore } from "../index/hnsw-vector-store.ts";
 import { hashCorpus } from "../index/manifest.ts";
 import { openIndex } from "../index/open-index.ts";
@@ -32,7 +32,7 @@ const PROBE_TEXT = "中等职业学校与普通高中学生学籍互转";
 
 /** A hash of everything the index is derived from: passages, word lists, and the model's behaviour. */
 async function indexInputsHash(corpus: Corpus, parts: LexicalParts, embeddings: EmbeddingsInterface, vocabularyDir: string): Promise<string> {
-  const lexicon = Object.values(DATA_FILES).map((f) => readFileSync(path.join(vocabularyDir, f), "utf8"));
+  const lexicon = INDEX_DATA_FILES.map((f) => readFileSync(path.join(vocabularyDir, DATA_FILES[f]), "utf8"));
   const probe = (await embeddings.embedQuery(PROBE_TEXT)).map((x) => x.toFixed(5));
   return hashCorpus({ passages: parts.passages.map((p) => [p.pageContent, p.metadata]), lexicon, documents: corpus.documents.map((d) => d.meta), probe });
 }
