@@ -57,6 +57,8 @@ export class Measures {
       const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 1);
       if (/^\d{4}$/.test(value) && (unit === "" || unit === "年") && /^[年月]?/.test(after)) continue;
       if (unit === "" && /^[年月日号]/.test(after)) continue;
+      // 2月20日 is a date, not a count of days.
+      if (/^[日天]$/.test(unit) && /[月]\s*$/.test(text.slice(0, m.index!))) continue;
       out.push({ text: m[0].trim(), value, unit, index: m.index! });
     }
     return out;
