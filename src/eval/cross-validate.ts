@@ -10,7 +10,7 @@ import { decide, gateFeatures, GATE_FEATURES, type DecisionModel } from "../answ
 import { FEATURES } from "../answer/decide/features.ts";
 import { fitLogistic, FIT_DEFAULTS, logit, type LogisticModel } from "../answer/decide/logistic-regression.ts";
 import type { Corpus } from "../corpus/types.ts";
-import { mergeAnswers, MAX_QUESTIONS_PER_MESSAGE, searchFor } from "../service/answer-message.ts";
+import { mergeAnswers, prepareMessage } from "../service/answer-message.ts";
 import type { Engine } from "../service/qa-service.ts";
 import { assignFolds, FOLD_DEFAULTS } from "./folds.ts";
 import type { SetQuestion } from "./question-sets.ts";
@@ -40,16 +40,8 @@ export async function prepareAll(engine: Engine, questions: readonly SetQuestion
   const out: PreparedMessage[] = [];
   for (const question of questions) {
     const started = performance.now();
-    const message = engine.analyser.analyse(question.question);
-    const parts: PreparedQuestion[] = [];
-    let retrievalMs = 0;
-    for (const q of message.questions.slice(0, MAX_QUESTIONS_PER_MESSAGE)) {
-      const t = performance.now();
-      const search = await searchFor(engine.retriever, q);
-      retrievalMs += performance.now() - t;
-      parts.push(engine.answerer.prepare(q, search));
-    }
-    out.push({ question, parts, ms: performance.now() - started, retrievalMs });
+    const { prepared, retrievalMs } = await prepareMessage(engine, engine.analyser.analyse(question.question));
+    out.push({ question, parts: prepared, ms: performance.now() - started, retrievalMs });
   }
   return out;
 }

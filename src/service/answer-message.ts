@@ -3,12 +3,13 @@
  * found (text, expansions, documents, the kind's lift, a named item) and answered; a
  * message with two questions gets both answers in one reply, numbered.
  */
-import type { DraftAnswer } from "../answer/answer-question.ts";
+import type { DraftAnswer, PreparedQuestion } from "../answer/answer-question.ts";
 import { kindNamed } from "../answer/kinds/table.ts";
-import type { AnalysedQuestion } from "../answer/question/analysed-question.ts";
+import type { AnalysedMessage, AnalysedQuestion } from "../answer/question/analysed-question.ts";
 import { renderAnswerText } from "../answer/render-answer.ts";
 import type { Citation, Evidence } from "../answer/types.ts";
 import type { HybridRetriever, SearchRequest, SearchResult } from "../retrieval/hybrid-retriever.ts";
+import type { Engine } from "./qa-service.ts";
 
 /** How many items search returns: comparisons read further, to find each side's documents. */
 export const SEARCH_DEPTH = { default: 10, compare: 40 } as const;
@@ -26,6 +27,22 @@ export function searchRequest(q: AnalysedQuestion): SearchRequest {
     lift: kind.lift ? (item, meta) => kind.lift!(q, item, meta) : undefined,
     pinned: q.reference?.item ?? null,
   };
+}
+
+/** A message's questions searched and read into candidates (the decision comes after). */
+export async function prepareMessage(
+  parts: Pick<Engine, "retriever" | "answerer">,
+  message: AnalysedMessage,
+): Promise<{ prepared: PreparedQuestion[]; retrievalMs: number }> {
+  const prepared: PreparedQuestion[] = [];
+  let retrievalMs = 0;
+  for (const q of message.questions.slice(0, MAX_QUESTIONS_PER_MESSAGE)) {
+    const started = performance.now();
+    const search = await searchFor(parts.retriever, q);
+    retrievalMs += performance.now() - started;
+    prepared.push(parts.answerer.prepare(q, search));
+  }
+  return { prepared, retrievalMs };
 }
 
 /** Searches for an analysed question. */

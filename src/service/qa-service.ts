@@ -9,7 +9,7 @@ import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, QaServic
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
 import { WORDING } from "../wording/wording.ts";
-import { MAX_QUESTIONS_PER_MESSAGE, mergeAnswers, searchFor, searchRequest } from "./answer-message.ts";
+import { mergeAnswers, prepareMessage, searchRequest } from "./answer-message.ts";
 
 /** Questions longer than this are cut before search: no circular question needs more. */
 export const MAX_QUESTION_CHARS = 500;
@@ -68,15 +68,8 @@ export class PolicyQaService implements QaService {
     if (cleaned.replace(/[\s\p{P}\p{S}\p{M}]/gu, "") === "") return this.prompt(question);
     const message = engine.analyser.analyse(cleaned, options.previous);
     if (message.questions.length === 0) return this.prompt(question);
-    const drafts: DraftAnswer[] = [];
-    let retrievalMs = 0;
-    for (const q of message.questions.slice(0, MAX_QUESTIONS_PER_MESSAGE)) {
-      const searchStarted = performance.now();
-      const search = await searchFor(engine.retriever, q);
-      retrievalMs += performance.now() - searchStarted;
-      drafts.push(engine.answerer.answer(q, search));
-    }
-    let draft = mergeAnswers(drafts);
+    const { prepared, retrievalMs } = await prepareMessage(engine, message);
+    let draft = mergeAnswers(prepared.map((p) => engine.answerer.finish(p)));
     const asked = message.questions[0]!.text;
     if (engine.refine && !draft.refused) {
       try {
