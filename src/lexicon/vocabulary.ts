@@ -185,7 +185,8 @@ export function loadVocabulary(dir: string): Vocabulary {
   const words = readJsonTable(file("answerWords"), AnswerWordsFile);
   return {
     aliases: termMap(readJsonTable(file("aliases"), TermMap)),
-    english: termMap(readJsonTable(file("english"), TermMap)),
+    // Hyphens read as spaces, in the glossary as in questions: high-tech zone = high tech zone.
+    english: new Map([...termMap(readJsonTable(file("english"), TermMap))].map(([k, v]) => [k.replace(/-/g, " ").replace(/\s+/g, " "), v])),
     englishStopwords: new Set(readWordList(file("englishStopwords"))),
     stopwords: new Set(readWordList(file("stopwords"))),
     questionWords: new Set(readWordList(file("questionWords"))),

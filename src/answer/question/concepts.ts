@@ -36,6 +36,9 @@ export interface ConceptSources {
   readonly total: number;
 }
 
+/** The weight of an English word the glossary does not know: that of a word found in about one item in ten. */
+const UNKNOWN_ENGLISH_WEIGHT = Math.log(1 + 10);
+
 /** English words that ask the kind of question, not its topic. */
 const ENGLISH_ASK = /^(who|when|where|how many|how much|what|which|share|target|goal|responsible|does|is|are|can)$/;
 
@@ -93,17 +96,20 @@ export class ConceptExtractor {
 
     // English words first: they become their Chinese terms.
     if (/[a-z]{3,}/.test(rest)) {
-      let english = ` ${rest.replace(/[^a-z0-9'+-]+/g, " ")} `;
+      let english = ` ${rest.replace(/[^a-z0-9'+]+/g, " ")} `;
       for (const key of this.englishKeys) {
         if (!english.includes(` ${key} `)) continue;
         const zh = this.s.vocabulary.english.get(key)!;
         if (!ENGLISH_ASK.test(key)) add(key, [...zh], "english");
         english = english.split(` ${key} `).join(" ");
       }
-      // An English word the glossary does not know is a topic the circulars do not name.
+      // An English word the glossary does not know may be a topic the circulars do not name
+      // (tuition) or just a paraphrase (effort): it weighs like a common word, not like an absent one.
+      const unknown: string[] = [];
       for (const w of english.trim().split(/\s+/)) {
-        if (/^[a-z][a-z'-]{2,}$/.test(w) && !this.s.vocabulary.englishStopwords.has(w.replace(/'s$/, ""))) add(w, [w], "english");
+        if (/^[a-z][a-z']{2,}$/.test(w) && !this.s.vocabulary.englishStopwords.has(w.replace(/'s$/, ""))) unknown.push(w);
       }
+      for (const w of unknown) if (!concepts.some((c) => c.text === w)) concepts.push({ text: w, alternatives: [w], weight: UNKNOWN_ENGLISH_WEIGHT, inCorpus: false, source: "english" });
       rest = rest.replace(/[a-z][a-z\s'’,?-]*/g, " ");
     }
     // Years are read apart (they choose documents); as words they would only dilute the topic.

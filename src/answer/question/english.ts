@@ -34,7 +34,7 @@ export class EnglishReader {
 
   /** The Chinese gloss of an English question. */
   gloss(text: string): string {
-    const tokens = text.toLowerCase().replace(/[^a-z0-9%'+-]+/g, " ").trim().split(" ");
+    const tokens = text.toLowerCase().replace(/[^a-z0-9%'+]+/g, " ").trim().split(" ");
     const out: string[] = [];
     for (let i = 0; i < tokens.length; ) {
       const phrase = (this.byFirstWord.get(tokens[i]!) ?? []).find((p) => p.words.every((w, k) => tokens[i + k] === w));
