@@ -24,64 +24,10 @@ export interface Marker {
   readonly rest: string;
 }
 
-const DIGITS: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
-};
+import { parseChineseNumber } from "../text/numerals.ts";
 
-/** Reads a Chinese numeral of any size used in numbering (一, 十二, 一百零五, 一千零一, 两万三千); NaN when malformed. */
-export function parseChineseNumber(text: string): number {
-  if (text.length === 0) return NaN;
-  let tenThousands = 0;
-  let total = 0;
-  let current = 0;
-  for (const ch of text) {
-    if (ch in DIGITS) {
-      current = DIGITS[ch]!;
-    } else if (ch === "十" || ch === "百" || ch === "千") {
-      const unit = ch === "十" ? 10 : ch === "百" ? 100 : 1000;
-      total += (current === 0 ? 1 : current) * unit;
-      current = 0;
-    } else if (ch === "万" && tenThousands === 0) {
-      tenThousands = (total + current) * 10000;
-      total = 0;
-      current = 0;
-    } else {
-      return NaN;
-    }
-  }
-  return tenThousands + total + current;
-}
-
-const DIGIT_CHARS = "零一二三四五六七八九";
-
-/** Writes 0..9999; a leading 一十 is written 十 only at the start of the whole numeral. */
-function belowTenThousand(n: number, leading: boolean): string {
-  const digits = [Math.floor(n / 1000), Math.floor(n / 100) % 10, Math.floor(n / 10) % 10, n % 10];
-  const units = ["千", "百", "十", ""];
-  let out = "";
-  let zero = false;
-  digits.forEach((digit, i) => {
-    if (digit === 0) {
-      zero ||= out !== "";
-      return;
-    }
-    if (zero) out += "零";
-    zero = false;
-    if (!(leading && out === "" && digit === 1 && i === 2)) out += DIGIT_CHARS[digit];
-    out += units[i];
-  });
-  return out;
-}
-
-/** Writes a positive integer below 10^8 as a Chinese numeral (一, 十, 十四, 一百一十, 一千零一, 一万零一十). */
-export function toChineseNumber(n: number): string {
-  if (n < 10) return DIGIT_CHARS[n]!;
-  const high = Math.floor(n / 10000);
-  const low = n % 10000;
-  if (high === 0) return belowTenThousand(n, true);
-  const rest = low === 0 ? "" : (low < 1000 ? "零" : "") + belowTenThousand(low, false);
-  return toChineseNumber(high) + "万" + rest;
-}
+/** The numeral readers are shared with the answer stage (src/text/numerals.ts); re-exported for the corpus's callers. */
+export { parseChineseNumber, toChineseNumber } from "../text/numerals.ts";
 
 const CN = "[一二三四五六七八九十百千万零〇两]+";
 

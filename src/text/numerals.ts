@@ -75,3 +75,35 @@ export function planPeriod(text: string): number | null {
   const n = parseChineseNumber(m[1]!);
   return Number.isFinite(n) ? n : null;
 }
+
+const DIGIT_CHARS = "零一二三四五六七八九";
+
+/** Writes 0..9999; a leading 一十 is written 十 only at the start of the whole numeral. */
+function belowTenThousand(n: number, leading: boolean): string {
+  const digits = [Math.floor(n / 1000), Math.floor(n / 100) % 10, Math.floor(n / 10) % 10, n % 10];
+  const units = ["千", "百", "十", ""];
+  let out = "";
+  let zero = false;
+  digits.forEach((digit, i) => {
+    if (digit === 0) {
+      zero ||= out !== "";
+      return;
+    }
+    if (zero) out += "零";
+    zero = false;
+    if (!(leading && out === "" && digit === 1 && i === 2)) out += DIGIT_CHARS[digit];
+    out += units[i];
+  });
+  return out;
+}
+
+/** Writes a positive integer below 10^8 as a Chinese numeral (一, 十, 十四, 一百一十, 一千零一, 一万零一十). */
+export function toChineseNumber(n: number): string {
+  if (n < 10) return DIGIT_CHARS[n]!;
+  const high = Math.floor(n / 10000);
+  const low = n % 10000;
+  if (high === 0) return belowTenThousand(n, true);
+  const rest = low === 0 ? "" : (low < 1000 ? "零" : "") + belowTenThousand(low, false);
+  return toChineseNumber(high) + "万" + rest;
+}
+
