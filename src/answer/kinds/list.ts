@@ -33,6 +33,9 @@ function asksList(q: { text: string; units: readonly string[] }, ctx: KindContex
   const objects = k.listObjects.join("|");
   // 哪些任务, 哪几项措施, 哪些主要任务: the list word, a word or two, then what is listed.
   if (new RegExp(`(${cues})[^，。？?、]{0,3}?(${objects})`).test(q.text)) return true;
+  // "有几条提到技能大赛" / "提到职教高考的有多少项": a count of the items a topic word names.
+  const mentionWords = k.listScopes.filter((w) => /提|写|涉及|说/.test(w)).join("|");
+  if (new RegExp(`(几|多少)(条|项).{0,4}(${mentionWords})|(${mentionWords}).{0,12}(几|多少)(条|项)`).test(q.text)) return true;
   // "省财政厅负责哪些" / "城投公司要参与哪几条": a unit in a role, then a list word.
   const roles = k.listScopes.join("|");
   return q.units.length > 0 && new RegExp(`(${roles}).{0,6}(${cues})`).test(q.text);

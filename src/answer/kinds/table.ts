@@ -15,12 +15,13 @@ import { yesno } from "./yesno.ts";
 import type { KindName, QuestionDraft } from "../question/analysed-question.ts";
 
 /**
- * Order matters: facts about a document before anything that shares its words (哪天印发 is
- * meta, not when); a comparison or a list before the kind of each part; yes/no before
+ * Order matters: a list first (有几条提到大赛 counts items, it is not a fact about the
+ * document); facts about a document before anything that shares its words (哪天印发 is
+ * meta, not when); a comparison before the kind of each part; yes/no before
  * when and number, so "…80%以上，对吗" is a verdict, not a figure; a bare reference and
  * then plain facts last.
  */
-export const KINDS: readonly QuestionKind[] = [meta, compare, list, who, yesno, when, number, reference, fact];
+export const KINDS: readonly QuestionKind[] = [list, meta, compare, who, yesno, when, number, reference, fact];
 
 const BY_NAME = new Map(KINDS.map((k) => [k.name, k]));
 

@@ -9,16 +9,20 @@ import { clausesOf } from "../../text/sentences.ts";
 import { squash } from "../../text/normalize.ts";
 import { bestClause, quoteWindow } from "../compose/quotes.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
-import { mentions, type Concept } from "../question/concepts.ts";
+import { coverage, mentions, type Concept } from "../question/concepts.ts";
 import { contextOf, MAX_QUOTE_CHARS } from "./fact.ts";
 import type { KindContext, QuestionKind } from "./kind.ts";
 
-/** The question's verb (longest first) and where it stands. */
+/** The question's verb (longest first) and where it stands; 要 inside 要点 is part of a word, not the verb. */
 function verbOf(q: AnalysedQuestion, ctx: KindContext): { verb: string; at: number } | null {
   const verbs = [...ctx.vocabulary.answerWords.yesnoVerbs.keys()].sort((a, b) => b.length - a.length);
+  const inWord = (at: number, length: number) =>
+    q.concepts.some((c) => {
+      for (let i = q.text.indexOf(c.text); i >= 0; i = q.text.indexOf(c.text, i + 1)) if (at >= i && at + length <= i + c.text.length && c.text.length > length) return true;
+      return false;
+    });
   for (const v of verbs) {
-    const at = q.text.indexOf(v);
-    if (at >= 0) return { verb: v, at };
+    for (let at = q.text.indexOf(v); at >= 0; at = q.text.indexOf(v, at + 1)) if (!inWord(at, v.length)) return { verb: v, at };
   }
   return null;
 }
@@ -29,6 +33,17 @@ function predicate(q: AnalysedQuestion, ctx: KindContext): Concept[] {
   if (!v) return [];
   const after = q.text.slice(v.at + v.verb.length);
   return q.concepts.filter((c) => after.includes(c.text));
+}
+
+/** The share of what a yes/no question is about that the answering item must speak of. */
+const SUBJECT_SHARE = 0.5;
+
+/** Concepts written before the question's verb: what the question is about (学生实习有补贴吗 → 学生, 实习). */
+function subject(q: AnalysedQuestion, ctx: KindContext): Concept[] {
+  const v = verbOf(q, ctx);
+  if (!v) return [];
+  const before = q.text.slice(0, v.at);
+  return q.concepts.filter((c) => before.includes(c.text) && c.inCorpus);
 }
 
 /** Whether a negation stands right before one of the action's words in the sentence. */
@@ -89,6 +104,10 @@ export const yesno: QuestionKind = {
   },
   answers(q, c, ctx) {
     const action = predicate(q, ctx);
+    // A verdict needs the asked action and, mostly, what it is about: 有补贴吗 about 学生实习
+    // is not answered by 培训补贴 (words of the document's title count as said).
+    const about = subject(q, ctx);
+    if (about.length > 0 && coverage(about, [c.hit.meta.title, ...c.hit.item.path, c.hit.item.text].join("")) < SUBJECT_SHARE) return false;
     return action.length === 0 || action.some((k) => mentions(k, squash(c.sentence))) || contradiction(q, c.sentence, ctx) !== null;
   },
   write(q, c, ctx) {

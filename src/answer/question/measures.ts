@@ -54,6 +54,8 @@ export class Measures {
       const value = m[1]!;
       const unit = m[2] ?? "";
       if (!/\d/.test(value) && unit === "") continue; // a bare 一 or 十 is a word, not a figure
+      // 一批, 一些, 一个 (as in 建设一批…) say "some", not how many.
+      if (/^[一]$/.test(value) && /^(批|些|系列|类|种)$/.test(unit)) continue;
       const after = text.slice(m.index! + m[0].length, m.index! + m[0].length + 1);
       if (/^\d{4}$/.test(value) && (unit === "" || unit === "年") && /^[年月]?/.test(after)) continue;
       if (unit === "" && /^[年月日号]/.test(after)) continue;
