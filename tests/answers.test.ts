@@ -161,6 +161,26 @@ describe("answers on the real seeds", () => {
     expect(a.shape).toBe("reference");
   });
 
+  it.each([
+    ["技工规划专栏8是什么", "没有“专栏8”：《山东省技工教育“十四五”发展规划》只有专栏1–专栏4。"],
+    ["2023年要点第30条说了什么", "没有“第30条”：《2023年山东省职业教育工作要点》共20条（第1–20条）。"],
+    ["技工规划三（九）", "没有“三（九）”：《山东省技工教育“十四五”发展规划》只有三、（一）–（六）。"],
+    ["技工规划三、（二）9.", "没有“三、（二）9.”：《山东省技工教育“十四五”发展规划》只有三、（一）–（六）。"],
+    ["2021年要点附件45是什么", "没有“附件45”：《2021年山东省职业教育工作要点》附件共40项（附件1–附件40）。"],
+    ["任务清单第46项谁负责", "没有“第46项”：《山东省工作任务清单》共45项（第1–45项）。"],
+  ])("answers a reference to an item that does not exist with what exists, citing nothing: %s", async (question, lead) => {
+    const a = await service.ask(question);
+    expect(a.refused).toBe(true);
+    expect(a.citations).toEqual([]);
+    expect(a.lead).toBe(lead);
+  });
+
+  it("never resolves a reference scoped to one document into another (002 has 三、（九）, the plan does not)", async () => {
+    const a = await service.ask("技工规划三（九）讲了什么");
+    expect(a.citations.every((c) => c.file.startsWith("003"))).toBe(true);
+    expect(a.refused).toBe(true);
+  });
+
   it("understands a follow-up in the context of the previous question", async () => {
     const first = await service.ask("清理对技术技能人才的歧视政策谁负责");
     expect(cited(first)).toEqual(["004:38"]);

@@ -222,7 +222,7 @@ export class Answerer {
   private missingReference(prepared: PreparedQuestion, retrieved: RetrievedRef[]): DraftAnswer {
     const ref = prepared.q.reference!;
     const docs = ref.documents.map((f) => this.deps.ctx.documents.get(f)).filter((d): d is ParsedDocument => d !== undefined);
-    const ranges = docs.map((d) => ({ d, range: existingRange(d, ref.style) })).filter((x) => x.range !== null);
+    const ranges = docs.map((d) => ({ d, range: existingRange(d, ref.style, ref.written) })).filter((x) => x.range !== null);
     const lead =
       ranges.length === 1 || (ranges.length > 1 && ranges.length <= 2)
         ? `没有“${ref.written}”：${ranges.map((x) => `《${x.d.meta.title}》${x.range}`).join("；")}。`

@@ -127,7 +127,7 @@ export function resolveReference(
 }
 
 /** What does exist, in the numbering a reference used: "只有专栏1–专栏4", "共45项（1–45）". */
-export function existingRange(doc: ParsedDocument, style: ReferenceStyle): string | null {
+export function existingRange(doc: ParsedDocument, style: ReferenceStyle, written = ""): string | null {
   const kinds = KINDS_OF[style];
   const labels = doc.items.filter((i) => i.label !== null && (!kinds || kinds.includes(i.kind))).map((i) => i.label!);
   if (labels.length === 0) return null;
@@ -149,5 +149,8 @@ export function existingRange(doc: ParsedDocument, style: ReferenceStyle): strin
     tops.set(top, list);
   }
   if (tops.size === 0) return null;
-  return [...tops].map(([top, subs]) => (subs.length > 0 ? `${top}${subs[0]}–${subs[subs.length - 1]}` : top)).join("；");
+  // Within the part the reference names (三（九） → 三、), only that part's range.
+  const named = written ? [...tops.keys()].find((top) => written.startsWith(top.replace("、", ""))) : undefined;
+  const shown = named ? [[named, tops.get(named)!] as const] : [...tops];
+  return (named ? "只有" : "") + shown.map(([top, subs]) => (subs.length > 0 ? `${top}${subs[0]}–${subs[subs.length - 1]}` : top)).join("；");
 }
