@@ -4,6 +4,7 @@
  * message with two questions gets both answers in one reply, numbered.
  */
 import type { DraftAnswer, PreparedQuestion } from "../answer/answer-question.ts";
+import { sameCitation } from "../answer/compose/citations.ts";
 import { kindNamed } from "../answer/kinds/table.ts";
 import type { AnalysedMessage, AnalysedQuestion } from "../answer/question/analysed-question.ts";
 import { renderAnswerText } from "../answer/render-answer.ts";
@@ -50,8 +51,6 @@ export function searchFor(retriever: HybridRetriever, q: AnalysedQuestion): Prom
   return retriever.search(searchRequest(q), q.kind === "compare" ? SEARCH_DEPTH.compare : SEARCH_DEPTH.default);
 }
 
-const same = (a: Citation, b: Citation) => a.file === b.file && a.item === b.item && a.text === b.text;
-
 /** Several answers of one message as one reply: numbered leads, citations merged in order. */
 export function mergeAnswers(drafts: readonly DraftAnswer[]): DraftAnswer {
   if (drafts.length === 1) return drafts[0]!;
@@ -63,11 +62,11 @@ export function mergeAnswers(drafts: readonly DraftAnswer[]): DraftAnswer {
     for (const e of d.evidence) {
       const c = d.citations[e.citation];
       if (!c) continue;
-      let at = citations.findIndex((x) => same(x, c));
+      let at = citations.findIndex((x) => sameCitation(x, c));
       if (at < 0) at = citations.push(c) - 1;
       evidence.push({ quote: e.quote, citation: at });
     }
-    for (const c of d.citations) if (!citations.some((x) => same(x, c))) citations.push(c);
+    for (const c of d.citations) if (!citations.some((x) => sameCitation(x, c))) citations.push(c);
   }
   const lead = drafts.map((d, i) => `${i + 1}. ${d.lead}`).join("\n");
   return {

@@ -26,6 +26,11 @@ export function topicOf(item: Item): string {
   return clause.length > TOPIC_CHARS ? clause.slice(0, TOPIC_CHARS) + "…" : clause;
 }
 
+/** Whether two citations name the same item (unnumbered text is told apart by its text). */
+export function sameCitation(a: Citation, b: Citation): boolean {
+  return a.file === b.file && a.item === b.item && a.text === b.text;
+}
+
 export function toCitation(hit: CitedItem): Citation {
   return {
     file: hit.item.file,
