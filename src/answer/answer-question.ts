@@ -70,6 +70,11 @@ export class Answerer {
 
   constructor(private readonly deps: AnswerDeps) {}
 
+  /** The readers and vocabulary the kinds answer with (the language-model check reads with them too). */
+  get context(): KindContext {
+    return this.deps.ctx;
+  }
+
   /** The fitted decision this answerer uses by default. */
   get decision(): DecisionModel {
     return this.deps.decision;

@@ -7,7 +7,6 @@ import { loadCorpus } from "../corpus/load-corpus.ts";
 import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
 import { candidateCitations, CitationLookup } from "../answer/llm/candidates.ts";
 import { LlmAnswerer } from "../answer/llm/llm-answerer.ts";
-import { UnitNames } from "../answer/unit-names.ts";
 import { loadDecisionModel, type DecisionModel } from "../answer/decide/decision-model.ts";
 import type { RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
 import { loadVocabulary } from "../lexicon/vocabulary.ts";
@@ -42,11 +41,11 @@ export async function buildEngine(settings: Settings, logger: Logger, overrides:
   const decision = overrides.decision ?? loadDecisionModel(settings.vocabularyDir);
   const index = await loadSearchIndex(corpus, settings.indexDir, embeddings, model, logger, { vocabulary, dir: settings.vocabularyDir });
   const engine = assembleEngine(index.parts, { store: index.store, embeddings, modelId: `${model.id} (${model.dimensions} dims)` }, index.builtAt, decision, overrides.retrieval);
-  const llm = LlmAnswerer.fromSettings(settings, { units: UnitNames.of(vocabulary.units, corpus), logger });
+  const llm = LlmAnswerer.fromSettings(settings, { context: engine.answerer.context, logger });
   if (!llm) return engine;
   logger.info(`answers are written by ${settings.llm!.model} at ${settings.llm!.baseUrl}, checked against the cited text, extractive as fallback`);
   const lookup = new CitationLookup(corpus);
-  return { ...engine, refine: llm.refiner((_q, draft) => candidateCitations(draft, lookup)) };
+  return { ...engine, refine: llm.refiner((draft) => candidateCitations(draft, lookup)) };
 }
 
 /** The service every front end uses. */

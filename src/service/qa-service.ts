@@ -5,6 +5,7 @@
 import type { Corpus } from "../corpus/types.ts";
 import type { Answerer, DraftAnswer } from "../answer/answer-question.ts";
 import type { QuestionAnalyser } from "../answer/question/analyse-question.ts";
+import type { AnalysedQuestion } from "../answer/question/analysed-question.ts";
 import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, QaService, ReindexReport } from "../answer/types.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -46,8 +47,8 @@ export interface Engine {
   readonly refine?: Refiner;
 }
 
-/** An optional second pass that rewrites the extractive answer (the language model). */
-export type Refiner = (question: string, draft: DraftAnswer, signal?: AbortSignal) => Promise<DraftAnswer>;
+/** An optional second pass that rewrites the extractive answer to the analysed question (the language model). */
+export type Refiner = (question: AnalysedQuestion, draft: DraftAnswer, signal?: AbortSignal) => Promise<DraftAnswer>;
 
 export class PolicyQaService implements QaService {
   private engine: Engine;
@@ -70,10 +71,10 @@ export class PolicyQaService implements QaService {
     if (message.questions.length === 0) return this.prompt(question);
     const { prepared, retrievalMs } = await prepareMessage(engine, message);
     let draft = mergeAnswers(prepared.map((p) => engine.answerer.finish(p)));
-    const asked = message.questions[0]!.text;
-    if (engine.refine && !draft.refused) {
+    // The model answers one question; the answers to several stay as merged.
+    if (engine.refine && !draft.refused && prepared.length === 1) {
       try {
-        draft = await engine.refine(asked, draft, options.signal);
+        draft = await engine.refine(prepared[0]!.q, draft, options.signal);
       } catch (err) {
         this.logger.warn("language model failed; using the extractive answer", { err });
       }

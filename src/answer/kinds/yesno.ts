@@ -28,7 +28,7 @@ function verbOf(q: AnalysedQuestion, ctx: KindContext): { verb: string; at: numb
 }
 
 /** Concepts written after the question's verb: the action asked about (能互转吗 → 互转). */
-function predicate(q: AnalysedQuestion, ctx: KindContext): Concept[] {
+export function predicate(q: AnalysedQuestion, ctx: KindContext): Concept[] {
   const v = verbOf(q, ctx);
   if (!v) return [];
   const after = q.text.slice(v.at + v.verb.length);
@@ -47,7 +47,7 @@ function subject(q: AnalysedQuestion, ctx: KindContext): Concept[] {
 }
 
 /** Whether a negation stands right before one of the action's words in the sentence. */
-function negated(sentence: string, action: readonly Concept[], ctx: KindContext): boolean {
+export function negated(sentence: string, action: readonly Concept[], ctx: KindContext): boolean {
   const { negations, notNegations } = ctx.vocabulary.answerWords;
   const s = squash(sentence);
   for (const clause of clausesOf(s)) {
@@ -87,6 +87,17 @@ export function contradiction(q: AnalysedQuestion, text: string, ctx: KindContex
   return null;
 }
 
+/** Whether a sentence speaks to the question: it names the asked action, or contradicts the premise. */
+export function speaksTo(q: AnalysedQuestion, sentence: string, ctx: KindContext): boolean {
+  const action = predicate(q, ctx);
+  return action.length === 0 || action.some((k) => mentions(k, squash(sentence))) || contradiction(q, sentence, ctx) !== null;
+}
+
+/** The verdict a sentence gives: yes unless it contradicts the premise or negates the asked action. */
+export function affirms(q: AnalysedQuestion, sentence: string, ctx: KindContext): boolean {
+  return contradiction(q, sentence, ctx) === null && !negated(sentence, predicate(q, ctx), ctx);
+}
+
 export const yesno: QuestionKind = {
   name: "yesno",
   // 吗/吧 at the end or an A-not-A ending (能互转不); 能不能-style words unless a date or figure is asked.
@@ -103,12 +114,11 @@ export const yesno: QuestionKind = {
     return covered ? 1 : 0;
   },
   answers(q, c, ctx) {
-    const action = predicate(q, ctx);
     // A verdict needs the asked action and, mostly, what it is about: 有补贴吗 about 学生实习
     // is not answered by 培训补贴 (words of the document's title count as said).
     const about = subject(q, ctx);
     if (about.length > 0 && coverage(about, [c.hit.meta.title, ...c.hit.item.path, c.hit.item.text].join("")) < SUBJECT_SHARE) return false;
-    return action.length === 0 || action.some((k) => mentions(k, squash(c.sentence))) || contradiction(q, c.sentence, ctx) !== null;
+    return speaksTo(q, c.sentence, ctx);
   },
   write(q, c, ctx) {
     const { yesnoVerbs, negatedLeads } = ctx.vocabulary.answerWords;

@@ -5,7 +5,7 @@
  * 第4名, 2-3所.
  */
 import type { Measure } from "../../lexicon/vocabulary.ts";
-import { CHINESE_NUMERAL_CHARS } from "../../text/numerals.ts";
+import { CHINESE_NUMERAL_CHARS, parseNumber } from "../../text/numerals.ts";
 
 /** A figure in a text. */
 export interface Figure {
@@ -64,6 +64,19 @@ export class Measures {
       out.push({ text: m[0].trim(), value, unit, index: m.index! });
     }
     return out;
+  }
+
+  /**
+   * A figure's amount and bare measure word, so that figures written differently compare
+   * equal: 四百万人次 and 400万人次 (4000000, 人次), 五倍 and 5倍, 50％ and 50%, 2-3所 and 2～3所.
+   * Null when the number cannot be read as one (十四五 is a plan's name).
+   */
+  quantity(figure: Figure): { readonly amount: string; readonly unit: string } | null {
+    const scale = figure.unit.startsWith("亿") ? 1e8 : figure.unit.startsWith("万") ? 1e4 : 1;
+    const unit = (scale === 1 ? figure.unit : figure.unit.slice(1)).replace("％", "%");
+    const sides = figure.value.split(/\s*[-—~～至到]\s*/).map((v) => (/^\d+\.\d+$/.test(v) ? Number(v) : parseNumber(v)));
+    if (sides.some((n) => !Number.isFinite(n))) return null;
+    return { amount: sides.map((n) => Number((n * scale).toFixed(6))).join("-"), unit };
   }
 
   /** Whether a figure is written in the measure asked for (any counted measure answers 个). */
