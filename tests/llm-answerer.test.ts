@@ -316,7 +316,8 @@ describe("the prompt file", () => {
     const file = path.join(dir, "answer.md");
     await fs.writeFile(file, 'note\n### system\nSYSTEM-MARKER reply {{"answer": …}}\n### user\nQ={question}\nD={documents}\n');
     server.setReply(() => ({ content: reply("最高5倍。", ["c1"]) }));
-    await new LlmAnswerer(config(), { context: engine.answerer.context, prompt: AnswerPrompt.load(file) }).answer(analysed("几倍"), [row33], fallback);
+    const llm = new LlmAnswerer(config(), { context: engine.answerer.context, prompt: AnswerPrompt.load(file) });
+    await llm.answer(analysed("几倍"), [row33], fallback);
     const req = server.requests[0]!;
     expect(messagesOf(req, "system")).toEqual(['SYSTEM-MARKER reply {"answer": …}']);
     expect(messagesOf(req, "user")[0]).toMatch(/^Q=几倍\nD=<document id="c1"/);

@@ -10,14 +10,15 @@ import path from "node:path";
 import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import { citedText, hasInstruction, withoutInstructions } from "../src/answer/llm/cited-text.ts";
-import { figuresUngrounded } from "../src/answer/llm/figure-check.ts";
+import { answerMeasures, figuresUngrounded } from "../src/answer/llm/figure-check.ts";
 import { GroundingCheck, type ExtractiveDraft } from "../src/answer/llm/grounding.ts";
 import { echoesSecret, leaksIn } from "../src/answer/llm/leak-check.ts";
 import { parseModelReply } from "../src/answer/llm/model-reply.ts";
 import { verdictOf } from "../src/answer/llm/polarity-check.ts";
 import { leadsIn, leadsUngrounded, unitsUngrounded } from "../src/answer/llm/unit-check.ts";
 import type { AnalysedQuestion } from "../src/answer/question/analysed-question.ts";
-import { Measures } from "../src/answer/question/measures.ts";
+import type { Measures } from "../src/answer/question/measures.ts";
+import { sameCitation, toCitation } from "../src/answer/compose/citations.ts";
 import type { Citation } from "../src/answer/types.ts";
 import { loadSettings } from "../src/config/settings.ts";
 import { loadCorpus } from "../src/corpus/load-corpus.ts";
@@ -43,11 +44,12 @@ let row9: Citation;
 
 const norm = (s: string) => s.replace(/\s|\*\*/g, "");
 const analysed = (question: string): AnalysedQuestion => engine.analyser.analyse(question).questions[0]!;
-const rowOf = (label: string): Citation => {
-  const doc = corpus.documents.find((d) => d.meta.file.startsWith("004"))!;
-  const item = doc.items.find((i) => i.label === label)!;
-  return { file: item.file, item: label, title: doc.meta.title, docNumber: doc.meta.docNumber, date: doc.meta.date, text: item.text, score: 1 };
+/** An item of a seed file as a citation. */
+const citationOf = (fileStart: string, label: string | null): Citation => {
+  const doc = corpus.documents.find((d) => d.meta.file.startsWith(fileStart))!;
+  return toCitation({ item: doc.items.find((i) => i.label === label)!, meta: doc.meta, score: 1 });
 };
+const rowOf = (label: string) => citationOf("004", label);
 /** The check of an answer citing `cited`, for a question whose extractive answer cites `extractive`. */
 const verdict = (text: string, cited: Citation[], question: string, extractive: ExtractiveDraft = { lead: "", citations: cited }) =>
   check.check(text, cited, analysed(question), extractive);
@@ -57,7 +59,7 @@ beforeAll(async () => {
   corpus = await loadCorpus(SEEDS);
   engine = fixtureEngine(corpus);
   check = new GroundingCheck(engine.answerer.context, terms, [SECRET]);
-  measures = new Measures([...engine.answerer.context.vocabulary.measures, { name: "quantity", asks: [], alone: [], written: terms.quantityWords, counts: false }]);
+  measures = answerMeasures(engine.answerer.context.vocabulary.measures, terms);
   row33 = rowOf("33");
   row5 = rowOf("5");
   row9 = rowOf("9");
@@ -86,7 +88,8 @@ describe("the terms file", () => {
 });
 
 describe("figures, with their measure word and subject", () => {
-  const bad = (answer: string, cited: Citation[] = [row33]) => figuresUngrounded(answer, citedText(cited, terms), [], cited.map((c) => c.item), measures);
+  const bad = (answer: string, cited: Citation[] = [row33]) =>
+    figuresUngrounded(answer, citedText(cited, terms), [], cited.map((c) => c.item), measures, []);
 
   it("a number of the row under another measure word grounds nothing (6月, 50%, 2020年 are not 6倍, 50倍, 2020倍)", () => {
     expect(row33.text).toMatch(/6月底前[\s\S]*5倍[\s\S]*50%/);
@@ -115,9 +118,7 @@ describe("figures, with their measure word and subject", () => {
   });
 
   it("reads an indicator row with its measure word (年均招生规模（万人） 15.5 >15 grounds 15万人)", () => {
-    const doc = corpus.documents.find((d) => d.meta.file.startsWith("003"))!;
-    const box = doc.items.find((i) => i.label === "专栏1")!;
-    const cited: Citation = { file: box.file, item: box.label, title: doc.meta.title, docNumber: doc.meta.docNumber, date: doc.meta.date, text: box.text, score: 1 };
+    const cited = citationOf("003", "专栏1");
     expect(bad("年均招生规模2025年目标为15万人以上", [cited])).toEqual([]);
     expect(bad("年均招生规模2025年目标为15所以上", [cited])).toEqual(["15所以上"]);
   });
@@ -160,11 +161,13 @@ describe("organisation names, and who leads", () => {
 describe("polarity", () => {
   it("reads the verdict an answer opens with", () => {
     const words = engine.answerer.context.vocabulary.answerWords;
-    expect(verdictOf("不能。学籍不得互转", words)).toBe(false);
-    expect(verdictOf("不是2025年，是2022年", words)).toBe(false);
-    expect(verdictOf("能，符合条件的可以互转", words)).toBe(true);
-    expect(verdictOf("是的。", words)).toBe(true);
-    expect(verdictOf("有关部门负责", words)).toBeNull();
+    const read = (answer: string) => verdictOf(answer, words, terms.plainNo);
+    expect(read("不能。学籍不得互转")).toBe(false);
+    expect(read("不是2025年，是2022年")).toBe(false);
+    expect(read("否。")).toBe(false);
+    expect(read("能，符合条件的可以互转")).toBe(true);
+    expect(read("是的。")).toBe(true);
+    expect(read("有关部门负责")).toBeNull();
   });
 
   it("a flipped verdict or a dropped negation contradicts the cited sentence", () => {
@@ -222,7 +225,8 @@ describe("instruction-like spans", () => {
   });
 
   it("never occur in the shipped circulars", () => {
-    const hits = corpus.documents.flatMap((d) => d.items.filter((i) => hasInstruction(i.text, terms)).map((i) => `${d.meta.file}:${i.label}`));
+    const instructed = corpus.documents.flatMap((d) => d.items.filter((i) => hasInstruction(i.text, terms)));
+    const hits = instructed.map((i) => `${i.file}:${i.label}`);
     expect(hits).toEqual([]);
   });
 });
@@ -260,8 +264,8 @@ describe("honest answers: the eval sets' reference answers", () => {
         for (const e of row.expected) {
           const doc = corpus.documents.find((d) => d.meta.file === e.file);
           const item = doc?.items.find((i) => norm(i.text).includes(norm(e.evidence)));
-          if (!doc || !item || cited.some((c) => c.file === item.file && c.item === item.label && c.text === item.text)) continue;
-          cited.push({ file: item.file, item: item.label, title: doc.meta.title, docNumber: doc.meta.docNumber, date: doc.meta.date, text: item.text, score: 1 });
+          const c = doc && item ? toCitation({ item, meta: doc.meta, score: 1 }) : null;
+          if (c && !cited.some((x) => sameCitation(x, c))) cited.push(c);
         }
         if (cited.length > 0) cases.push({ id: row.id, q, answer: row.answer, cited, extractive: await answer(engine, row.question) });
       }
@@ -269,7 +273,8 @@ describe("honest answers: the eval sets' reference answers", () => {
   });
   const passes = (c: Case, text = c.answer) => check.check(text, c.cited, c.q, c.extractive).ok;
 
-  it("mostly pass (measured: 375 of 416; the old check passed 398, and none of the changes below)", () => {
+  // Measured: 372 of 415 pass; the old check passed 397, but failed none of the borrowed figures, flipped verdicts or leads below.
+  it("mostly pass", () => {
     expect(cases.length).toBeGreaterThan(400);
     const share = cases.filter((c) => passes(c)).length / cases.length;
     expect(share).toBeGreaterThanOrEqual(0.88);
@@ -294,7 +299,7 @@ describe("honest answers: the eval sets' reference answers", () => {
     }
     expect(plus).toBeGreaterThan(150);
     expect(plusCaught / plus).toBeGreaterThanOrEqual(0.98);
-    // A number that also stands in the text with the same measure and subject still passes (90.6% caught, measured).
+    // A number that also stands in the text with the same measure and subject still passes (355 of 387 caught, measured).
     expect(borrowedCaught / borrowed).toBeGreaterThanOrEqual(0.85);
   });
 

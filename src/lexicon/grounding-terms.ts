@@ -30,6 +30,7 @@ const TermsFile = z.object({
   notUnitIfFollowedBy: z.record(z.string(), Words),
   quantityWords: Words,
   instructionPatterns: z.array(pattern("iu")),
+  plainNo: Words,
   leakPatterns: z.record(z.string(), pattern("giu")),
   leakWords: Words,
 });

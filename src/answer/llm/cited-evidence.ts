@@ -13,7 +13,7 @@ const MAX_QUOTES = 3;
 const citationKey = (c: Pick<Citation, "file" | "item" | "text">) => `${c.file}\u0000${c.item ?? ""}\u0000${c.text}`;
 
 /** The sentence of `text` that shares most character pairs with `lead`; null when none shares any. */
-export function closestSentence(text: string, lead: string): string | null {
+function closestSentence(text: string, lead: string): string | null {
   const want = bigramSet(lead);
   let best: string | null = null;
   let bestScore = 0;

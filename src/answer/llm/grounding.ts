@@ -11,10 +11,10 @@ import type { GroundingTerms } from "../../lexicon/grounding-terms.ts";
 import { sameCitation } from "../compose/citations.ts";
 import type { KindContext } from "../kinds/kind.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
-import { Measures } from "../question/measures.ts";
+import type { Measures } from "../question/measures.ts";
 import type { Citation } from "../types.ts";
 import { citedText, type CitedText } from "./cited-text.ts";
-import { figuresUngrounded } from "./figure-check.ts";
+import { answerMeasures, figuresUngrounded } from "./figure-check.ts";
 import { echoesSecret, leaksIn } from "./leak-check.ts";
 import { polarityConflicts } from "./polarity-check.ts";
 import { offTopic, supported } from "./topic-check.ts";
@@ -32,7 +32,9 @@ export type GroundingFailure =
   | "unsupported";
 
 /** Whether an answer is grounded, and if not, why and by what (secrets are never named). */
-export type GroundingResult = { readonly ok: true } | { readonly ok: false; readonly reason: GroundingFailure; readonly offending: readonly string[] };
+export type GroundingResult =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly reason: GroundingFailure; readonly offending: readonly string[] };
 
 /**
  * The extractive answer the model's answer would replace: its citations are on the topic by
@@ -62,8 +64,7 @@ export class GroundingCheck {
     private readonly terms: GroundingTerms,
     private readonly secrets: readonly string[],
   ) {
-    const quantities = { name: "quantity", asks: [], alone: [], written: terms.quantityWords, counts: false };
-    this.measures = new Measures([...ctx.vocabulary.measures, quantities]);
+    this.measures = answerMeasures(ctx.vocabulary.measures, terms);
   }
 
   /** Checks an answer against the items it cites, for the question it answers. */
@@ -79,10 +80,10 @@ export class GroundingCheck {
       fail("secret", echoesSecret(answer, this.secrets) ? ["a configured secret"] : []) ??
       fail("leak", leaksIn(answer, evidence.all, this.terms)) ??
       fail("off-topic", offTopic(q, cited, text.sentences, extractive.citations)) ??
-      fail("ungrounded-number", figuresUngrounded(answer, text, also, cited.map((c) => c.item), this.measures)) ??
+      fail("ungrounded-number", figuresUngrounded(answer, text, also, cited.map((c) => c.item), this.measures, q.concepts)) ??
       fail("ungrounded-unit", unitsUngrounded(answer, evidence.all, this.terms, this.ctx.units)) ??
       fail("ungrounded-lead", leadsUngrounded(answer, evidence.all, this.ctx.vocabulary.answerWords.leadWords, this.ctx.units)) ??
-      fail("contradicts", polarityConflicts(answer, q, evidence, extractive.lead, this.ctx)) ??
+      fail("contradicts", polarityConflicts(answer, q, evidence, extractive.lead, { ctx: this.ctx, plainNo: this.terms.plainNo })) ??
       fail("unsupported", supported(answer, evidence.all, q) ? [] : [answer]) ?? { ok: true }
     );
   }

@@ -182,7 +182,12 @@ export class LlmAnswerer {
    * @param candidates the items the model may cite, most relevant first; it sees them as c1, c2, …
    * @param fallback the extractive answer; its evidence is reused for the items the model cites.
    */
-  async answer<A extends DraftAnswer>(q: AnalysedQuestion, candidates: readonly Citation[], fallback: A, signal?: AbortSignal): Promise<LlmOutcome<A>> {
+  async answer<A extends DraftAnswer>(
+    q: AnalysedQuestion,
+    candidates: readonly Citation[],
+    fallback: A,
+    signal?: AbortSignal,
+  ): Promise<LlmOutcome<A>> {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     const keep = (reason: LlmRejection, detail: string, raw?: string): LlmOutcome<A> => {

@@ -13,19 +13,19 @@ import type { AnalysedQuestion } from "../question/analysed-question.ts";
 import { coverage, type Concept } from "../question/concepts.ts";
 import type { CitedText } from "./cited-text.ts";
 
-/** Words an answer may open with to say no besides the negated leads (不能, 没有…). */
-const PLAIN_NO = ["不", "否", "没"];
 /** The cited sentences that give the verdict: those that speak to the question and cover nearly as much of it as the best. */
 const VERDICT_COVERAGE = 0.8;
 
 /**
  * The verdict an answer opens with: true for 能 / 可以 / 是的 alone, false for 否 or a phrase
  * that opens with 不能 / 不是 / 没有 (不是2025年，…); null otherwise.
+ * @param plainNo words that say no alone (否), besides the negated leads.
  */
-export function verdictOf(answer: string, words: AnswerWords): boolean | null {
-  const first = squash(answer).split(/[。，,.!！；;：:、?？]/)[0]!.replace(/[的了啊]$/, "");
-  if (PLAIN_NO.includes(first) || [...words.negatedLeads.values()].some((no) => first.startsWith(no))) return false;
-  if ([...words.yesnoVerbs.values(), "对"].includes(first)) return true;
+export function verdictOf(answer: string, words: AnswerWords, plainNo: readonly string[]): boolean | null {
+  // The first phrase, without a closing particle (是的, 可以了).
+  const first = squash(answer).split(/[\p{P}\p{S}]/u)[0]!.replace(/[的了啊]$/, "");
+  if (plainNo.includes(first) || [...words.negatedLeads.values()].some((no) => first.startsWith(no))) return false;
+  if ([...words.yesnoVerbs.values()].includes(first)) return true;
   return null;
 }
 
@@ -47,18 +47,31 @@ function negatedWords(text: string, words: AnswerWords): string[] {
 }
 
 /** The yes/no verdict of the answer where the cited sentences do not give it; null when they do. */
-function verdictConflict(answer: string, q: AnalysedQuestion, cited: CitedText, extractiveLead: string, ctx: KindContext): string | null {
+function verdictConflict(
+  answer: string,
+  q: AnalysedQuestion,
+  cited: CitedText,
+  extractiveLead: string,
+  check: PolarityContext,
+): string | null {
+  const { ctx, plainNo } = check;
   const words = ctx.vocabulary.answerWords;
   const action = predicate(q, ctx);
   const named = action.some((c) => c.alternatives.some((a) => squash(answer).includes(squash(a))));
-  const mine = verdictOf(answer, words) ?? (named ? !negated(answer, action, ctx) : null);
+  const mine = verdictOf(answer, words, plainNo) ?? (named ? !negated(answer, action, ctx) : null);
   if (mine === null) return null;
   const speaking = cited.sentences.flat().filter((s) => speaksTo(q, s, ctx));
   const best = Math.max(0, ...speaking.map((s) => coverage(q.concepts, s)));
   const theirs = new Set(speaking.filter((s) => coverage(q.concepts, s) >= best * VERDICT_COVERAGE).map((s) => affirms(q, s, ctx)));
   // Cited sentences that say both: the verdict the extractive answer read decides.
-  const agreed = theirs.size > 1 ? verdictOf(extractiveLead, words) === mine : theirs.has(mine);
+  const agreed = theirs.size > 1 ? verdictOf(extractiveLead, words, plainNo) === mine : theirs.has(mine);
   return agreed ? null : mine ? "是" : "否";
+}
+
+/** What the polarity check reads with: the answer stage's readers, and the plain words for no. */
+export interface PolarityContext {
+  readonly ctx: KindContext;
+  readonly plainNo: readonly string[];
 }
 
 /**
@@ -66,10 +79,17 @@ function verdictConflict(answer: string, q: AnalysedQuestion, cited: CitedText, 
  * negates or affirms against every cited sentence that names them.
  * @param extractiveLead the extractive answer's lead, whose verdict decides when cited sentences disagree.
  */
-export function polarityConflicts(answer: string, q: AnalysedQuestion, cited: CitedText, extractiveLead: string, ctx: KindContext): string[] {
+export function polarityConflicts(
+  answer: string,
+  q: AnalysedQuestion,
+  cited: CitedText,
+  extractiveLead: string,
+  check: PolarityContext,
+): string[] {
+  const { ctx } = check;
   const bad: string[] = [];
   if (q.kind === "yesno") {
-    const verdict = verdictConflict(answer, q, cited, extractiveLead, ctx);
+    const verdict = verdictConflict(answer, q, cited, extractiveLead, check);
     if (verdict) bad.push(verdict);
   }
   const words = ctx.vocabulary.answerWords;

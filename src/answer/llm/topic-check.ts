@@ -26,7 +26,12 @@ const topicOf = (q: AnalysedQuestion, c: Citation, text: string) => coverage(q.c
  * The cited items (as file and label) that are not about the question's topic; the extractive citations are, by decision.
  * @param evidence per cited item, the text that counts as evidence (instruction spans do not make an item topical).
  */
-export function offTopic(q: AnalysedQuestion, cited: readonly Citation[], evidence: readonly (readonly string[])[], extractive: readonly Citation[]): string[] {
+export function offTopic(
+  q: AnalysedQuestion,
+  cited: readonly Citation[],
+  evidence: readonly (readonly string[])[],
+  extractive: readonly Citation[],
+): string[] {
   const bar = Math.max(0, ...extractive.map((c) => topicOf(q, c, c.text)));
   return cited
     .filter((c, i) => {
@@ -38,7 +43,7 @@ export function offTopic(q: AnalysedQuestion, cited: readonly Citation[], eviden
 }
 
 /** The answer's character pairs, and those of them found in the cited text or the question. */
-export function support(answer: string, cited: string, q: AnalysedQuestion): { readonly pairs: number; readonly found: number } {
+function support(answer: string, cited: string, q: AnalysedQuestion): { readonly pairs: number; readonly found: number } {
   const pairs = bigramSet(answer);
   const source = bigramSet(`${cited}\n${q.text}\n${q.typed}`);
   let found = 0;
