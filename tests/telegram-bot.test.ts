@@ -8,10 +8,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { Update, UserFromGetMe } from "grammy/types";
+import type { Update } from "grammy/types";
 import type { QaService } from "../src/answer/types.ts";
-import { loadSettings, PROJECT_ROOT } from "../src/config/settings.ts";
-import { createBot, type PolicyBot } from "../src/chat/telegram/create-bot.ts";
+import { PROJECT_ROOT } from "../src/config/settings.ts";
 import { decodeCallback, encodeCallback, CALLBACK_DATA_MAX_BYTES } from "../src/chat/telegram/callback-data.ts";
 import { questionForBot } from "../src/chat/telegram/group-trigger.ts";
 import { directoryOf } from "../src/corpus/lookup.ts";
@@ -20,60 +19,28 @@ import { WORDING } from "../src/wording/wording.ts";
 import { citationLine } from "../src/answer/render-answer.ts";
 import { htmlToPlainText } from "../src/chat/format/escape-html.ts";
 import { createFakeQaService, type FakeQaOptions } from "./helpers/fake-qa.ts";
-import { capturingLogger, testToken } from "./helpers/telegram-emulator.ts";
+import { ME, message, newUpdateId, privateChat, recordingBot, text, user, type RecordedApiCall } from "./helpers/recording-bot.ts";
+import { testToken } from "./helpers/telegram-emulator.ts";
 
-const ME: UserFromGetMe = {
-  id: 666, is_bot: true, first_name: "Policy", username: "TestNameBot", can_join_groups: true,
-  can_read_all_group_messages: false, supports_inline_queries: true, can_connect_to_business: false,
-  has_main_web_app: false, has_topics_enabled: false, allows_users_to_create_topics: false,
-} as UserFromGetMe;
 const TOKEN = testToken(7);
 const seeds = path.join(PROJECT_ROOT, "seeds");
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
 
-interface Call {
-  method: string;
-  payload: Record<string, unknown>;
-}
-
 function setup(env: Record<string, string> = {}, service: QaService = createFakeQaService(seeds)) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policybot-tg-unit-"));
   dirs.push(dir);
-  const settings = loadSettings({ TELEGRAM_BOT_TOKEN: TOKEN, POLICYBOT_DATA_DIR: dir, ...env });
-  const { logger, lines } = capturingLogger();
-  const bot: PolicyBot = createBot(service, settings, logger, { botInfo: ME });
-  const calls: Call[] = [];
-  let nextId = 1000;
-  // Outermost transformer: records and answers every call without any network.
-  bot.api.config.use(async (_prev, method, payload) => {
-    calls.push({ method, payload: payload as Record<string, unknown> });
-    const p = payload as { chat_id?: number; text?: string };
-    const result =
-      method === "sendMessage"
-        ? { message_id: nextId++, date: 0, chat: { id: p.chat_id, type: "private" }, text: p.text }
-        : true;
-    return { ok: true, result } as never;
-  });
-  const sent = () => calls.filter((c) => c.method === "sendMessage").map((c) => String(c.payload.text));
-  return { bot, calls, sent, lines, dir };
+  return { ...recordingBot(TOKEN, dir, service, env), dir };
 }
 
-let updateId = 1;
-const user = (id: number) => ({ id, is_bot: false, first_name: `U${id}` });
-const privateChat = (id: number) => ({ id, type: "private" as const, first_name: `U${id}` });
 const group = { id: -100555, type: "supergroup" as const, title: "群" };
-function message(chat: { id: number; type: string }, from: number, fields: Record<string, unknown>): Update {
-  return { update_id: updateId++, message: { message_id: updateId, date: 0, chat, from: user(from), ...fields } } as unknown as Update;
-}
-const text = (from: number, t: string, chat: { id: number; type: string } = privateChat(from)) => message(chat, from, { text: t });
 
 describe("inline mode (not in the emulator: unit-tested)", () => {
   it("lists matching items with title, label and first line; choosing one posts the item with its citation", async () => {
     const svc = createFakeQaService(seeds);
     const { bot, calls } = setup({}, svc);
     await bot.handleUpdate({
-      update_id: updateId++,
+      update_id: newUpdateId(),
       inline_query: { id: "iq1", from: user(1), query: "绩效工资", offset: "" },
     } as Update);
     const call = calls.find((c) => c.method === "answerInlineQuery")!;
@@ -95,7 +62,7 @@ describe("inline mode (not in the emulator: unit-tested)", () => {
 
   it("answers an empty inline query with no results", async () => {
     const { bot, calls } = setup();
-    await bot.handleUpdate({ update_id: updateId++, inline_query: { id: "iq2", from: user(1), query: " ", offset: "" } } as Update);
+    await bot.handleUpdate({ update_id: newUpdateId(), inline_query: { id: "iq2", from: user(1), query: " ", offset: "" } } as Update);
     expect(calls.find((c) => c.method === "answerInlineQuery")!.payload.results).toEqual([]);
   });
 });
@@ -137,18 +104,18 @@ describe("updates that are not questions never crash", () => {
 
   it("handles edits, channel posts, membership changes and unknown buttons", async () => {
     const { bot, calls, sent, lines } = setup();
-    await bot.handleUpdate({ update_id: updateId++, edited_message: { message_id: 5, date: 0, edit_date: 1, chat: privateChat(22), from: user(22), text: "改了" } } as Update);
-    await bot.handleUpdate({ update_id: updateId++, edited_message: { message_id: 6, date: 0, edit_date: 1, chat: group, from: user(22), text: "改了" } } as Update);
-    await bot.handleUpdate({ update_id: updateId++, channel_post: { message_id: 7, date: 0, chat: { id: -1009, type: "channel", title: "c" }, text: "公告" } } as Update);
+    await bot.handleUpdate({ update_id: newUpdateId(), edited_message: { message_id: 5, date: 0, edit_date: 1, chat: privateChat(22), from: user(22), text: "改了" } } as Update);
+    await bot.handleUpdate({ update_id: newUpdateId(), edited_message: { message_id: 6, date: 0, edit_date: 1, chat: group, from: user(22), text: "改了" } } as Update);
+    await bot.handleUpdate({ update_id: newUpdateId(), channel_post: { message_id: 7, date: 0, chat: { id: -1009, type: "channel", title: "c" }, text: "公告" } } as Update);
     await bot.handleUpdate({
-      update_id: updateId++,
+      update_id: newUpdateId(),
       my_chat_member: {
         chat: group, from: user(22), date: 0,
         old_chat_member: { status: "left", user: ME }, new_chat_member: { status: "member", user: ME },
       },
     } as unknown as Update);
-    await bot.handleUpdate({ update_id: updateId++, callback_query: { id: "cb1", from: user(22), chat_instance: "x", data: "something-old", message: { message_id: 3, date: 0, chat: privateChat(22) } } } as unknown as Update);
-    await bot.handleUpdate({ update_id: updateId++, callback_query: { id: "cb2", from: user(22), chat_instance: "x", game_short_name: "g" } } as unknown as Update);
+    await bot.handleUpdate({ update_id: newUpdateId(), callback_query: { id: "cb1", from: user(22), chat_instance: "x", data: "something-old", message: { message_id: 3, date: 0, chat: privateChat(22) } } } as unknown as Update);
+    await bot.handleUpdate({ update_id: newUpdateId(), callback_query: { id: "cb2", from: user(22), chat_instance: "x", game_short_name: "g" } } as unknown as Update);
     await bot.handleUpdate(message(privateChat(22), 22, { text: "/nosuch", entities: [{ type: "bot_command", offset: 0, length: 7 }] }));
     // The membership change adds the bot to a group: it introduces itself there, once.
     expect(sent()).toEqual([WORDING.edited, WORDING.groupGreeting(ME.username), WORDING.unknownCommand]);
@@ -177,7 +144,7 @@ describe("access, admin and groups", () => {
     const { bot, calls, sent } = setup({ ALLOWED_CHAT_IDS: "31" }, svc);
     await bot.handleUpdate(text(32, "公办职校绩效工资最高几倍"));
     await bot.handleUpdate(text(32, "再问一次"));
-    await bot.handleUpdate({ update_id: updateId++, inline_query: { id: "iq3", from: user(32), query: "绩效", offset: "" } } as Update);
+    await bot.handleUpdate({ update_id: newUpdateId(), inline_query: { id: "iq3", from: user(32), query: "绩效", offset: "" } } as Update);
     expect(sent()).toEqual([WORDING.notAllowed]);
     expect(calls.find((c) => c.method === "answerInlineQuery")!.payload.results).toEqual([]);
     expect(svc.calls.ask + svc.calls.search).toBe(0);
@@ -304,15 +271,15 @@ describe("forum topics: every reply and chat action goes to the topic the update
 
     // The list answer's buttons: 更多 and a 📄, pressed under the message in the topic.
     type Keyboard = { inline_keyboard: { text: string; callback_data: string }[][] } | undefined;
-    const keyboardOf = (c: Call) => (c.payload.reply_markup as Keyboard)?.inline_keyboard ?? [];
+    const keyboardOf = (c: RecordedApiCall) => (c.payload.reply_markup as Keyboard)?.inline_keyboard ?? [];
     const list = calls.find((c) => c.method === "sendMessage" && keyboardOf(c).flat().some((b) => b.text.startsWith("更多")))!;
     const keyboard = keyboardOf(list);
     const pressed = {
       message_id: 5000, date: 0, chat: group, is_topic_message: true, message_thread_id: TOPIC, reply_markup: { inline_keyboard: keyboard },
     };
     for (const b of [keyboard.flat().find((x) => x.text.startsWith("更多"))!, keyboard[0]![0]!]) {
-      const callback = { id: `cb${updateId}`, from: user(61), chat_instance: "x", data: b.callback_data, message: pressed };
-      await bot.handleUpdate({ update_id: updateId++, callback_query: callback } as unknown as Update);
+      const callback = { id: `cb${newUpdateId()}`, from: user(61), chat_instance: "x", data: b.callback_data, message: pressed };
+      await bot.handleUpdate({ update_id: newUpdateId(), callback_query: callback } as unknown as Update);
     }
 
     const sends = calls.filter((c) => c.method === "sendMessage" || c.method === "sendChatAction");
@@ -332,7 +299,7 @@ describe("forum topics: every reply and chat action goes to the topic the update
 describe("a group greeting", () => {
   const membership = (chat: { id: number; type: string }, from: string, to: string) =>
     ({
-      update_id: updateId++,
+      update_id: newUpdateId(),
       my_chat_member: {
         chat, from: user(71), date: 0, old_chat_member: { status: from, user: ME }, new_chat_member: { status: to, user: ME },
       },
@@ -382,9 +349,9 @@ describe("a very long item is paged, one message per press (issue 12 §2: one /i
       if (!more) break;
       expect(more.text).toBe(WORDING.morePartButton(pages + 1, 11));
       await bot.handleUpdate({
-        update_id: updateId++,
+        update_id: newUpdateId(),
         callback_query: {
-          id: `cb${updateId}`, from: user(81), chat_instance: "x", data: more.callback_data,
+          id: `cb${newUpdateId()}`, from: user(81), chat_instance: "x", data: more.callback_data,
           message: { message_id: 1000 + pages - 1, date: 0, chat: privateChat(81), reply_markup: { inline_keyboard: rows } },
         },
       } as unknown as Update);

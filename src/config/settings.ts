@@ -203,9 +203,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, root: string 
   };
 }
 
-/** Secret values in these settings, for redaction in logs. */
+/** Secret values in these settings, for redaction: tokens, keys, and a password inside LLM_BASE_URL (raw and decoded). */
 export function secretsOf(settings: Settings): string[] {
-  return [settings.telegram.token, settings.telegram.webhookSecret, settings.llm?.apiKey].filter(
+  const base = settings.llm ? new URL(settings.llm.baseUrl) : undefined;
+  const password = base?.password ? [base.password, decodeURIComponent(base.password)] : [];
+  return [settings.telegram.token, settings.telegram.webhookSecret, settings.llm?.apiKey, ...password].filter(
     (s): s is string => typeof s === "string" && s.length >= 6 && s !== "none",
   );
 }

@@ -136,6 +136,8 @@ export const WORDING = {
   unknownTerminalCommand: (command: string) => `不认识 ${command}。输入 /help 查看用法。`,
   buttonExpired: "这个按钮已失效。",
   voteThanks: { up: "谢谢！已记录 👍", down: "谢谢反馈！已记录 👎" },
+  voteNotAccepted: "只有提问的人（或提问所在群的成员）可以评价这个回答。",
+  voteRateLimited: "评价太频繁了，请稍后再试。",
   sourceButton: "📄 原文",
   sourceButtonNumbered: (label: string) => `📄 ${label}`,
   inlineButton: "在私聊中提问",

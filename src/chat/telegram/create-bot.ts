@@ -8,6 +8,7 @@ import { sequentialize } from "@grammyjs/runner";
 import type { QaService } from "../../answer/types.ts";
 import { ConfigError, secretsOf, type Settings } from "../../config/settings.ts";
 import type { Logger } from "../../logging/logger.ts";
+import { Redactor } from "../../logging/redact.ts";
 import { logApiFailures } from "./api-logging.ts";
 import { dedupeUpdates, SeenUpdates } from "./dedupe-updates.ts";
 import { BOT_DEFAULTS, type BotDeps, type CreateBotOptions } from "./deps.ts";
@@ -46,13 +47,16 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
     );
   }
   logger.addSecrets(secretsOf(settings));
+  // The same redaction as the logger's, for everything the bot writes to disk.
+  const redactor = new Redactor(secretsOf(settings));
+  const redact = <T>(record: T): T => redactor.value(record);
   const { botInfo, ...rest } = options;
   const tuned = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   const deps: BotDeps = {
     service,
     settings,
     logger,
-    journal: new BotJournal(settings.dataDir, logger),
+    journal: new BotJournal(settings.dataDir, logger, { redact }),
     inFlight: new InFlight(),
     seenUpdates: new SeenUpdates(),
     conversations: new Map(),

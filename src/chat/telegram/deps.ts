@@ -26,6 +26,8 @@ export interface CreateBotOptions {
   readonly helpExamples?: number;
   /** Inline mode lists at most this many items. */
   readonly inlineResults?: number;
+  /** 👍/👎 presses per user per minute; more are dropped unread. */
+  readonly votesPerMinute?: number;
 }
 
 export const BOT_DEFAULTS = {
@@ -34,6 +36,7 @@ export const BOT_DEFAULTS = {
   maxRetryDelaySeconds: 60,
   helpExamples: 4,
   inlineResults: 10,
+  votesPerMinute: 10,
 } as const;
 
 export type BotOptions = typeof BOT_DEFAULTS & Pick<CreateBotOptions, "botInfo">;

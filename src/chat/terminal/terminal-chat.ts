@@ -18,7 +18,7 @@ import { docsReply } from "../../commands/docs.ts";
 import { helpReply } from "../../commands/help.ts";
 import { itemReply } from "../../commands/item.ts";
 import type { Reply } from "../../commands/reply.ts";
-import { TOKEN_PATTERN } from "../../logging/logger.ts";
+import { Redactor } from "../../logging/redact.ts";
 import { WORDING, type CommandName } from "../../wording/wording.ts";
 import { pageText } from "../format/reply-text.ts";
 
@@ -52,9 +52,10 @@ async function readHistory(file: string | undefined): Promise<string[]> {
   }
 }
 
-/** Writes the history, oldest first, with anything that looks like a bot token removed; readable by its owner only. */
+/** Writes the history, oldest first, through the one redaction (tokens, keys, URL passwords); readable by its owner only. */
 async function writeHistory(file: string, newestFirst: readonly string[]): Promise<void> {
-  const lines = [...newestFirst].reverse().map((l) => l.replace(TOKEN_PATTERN, "[redacted]"));
+  const redactor = new Redactor();
+  const lines = [...newestFirst].reverse().map((l) => redactor.text(l));
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, lines.join("\n") + "\n", { mode: 0o600 });
 }
