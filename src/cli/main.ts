@@ -121,11 +121,15 @@ async function run(
       const batch = typeof values.batch === "string" ? values.batch : undefined;
       if (command === "ask") return askCommand(service, io, { question: positionals.join(" "), json: values.json === true, batch });
       if (command === "start" && settings.telegram.token) {
-        const { createBot, startBot } = await import("../chat/telegram/index.ts");
-        const running = await startBot(createBot(service, settings, logger));
+        const { BotStartError, createBot, startBot } = await import("../chat/telegram/index.ts");
+        const running = await startBot(createBot(service, settings, logger)).catch((e: unknown) => {
+          if (!(e instanceof BotStartError)) throw e;
+          logger.error(e.message);
+          return undefined;
+        });
+        if (!running) return 1;
         logger.info(`Telegram bot running (${running.mode}); stop with Ctrl-C or SIGTERM`);
-        await running.stopped;
-        return 0;
+        return (await running.stopped).exitCode;
       }
       await runTerminalChat(service, process.stdin, process.stdout, {
         terminal: process.stdin.isTTY === true && process.stdout.isTTY === true,

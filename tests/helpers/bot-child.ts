@@ -26,8 +26,8 @@ export interface BotChild {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts the bot process and resolves once it is polling. */
-export async function startBotChild(o: BotChildOptions): Promise<BotChild> {
+/** Starts the bot process; does not wait for it to be ready (see {@link startBotChild}). */
+export function spawnBotChild(o: BotChildOptions): BotChild & { ready(timeoutMs?: number): Promise<boolean> } {
   const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "tests/helpers/bot-process.ts")], {
     cwd: PROJECT_ROOT,
     env: {
@@ -49,17 +49,27 @@ export async function startBotChild(o: BotChildOptions): Promise<BotChild> {
   );
   let gone = false;
   void exited.then(() => (gone = true));
-  const until = Date.now() + (o.readyTimeoutMs ?? 20_000);
-  while (!out.includes("ready") && !gone && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  if (!out.includes("ready")) {
-    child.kill("SIGKILL");
-    throw new Error(`bot process did not start: ${err.slice(-2000)}`);
-  }
   return {
     pid: child.pid!,
     stdout: () => out,
     stderr: () => err,
     exited,
     kill: (signal) => void child.kill(signal),
+    /** Resolves true once the process prints "ready", false when it exits or the time is up first. */
+    async ready(timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      while (!out.includes("ready") && !gone && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      return out.includes("ready");
+    },
   };
+}
+
+/** Starts the bot process and resolves once it is polling. */
+export async function startBotChild(o: BotChildOptions): Promise<BotChild> {
+  const child = spawnBotChild(o);
+  if (!(await child.ready(o.readyTimeoutMs))) {
+    child.kill("SIGKILL");
+    throw new Error(`bot process did not start: ${child.stderr().slice(-2000)}`);
+  }
+  return child;
 }

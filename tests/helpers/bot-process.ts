@@ -2,8 +2,9 @@
  * A bot process for signal and restart tests: reads its settings from the environment
  * (as the real entry point does), answers with the slow seed-backed fake, and runs
  * until SIGTERM or SIGINT. Prints "ready" once polling, "stopped" once shutdown has
- * finished, and then exits 0 at once, as a supervisor ending the process after its stop
- * timeout would: an answer that outlived the drain is cut off, not finished.
+ * finished, and then exits at once with the bot's exit code (0 after a signal), as a
+ * supervisor ending the process after its stop timeout would: an answer that outlived
+ * the drain is cut off, not finished.
  *
  * Test knobs (environment):
  * - FAKE_ASK_DELAY_MS: every answer takes this long;
@@ -16,7 +17,7 @@ import type { QaService } from "../../src/answer/types.ts";
 import { loadSettings, PROJECT_ROOT } from "../../src/config/settings.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { createBot } from "../../src/chat/telegram/create-bot.ts";
-import { startBot, START_DEFAULTS } from "../../src/chat/telegram/start-bot.ts";
+import { BotStartError, startBot, START_DEFAULTS, type RunningBot } from "../../src/chat/telegram/start-bot.ts";
 import { createFakeQaService } from "./fake-qa.ts";
 
 const settings = loadSettings(process.env);
@@ -27,11 +28,19 @@ const service: QaService = hangOn
   ? { ...fake, ask: (q, o) => (q.includes(hangOn) ? new Promise(() => {}) : fake.ask(q, o)) }
   : fake;
 const bot = createBot(service, settings, logger);
-const running = await startBot(bot, {
-  pollTimeoutSeconds: 1,
-  drainTimeoutMs: Number(process.env.DRAIN_TIMEOUT_MS ?? START_DEFAULTS.drainTimeoutMs),
-});
+let running: RunningBot;
+try {
+  running = await startBot(bot, {
+    pollTimeoutSeconds: 1,
+    drainTimeoutMs: Number(process.env.DRAIN_TIMEOUT_MS ?? START_DEFAULTS.drainTimeoutMs),
+  });
+} catch (e) {
+  // As the real entry point (src/cli/main.ts) does.
+  if (!(e instanceof BotStartError)) throw e;
+  logger.error(e.message);
+  process.exit(1);
+}
 process.stdout.write("ready\n");
-await running.stopped;
+const outcome = await running.stopped;
 process.stdout.write("stopped\n");
-process.exit(0);
+process.exit(outcome.exitCode);

@@ -1,16 +1,16 @@
 /**
- * Builds the Telegram bot: one grammY Bot with auto-retry on the API, per-chat
- * sequential processing, and one Composer per feature installed below in a fixed order.
+ * Builds the Telegram bot: one grammY Bot with bounded retries on the API (api-retry.ts),
+ * per-chat sequential processing, and one Composer per feature installed below in a fixed order.
  */
 import { Bot, GrammyError, HttpError, type BotError, type Context } from "grammy";
-import { autoRetry } from "@grammyjs/auto-retry";
 import { sequentialize } from "@grammyjs/runner";
 import type { QaService } from "../../answer/types.ts";
 import { ConfigError, secretsOf, type Settings } from "../../config/settings.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { Redactor } from "../../logging/redact.ts";
 import { logApiFailures } from "./api-logging.ts";
-import { dedupeUpdates, SeenUpdates } from "./dedupe-updates.ts";
+import { apiRetries } from "./api-retry.ts";
+import { dedupeUpdates, SeenUpdates, updateKeys } from "./dedupe-updates.ts";
 import { BOT_DEFAULTS, type BotDeps, type CreateBotOptions } from "./deps.ts";
 import { InFlight } from "./in-flight.ts";
 import { BotJournal } from "./journal.ts";
@@ -50,6 +50,7 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
   // The same redaction as the logger's, for everything the bot writes to disk.
   const redactor = new Redactor(secretsOf(settings));
   const redact = <T>(record: T): T => redactor.value(record);
+  const keyOf = updateKeys(redact);
   const { botInfo, ...rest } = options;
   const tuned = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   const deps: BotDeps = {
@@ -58,22 +59,19 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
     logger,
     journal: new BotJournal(settings.dataDir, logger, { redact }),
     inFlight: new InFlight(),
-    seenUpdates: new SeenUpdates(),
+    seenUpdates: new SeenUpdates({ keyOf }),
     conversations: new Map(),
     pages: new PageStore(),
-    ledger: new UpdateLedger(settings.dataDir, logger, { secrets: secretsOf(settings) }),
+    ledger: new UpdateLedger(settings.dataDir, logger, { redact, keyOf }),
     options: { ...BOT_DEFAULTS, ...tuned },
   };
 
   const bot = new Bot<Context>(token, { botInfo, client: { apiRoot: settings.telegram.apiRoot } });
-  // Installed first so it sits inside auto-retry and logs every failed attempt.
+  // Installed first so it sits inside the retries and logs every failed attempt.
   bot.api.config.use(logApiFailures(logger));
-  bot.api.config.use(
-    autoRetry({
-      maxRetryAttempts: deps.options.maxRetryAttempts,
-      maxDelaySeconds: deps.options.maxRetryDelaySeconds,
-    }),
-  );
+  for (const retry of apiRetries({ maxAttempts: deps.options.maxRetryAttempts, maxDelaySeconds: deps.options.maxRetryDelaySeconds })) {
+    bot.api.config.use(retry);
+  }
 
   const onError = async (err: BotError<Context>) => {
     const ctx = err.ctx;

@@ -18,7 +18,7 @@ export interface CreateBotOptions {
   readonly botInfo?: UserFromGetMe;
   /** How often "typing…" is re-sent while an answer is being worked out. */
   readonly typingIntervalMs?: number;
-  /** Bot API calls are retried at most this often (429 and 5xx and network errors). */
+  /** Bot API calls other than getUpdates are retried at most this often (429, 5xx and network errors; see api-retry.ts). */
   readonly maxRetryAttempts?: number;
   /** A 429 asking to wait longer than this fails the call instead of waiting. */
   readonly maxRetryDelaySeconds?: number;
