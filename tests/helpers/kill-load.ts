@@ -1,0 +1,142 @@
+/**
+ * Load and kill (issue 12 §4): N users in private chats each ask M questions one after
+ * another (waiting for each answer and a moment more, as a person does) of a bot in a
+ * child process, through the Bot API emulator; every `killEveryMs` of running the bot
+ * is killed with SIGKILL and started again on the same data folder. The kills follow a
+ * clock, not the answers, so that they fall at any moment of an answer's life. Counts, per kill, the
+ * questions in flight at that moment (asked, not yet answered), and at the end the
+ * questions never answered (lost) and the answers sent again for a question already
+ * answered (resent), each resent answer counted against the last kill before it.
+ * Loopback only; used by tests/restart-load.test.ts and `npm run bench:kill`.
+ */
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { spawnBotChild, type BotChild } from "./bot-child.ts";
+import { countAnswers } from "./chat-load.ts";
+import { startEmulator, testToken } from "./telegram-emulator.ts";
+
+export interface KillLoadOptions {
+  readonly users: number;
+  readonly questionsPerUser: number;
+  readonly kills: number;
+  /** Question texts, dealt out round-robin; each is made unique per user and turn. */
+  readonly questions: readonly string[];
+  /** The real QA service, or the seed-backed fake taking `askDelayMs` per answer. */
+  readonly service: "real" | "fake";
+  readonly askDelayMs?: number;
+  /** A user's pause between an answer and the next question: user u waits thinkMs × (1 + u mod 4) / 4. */
+  readonly thinkMs?: number;
+  /** The bot is killed after running this long (after each start), `kills` times. */
+  readonly killEveryMs: number;
+  /** Give up on one answer after this long. */
+  readonly replyTimeoutMs?: number;
+}
+
+export interface KillOutcome {
+  /** Questions asked and not yet answered when the bot was killed. */
+  readonly inFlight: number;
+  /** Updates the restarted bot replayed from the ledger (taken by the killed one, not marked done). */
+  readonly replayed: number;
+  /** Answers sent again after this kill for questions answered before. */
+  readonly resent: number;
+  /** Users who got more than one answer sent again after this kill. */
+  readonly usersResentTwice: number;
+}
+
+export interface KillLoadResult {
+  readonly users: number;
+  readonly questions: number;
+  readonly kills: readonly KillOutcome[];
+  /** Questions never answered. */
+  readonly lost: number;
+  /** Answers beyond the first, over the whole run. */
+  readonly resent: number;
+  readonly wallMs: number;
+  readonly errors: readonly string[];
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function runKillLoad(o: KillLoadOptions): Promise<KillLoadResult> {
+  const started = performance.now();
+  const token = testToken(800 + Math.floor(Math.random() * 99));
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "policybot-kill-"));
+  const harness = await startEmulator();
+  const counter = countAnswers(harness, token);
+  const errors: string[] = [];
+  const total = o.users * o.questionsPerUser;
+  const asked: { user: number; messageId: number }[] = [];
+  const killTimes: number[] = [];
+  const kills: { inFlight: number; replayed: number }[] = [];
+  const env = { BOT_SERVICE: o.service, FAKE_ASK_DELAY_MS: String(o.askDelayMs ?? 0), RATE_LIMIT_PER_MINUTE: "100000" };
+  const start = async () => {
+    const child = spawnBotChild({ token, apiRoot: harness.gateway.apiRoot, dataDir, env });
+    if (!(await child.ready(30_000))) throw new Error(`bot process did not start: ${child.stderr().slice(-1500)}`);
+    return child;
+  };
+  let bot: BotChild = await start();
+  const answeredCount = () => asked.filter((a) => counter.answers.has(a.messageId)).length;
+  let usersDone = false;
+  const killer = (async () => {
+    for (let k = 0; k < o.kills && !usersDone; k++) {
+      await sleep(o.killEveryMs);
+      if (usersDone) break;
+      killTimes.push(performance.now());
+      const kill = { inFlight: asked.length - answeredCount(), replayed: 0 };
+      kills.push(kill);
+      bot.kill("SIGKILL");
+      await bot.exited;
+      bot = await start();
+      kill.replayed = Number(/replaying updates an earlier run did not finish \{"updates":(\d+)\}/.exec(bot.stderr())?.[1] ?? 0);
+    }
+  })();
+  try {
+    await Promise.all(
+      Array.from({ length: o.users }, async (_, u) => {
+        const userId = 60_000 + u;
+        const chat = harness.chat(token, { userId });
+        for (let k = 0; k < o.questionsPerUser; k++) {
+          const question = `${o.questions[(u + k) % o.questions.length]!}（${u}-${k}）`;
+          await chat.say(question);
+          const messageId = harness.userMessageId(token, userId, question);
+          if (messageId === undefined) {
+            errors.push(`user ${u} q${k}: not found in the emulator`);
+            continue;
+          }
+          asked.push({ user: u, messageId });
+          if (!(await counter.answered(messageId, o.replyTimeoutMs ?? 60_000))) errors.push(`user ${u} q${k}: no answer`);
+          await sleep(((o.thinkMs ?? 0) * (1 + (u % 4))) / 4);
+        }
+      }),
+    );
+    usersDone = true;
+    await killer;
+    // Late copies of answers arrive after the last question's answer; wait for them.
+    await sleep(1_500);
+    const perKill = kills.map((k) => ({ ...k, resent: 0, usersResentTwice: 0 }));
+    const perUser = kills.map(() => new Map<number, number>());
+    let resent = 0;
+    let lost = 0;
+    for (const a of asked) {
+      const times = counter.answers.get(a.messageId)?.times ?? [];
+      if (times.length === 0) lost++;
+      for (const t of times.slice(1)) {
+        resent++;
+        const k = killTimes.filter((kt) => kt < t).length - 1;
+        if (k < 0) continue;
+        perKill[k]!.resent++;
+        const n = (perUser[k]!.get(a.user) ?? 0) + 1;
+        perUser[k]!.set(a.user, n);
+        if (n === 2) perKill[k]!.usersResentTwice++;
+      }
+    }
+    return { users: o.users, questions: asked.length, kills: perKill, lost, resent, wallMs: performance.now() - started, errors };
+  } finally {
+    counter.stop();
+    bot.kill("SIGKILL");
+    await bot.exited;
+    await harness.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
