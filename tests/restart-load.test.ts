@@ -1,12 +1,12 @@
 /**
  * A restart resends little (issue 12 §4): 50 users ask questions one after another of a
  * bot process that is killed with SIGKILL twice under that load and started again on the
- * same data folder. No question may be lost, and after each kill the answers sent again
- * (for questions already answered) may not outnumber the questions in flight at the
- * kill (asked, not yet answered; at most one per user). The bot used to wait for its
- * question log's fsync before an update counted as done, and resent more than that.
- * The fake service takes 200 ms per answer, so that the emulator's own delay in handing
- * the bot its replies (tens of ms on a busy machine) does not dominate the count.
+ * same data folder, on a disk whose fsync takes 30 ms. No question may be lost, and
+ * after each kill the answers sent again may not outnumber the questions in flight at
+ * the kill: those the bot did not yet know were answered (see KillOutcome). The bot
+ * used to wait for its logs' fsyncs after an answer was out before the update counted
+ * as done, and then resent answers it knew were delivered: on this disk about 45 per
+ * kill against about 30 in flight, with some 75 updates replayed.
  */
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,6 +26,7 @@ describe("SIGKILL under load", () => {
       questions,
       service: "fake",
       askDelayMs: 200,
+      slowFsyncMs: 30,
     });
     expect(r.errors).toEqual([]);
     expect(r.questions).toBe(300);
@@ -36,8 +37,8 @@ describe("SIGKILL under load", () => {
       expect(k.inFlight).toBeGreaterThan(0);
       // …and sent again no more answers than there were questions in flight.
       expect(k.resent, JSON.stringify(r.kills)).toBeLessThanOrEqual(k.inFlight);
-      expect(k.usersResentTwice).toBe(0);
     }
+    // Nothing was sent twice except after a kill.
     expect(r.resent).toBe(r.kills.reduce((n, k) => n + k.resent, 0));
   }, 120_000);
 });

@@ -10,7 +10,7 @@ export interface BotChildOptions {
   readonly token: string;
   readonly apiRoot: string;
   readonly dataDir: string;
-  /** More environment: FAKE_ASK_DELAY_MS, FAKE_HANG_ON, DRAIN_TIMEOUT_MS, LOG_LEVEL… */
+  /** More environment: FAKE_ASK_DELAY_MS, FAKE_HANG_ON, DRAIN_TIMEOUT_MS, LOG_LEVEL, SLOW_FSYNC_MS (a slow disk)… */
   readonly env?: Record<string, string>;
   /** How long to wait for "ready". */
   readonly readyTimeoutMs?: number;
@@ -28,7 +28,8 @@ export interface BotChild {
 
 /** Starts the bot process; does not wait for it to be ready (see {@link startBotChild}). */
 export function spawnBotChild(o: BotChildOptions): BotChild & { ready(timeoutMs?: number): Promise<boolean> } {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "tests/helpers/bot-process.ts")], {
+  const preload = o.env?.SLOW_FSYNC_MS ? ["--import", path.join(PROJECT_ROOT, "tests/helpers/slow-fsync.ts")] : [];
+  const child = spawn(process.execPath, ["--import", "tsx", ...preload, path.join(PROJECT_ROOT, "tests/helpers/bot-process.ts")], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? "",

@@ -2,6 +2,7 @@
  * Builds the Telegram bot: one grammY Bot with bounded retries on the API (api-retry.ts),
  * per-chat sequential processing, and one Composer per feature installed below in a fixed order.
  */
+import path from "node:path";
 import { Bot, GrammyError, HttpError, type BotError, type Context } from "grammy";
 import { sequentialize } from "@grammyjs/runner";
 import type { QaService } from "../../answer/types.ts";
@@ -10,8 +11,10 @@ import type { Logger } from "../../logging/logger.ts";
 import { Redactor } from "../../logging/redact.ts";
 import { logApiFailures } from "./api-logging.ts";
 import { apiRetries } from "./api-retry.ts";
+import { conversationSession, SESSION_DEFAULTS } from "./conversation-session.ts";
 import { dedupeUpdates, SeenUpdates, updateKeys } from "./dedupe-updates.ts";
 import { BOT_DEFAULTS, type BotDeps, type CreateBotOptions } from "./deps.ts";
+import { FileSessionStorage } from "./file-session-storage.ts";
 import { InFlight } from "./in-flight.ts";
 import { BotJournal } from "./journal.ts";
 import { UpdateLedger } from "./update-ledger.ts";
@@ -51,7 +54,7 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
   const redactor = new Redactor(secretsOf(settings));
   const redact = <T>(record: T): T => redactor.value(record);
   const keyOf = updateKeys(redact);
-  const { botInfo, ...rest } = options;
+  const { botInfo, sessionStorage, ...rest } = options;
   const tuned = Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined));
   const deps: BotDeps = {
     service,
@@ -60,8 +63,8 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
     journal: new BotJournal(settings.dataDir, logger, { redact }),
     inFlight: new InFlight(),
     seenUpdates: new SeenUpdates({ keyOf }),
-    conversations: new Map(),
     pages: new PageStore(),
+    sessionStorage: sessionStorage ?? new FileSessionStorage(path.join(settings.dataDir, SESSION_DEFAULTS.dir), logger),
     ledger: new UpdateLedger(settings.dataDir, logger, { redact, keyOf }),
     options: { ...BOT_DEFAULTS, ...tuned },
   };
@@ -92,6 +95,8 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
   // Before sequentialize, so updates waiting behind a slow answer are on disk too.
   bot.use(deps.ledger.middleware());
   bot.use(sequentialize((ctx: Context) => ctx.chat?.id.toString()));
+  // After sequentialize, so one chat's session is read and written one update at a time.
+  bot.use(conversationSession(deps.sessionStorage, { ttlMs: deps.options.sessionTtlMs, logger, redact }));
   // The boundary handles failures the same way in polling and webhook mode (where an
   // escaped error would make Telegram deliver the update again).
   const app = bot.errorBoundary(onError);

@@ -3,9 +3,10 @@
  * with their defaults in one place.
  */
 import type { UserFromGetMe } from "grammy/types";
-import type { ConversationTurn, QaService } from "../../answer/types.ts";
+import type { QaService } from "../../answer/types.ts";
 import type { Settings } from "../../config/settings.ts";
 import type { Logger } from "../../logging/logger.ts";
+import { SESSION_DEFAULTS, type SessionStorage } from "./conversation-session.ts";
 import type { SeenUpdates } from "./dedupe-updates.ts";
 import type { InFlight } from "./in-flight.ts";
 import type { BotJournal } from "./journal.ts";
@@ -28,6 +29,10 @@ export interface CreateBotOptions {
   readonly inlineResults?: number;
   /** 👍/👎 presses per user per minute; more are dropped unread. */
   readonly votesPerMinute?: number;
+  /** A conversation's last turn is forgotten this long after it was stored. */
+  readonly sessionTtlMs?: number;
+  /** Where conversation sessions live; a folder in the data folder unless given (e.g. @grammyjs/storage-redis). */
+  readonly sessionStorage?: SessionStorage;
 }
 
 export const BOT_DEFAULTS = {
@@ -37,9 +42,10 @@ export const BOT_DEFAULTS = {
   helpExamples: 4,
   inlineResults: 10,
   votesPerMinute: 10,
+  sessionTtlMs: SESSION_DEFAULTS.ttlMs,
 } as const;
 
-export type BotOptions = typeof BOT_DEFAULTS & Pick<CreateBotOptions, "botInfo">;
+export type BotOptions = typeof BOT_DEFAULTS & Pick<CreateBotOptions, "botInfo" | "sessionStorage">;
 
 /** Shared by all features of one bot. */
 export interface BotDeps {
@@ -54,8 +60,8 @@ export interface BotDeps {
   readonly ledger: UpdateLedger;
   /** Replies with pages still to show ("更多"). */
   readonly pages: PageStore;
-  /** The last turn of each conversation (chat id:user id), for follow-up questions. */
-  readonly conversations: Map<string, ConversationTurn>;
+  /** The conversation sessions (last turn per chat and user), for follow-up questions. */
+  readonly sessionStorage: SessionStorage;
   readonly options: { readonly [K in keyof typeof BOT_DEFAULTS]: number };
 }
 

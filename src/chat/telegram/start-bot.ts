@@ -21,6 +21,7 @@ import { Redactor } from "../../logging/redact.ts";
 import { acquirePidLock, LockHeldError, type PidLock } from "../../util/pid-lock.ts";
 import { registerProfile } from "./bot-profile.ts";
 import type { PolicyBot } from "./create-bot.ts";
+import { FileSessionStorage } from "./file-session-storage.ts";
 import { createPoller, POLL_DEFAULTS, TokenRejectedError } from "./poll-updates.ts";
 
 /** Options of startBot; defaults in {@link START_DEFAULTS}. */
@@ -98,6 +99,17 @@ async function replayUnfinished(bot: PolicyBot): Promise<void> {
   }
 }
 
+/** Removes expired conversation sessions from disk (they hold question text). */
+async function pruneSessions(bot: PolicyBot): Promise<void> {
+  const { sessionStorage, options, logger } = bot.policy;
+  if (!(sessionStorage instanceof FileSessionStorage)) return;
+  const removed = await sessionStorage.prune(options.sessionTtlMs).catch((e: unknown) => {
+    logger.warn("could not remove expired conversation sessions", { error: e });
+    return 0;
+  });
+  if (removed > 0) logger.info("removed expired conversation sessions", { sessions: removed });
+}
+
 /** The data folder's lock, or a BotStartError naming the process that holds it. */
 function lockDataFolder(bot: PolicyBot): PidLock {
   const { settings, logger } = bot.policy;
@@ -163,6 +175,7 @@ export async function startBot(bot: PolicyBot, options: StartBotOptions = {}): P
     await init(bot);
     await registerProfile(bot.api, settings, logger);
     await journal.load();
+    await pruneSessions(bot);
     await replayUnfinished(bot);
     running = settings.telegram.webhookUrl ? await startWebhook(bot, o, end, stopped) : await startPolling(bot, o, end, stopped);
   } catch (e) {

@@ -10,6 +10,7 @@ import { limit } from "@grammyjs/ratelimiter";
 import { answerReply } from "../../../commands/ask.ts";
 import { WORDING } from "../../../wording/wording.ts";
 import { encodeCallback } from "../callback-data.ts";
+import { previousTurn, rememberTurn } from "../conversation-session.ts";
 import type { BotDeps } from "../deps.ts";
 import { questionForBot } from "../group-trigger.ts";
 import { sendReply, withTyping } from "../replies.ts";
@@ -33,19 +34,13 @@ export function voteRow(answerId: string): InlineKeyboardButton[] {
 export async function answerQuestion(ctx: Context, deps: BotDeps, question: string): Promise<void> {
   const chat = ctx.chat!;
   const started = performance.now();
-  const conversation = `${chat.id}:${ctx.from?.id ?? 0}`;
-  const previous = deps.conversations.get(conversation);
-  const answer = await withTyping(ctx, deps.options.typingIntervalMs, deps.logger, () =>
-    deps.service.ask(question, { previous: previous && Date.now() - previous.at < 30 * 60_000 ? previous : undefined }),
-  );
-  deps.conversations.delete(conversation);
-  deps.conversations.set(conversation, answer.turn);
-  // Interim bound until conversations move to session storage: the oldest goes first.
-  if (deps.conversations.size > 5000) deps.conversations.delete(deps.conversations.keys().next().value!);
+  const previous = await previousTurn(ctx);
+  const answer = await withTyping(ctx, deps.options.typingIntervalMs, deps.logger, () => deps.service.ask(question, { previous }));
+  rememberTurn(ctx, answer.turn);
   const answerId = newAnswerId();
   await sendReply(ctx, deps, answerReply(answer), { replyTo: ctx.msg?.message_id, extraRows: [voteRow(answerId)] });
   const ms = Math.round(performance.now() - started);
-  deps.logger.info("answered", { chatType: chat.type, refused: answer.refused, citations: answer.citations.length, ms });
+  deps.logger.info("answered", { updateId: ctx.update.update_id, chatType: chat.type, refused: answer.refused, citations: answer.citations.length, ms });
   await deps.journal
     .recordQuestion({
       answerId,
