@@ -13,6 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
+import { EXIT_CODES } from "../src/chat/telegram/start-bot.ts";
 import { WORDING } from "../src/wording/wording.ts";
 import type { InjectedFailure } from "./helpers/bot-api-gateway.ts";
 import { spawnBotChild, startBotChild } from "./helpers/bot-child.ts";
@@ -110,14 +111,14 @@ describe.concurrent("polling failures", () => {
     }
   });
 
-  it("401 on getUpdates (token revoked while running): the process exits 1 and says what to do", async () => {
+  it("401 on getUpdates (token revoked while running): the process exits 2 and says what to do", async () => {
     const h = await startEmulator();
     const token = testToken(303);
     try {
       const child = await startBotChild({ token, apiRoot: h.gateway.apiRoot, dataDir: tempDir("401") });
       h.gateway.failNext("getUpdates", unauthorized());
       const exit = await child.exited;
-      expect(exit.code).toBe(1);
+      expect(exit.code).toBe(EXIT_CODES.settings);
       expect(child.stderr()).toMatch(/Telegram refused the bot token \(401 Unauthorized\).*TELEGRAM_BOT_TOKEN/);
       expect(child.stderr()).not.toContain(token.split(":")[1]!);
     } finally {
@@ -125,7 +126,7 @@ describe.concurrent("polling failures", () => {
     }
   });
 
-  it("401 at start: `policybot start` exits 1 with the message, and no stack trace", async () => {
+  it("401 at start: `policybot start` exits 2 with the message, and no stack trace", async () => {
     const h = await startEmulator();
     const token = testToken(304);
     try {
@@ -139,7 +140,7 @@ describe.concurrent("polling failures", () => {
       const run = { stderr: "", status: null as number | null };
       child.stderr.on("data", (d: Buffer) => (run.stderr += d.toString("utf8")));
       run.status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      expect(run.status).toBe(1);
+      expect(run.status).toBe(EXIT_CODES.settings);
       expect(run.stderr).toMatch(/Telegram refused the bot token \(401 Unauthorized\).*TELEGRAM_BOT_TOKEN/);
       expect(run.stderr).not.toMatch(/\n\s+at /);
     } finally {

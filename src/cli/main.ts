@@ -125,9 +125,9 @@ async function run(
         const running = await startBot(createBot(service, settings, logger)).catch((e: unknown) => {
           if (!(e instanceof BotStartError)) throw e;
           logger.error(e.message);
-          return undefined;
+          return e.exitCode;
         });
-        if (!running) return 1;
+        if (typeof running === "number") return running;
         logger.info(`Telegram bot running (${running.mode}); stop with Ctrl-C or SIGTERM`);
         return (await running.stopped).exitCode;
       }

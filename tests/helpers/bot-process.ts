@@ -44,7 +44,7 @@ try {
   // As the real entry point (src/cli/main.ts) does.
   if (!(e instanceof BotStartError)) throw e;
   logger.error(e.message);
-  process.exit(1);
+  process.exit(e.exitCode);
 }
 process.stdout.write("ready\n");
 const outcome = await running.stopped;

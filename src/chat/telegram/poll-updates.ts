@@ -6,7 +6,7 @@
  *
  * | getUpdates fails with | what happens |
  * | --- | --- |
- * | 401 Unauthorized | {@link TokenRejectedError}: the bot stops and the process exits 1 |
+ * | 401 Unauthorized | {@link TokenRejectedError}: the bot stops and the process exits 2 |
  * | 409 Conflict (another poller, or a webhook) | warning, retried on the schedule below |
  * | 429 Too Many Requests | waits `retry_after`, then retried |
  * | network error, 5xx, anything else | warning, retried on the schedule below |

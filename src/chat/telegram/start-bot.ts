@@ -7,9 +7,11 @@
  * and replays the updates an earlier run received but did not finish (see
  * update-ledger.ts), dropping copies of those it did finish.
  *
- * What ends the bot, and the exit code its process should have: a stop asked for (0);
- * a token Telegram refuses (1, from start or while polling). What it survives: a 409
- * (another poller), network errors and 5xx, for as long as they last (poll-updates.ts).
+ * What ends the bot, and the exit code its process should have (EXIT_CODES): a stop asked
+ * for (0); a token Telegram refuses, at start or while polling (2, as for malformed
+ * settings: restarting does not help); the data folder locked by a running bot, or a
+ * webhook Telegram does not accept (1). What it survives: a 409 (another poller),
+ * network errors and 5xx, for as long as they last (poll-updates.ts).
  */
 import fs from "node:fs";
 import http from "node:http";
@@ -55,9 +57,19 @@ export const START_DEFAULTS: Required<StartBotOptions> = {
 /** The lock file in the data folder, holding the running bot's pid. */
 export const LOCK_FILE = "bot.lock";
 
+/** Exit codes of a bot process: 2 for what only a change of settings fixes (as for malformed settings). */
+export const EXIT_CODES = { stopped: 0, failed: 1, settings: 2 } as const;
+
 /** The bot cannot start; the message says why and what to do (it holds no secret). */
 export class BotStartError extends Error {
   override readonly name = "BotStartError";
+  constructor(
+    message: string,
+    /** The exit code the process should end with (see {@link EXIT_CODES}). */
+    readonly exitCode: number = EXIT_CODES.failed,
+  ) {
+    super(message);
+  }
 }
 
 /** Why the bot stopped, and the exit code its process should end with. */
@@ -132,7 +144,7 @@ async function init(bot: PolicyBot): Promise<void> {
   try {
     await bot.init();
   } catch (e) {
-    if (e instanceof GrammyError && e.error_code === 401) throw new BotStartError(new TokenRejectedError(e.description).message);
+    if (e instanceof GrammyError && e.error_code === 401) throw new BotStartError(new TokenRejectedError(e.description).message, EXIT_CODES.settings);
     throw e;
   }
 }
@@ -168,7 +180,7 @@ export async function startBot(bot: PolicyBot, options: StartBotOptions = {}): P
     logger.info("stopped", { finishedInFlight: pending, drained, exitCode: outcome.exitCode });
     resolveStopped(outcome);
   };
-  const end: Finish = (stopIntake, outcome = { exitCode: 0 }) => (stopping ??= finish(stopIntake, outcome));
+  const end: Finish = (stopIntake, outcome = { exitCode: EXIT_CODES.stopped }) => (stopping ??= finish(stopIntake, outcome));
 
   let running: RunningBot;
   try {
@@ -211,7 +223,7 @@ async function startPolling(bot: PolicyBot, o: Required<StartBotOptions>, finish
   void handle.task()?.catch((e: unknown) => {
     const reason = e instanceof Error ? e.message : String(e);
     logger.error(e instanceof TokenRejectedError ? reason : "polling stopped after an unrecoverable error", { error: e });
-    void finish(stopIntake, { exitCode: 1, reason });
+    void finish(stopIntake, { exitCode: e instanceof TokenRejectedError ? EXIT_CODES.settings : EXIT_CODES.failed, reason });
   });
   return { mode: "polling", stop: () => finish(stopIntake), stopped };
 }
