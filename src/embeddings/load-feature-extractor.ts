@@ -7,6 +7,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { env, pipeline } from "@xenova/transformers";
+import { SerialQueue } from "../util/serial-queue.ts";
 
 /** A tensor as transformers.js returns it, reduced to what we read. */
 export interface TensorLike {
@@ -63,14 +64,8 @@ export class ModelLoadTimeoutError extends Error {
 /** transformers.js's default cache folder, remembered before anything changes `env`. */
 const LIBRARY_CACHE_DIR: string = env.cacheDir;
 
-let envLock: Promise<unknown> = Promise.resolve();
-
-/** Runs `task` after every earlier load has finished or given up. */
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const run = envLock.then(task, task);
-  envLock = run.catch(() => undefined);
-  return run;
-}
+/** Loads run one at a time: each starts after every earlier load has finished or given up. */
+const loads = new SerialQueue();
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message.split("\n")[0]! : String(err);
@@ -92,7 +87,7 @@ export function loadFeatureExtractor(
   request: LoadRequest,
   timeoutMs: number,
 ): Promise<{ extractor: FeatureExtractor; source: ModelSource }> {
-  return serialized(() => withTimeout(tryEachSource(request), request.model, timeoutMs));
+  return loads.run(() => withTimeout(tryEachSource(request), request.model, timeoutMs));
 }
 
 async function tryEachSource(request: LoadRequest): Promise<{ extractor: FeatureExtractor; source: ModelSource }> {
