@@ -9,9 +9,8 @@
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
 import { EXIT_CODES } from "../src/chat/telegram/start-bot.ts";
 import { WORDING } from "../src/wording/wording.ts";
@@ -20,27 +19,14 @@ import { spawnBotChild, startBotChild } from "./helpers/bot-child.ts";
 import { countingService } from "./helpers/chat-test-service.ts";
 import { createFakeQaService } from "./helpers/fake-qa.ts";
 import { emulatorSettings, startBotOnEmulator, startEmulator, testToken } from "./helpers/telegram-emulator.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
 
 const ALICE = 3001;
 const seeds = path.join(PROJECT_ROOT, "seeds");
 const LOCK_FILE = "bot.lock";
 
-const dirs: string[] = [];
-afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tempDir(tag: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), `policybot-runtime-${tag}-`));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs("runtime");
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(cond: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(15);
-  }
-}
 
 const conflict = (): InjectedFailure => ({
   status: 409,

@@ -4,20 +4,14 @@
  * append does not take the next record down with it.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { BotJournal, JOURNAL_FILES, type QuestionRecord } from "../src/chat/telegram/journal.ts";
 import { silentLogger } from "../src/logging/logger.ts";
 import { NODE_APPEND_IO, type AppendIo } from "../src/util/json-lines.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
 
-const dirs: string[] = [];
-afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), "policybot-journal-"));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs("journal");
 
 const question = (answerId: string, text = "技校一年学费收多少？"): QuestionRecord => ({
   answerId, time: "2026-01-01T00:00:00.000Z", chatId: 1, userId: 1, chatType: "private", question: text, refused: false,
@@ -28,7 +22,7 @@ const lines = (dir: string, file: string) => fs.readFileSync(path.join(dir, file
 
 describe("journal on a bad disk", () => {
   it("a question log a crash left without its last newline: the next question is logged whole", async () => {
-    const dir = tempDir();
+    const dir = tempDir("disk");
     const cut = JSON.stringify(question("cutShort1")).slice(0, 40);
     fs.writeFileSync(path.join(dir, JOURNAL_FILES.questions), JSON.stringify(question("whole1")) + "\n" + cut);
     const journal = new BotJournal(dir, silentLogger);
@@ -41,7 +35,7 @@ describe("journal on a bad disk", () => {
   });
 
   it("ENOSPC half-way through a vote: that vote fails, the votes before and after it are whole", async () => {
-    const dir = tempDir();
+    const dir = tempDir("disk");
     let budget = Infinity;
     const io: AppendIo = {
       ...NODE_APPEND_IO,

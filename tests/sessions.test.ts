@@ -10,7 +10,6 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Redis } from "ioredis";
 import { RedisAdapter } from "@grammyjs/storage-redis";
@@ -25,6 +24,7 @@ import { startBotChild } from "./helpers/bot-child.ts";
 import { createFakeQaService } from "./helpers/fake-qa.ts";
 import { message, recordingBot, text } from "./helpers/recording-bot.ts";
 import { freePort, startEmulator, testToken } from "./helpers/telegram-emulator.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
 
 const TOKEN = testToken(81);
 const seeds = path.join(PROJECT_ROOT, "seeds");
@@ -34,13 +34,7 @@ const GROUP = { id: -100881, type: "supergroup" as const, title: "教研群" };
 const FIRST = "公办职校绩效工资最高能到基准线的几倍";
 const FOLLOW_UP = "那谁负责？";
 
-const dirs: string[] = [];
-afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tempDir(tag: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), `policybot-sessions-${tag}-`));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs("sessions");
 
 /** The fake service, remembering the previous turn each question came with. */
 function spyService(): QaService & { readonly seen: { question: string; previous: ConversationTurn | undefined }[] } {

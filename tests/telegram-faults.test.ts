@@ -11,7 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
 import { createLogger } from "../src/logging/logger.ts";
@@ -31,29 +31,16 @@ import {
   testToken,
   type EmulatorHarness,
 } from "./helpers/telegram-emulator.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
+import { sleep, until } from "./helpers/wait.ts";
 
 const ALICE = 2001;
 const BOB = 2002;
 const CAROL = 2003;
 const seeds = path.join(PROJECT_ROOT, "seeds");
 
-const dirs: string[] = [];
-afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tempDir(tag: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), `policybot-faults-${tag}-`));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs("faults");
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(15);
-  }
-}
 
 const fakeService = () => countingService(createFakeQaService(seeds));
 
