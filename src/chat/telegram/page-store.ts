@@ -6,6 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import type { Reply } from "../../commands/reply.ts";
+import { BoundedMap } from "../../util/bounded-map.ts";
 
 export const PAGE_STORE_DEFAULTS = {
   /** Replies kept; the oldest goes first. */
@@ -15,19 +16,19 @@ export const PAGE_STORE_DEFAULTS = {
 } as const;
 
 export class PageStore {
-  // A Map iterates in insertion order, so its first key is the oldest entry.
-  private readonly replies = new Map<string, { readonly reply: Reply; readonly at: number }>();
+  private readonly replies: BoundedMap<string, { readonly reply: Reply; readonly at: number }>;
 
   constructor(
     private readonly options: { readonly maxReplies: number; readonly maxAgeMs: number } = PAGE_STORE_DEFAULTS,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.replies = new BoundedMap(options.maxReplies);
+  }
 
   /** Keeps `reply` and returns the id its buttons name. */
   put(reply: Reply): string {
     const id = randomBytes(6).toString("base64url");
     this.replies.set(id, { reply, at: this.now() });
-    while (this.replies.size > this.options.maxReplies) this.replies.delete(this.replies.keys().next().value!);
     return id;
   }
 

@@ -19,6 +19,7 @@ import { helpReply } from "../../commands/help.ts";
 import { itemReply } from "../../commands/item.ts";
 import type { Reply } from "../../commands/reply.ts";
 import { Redactor } from "../../logging/redact.ts";
+import { SerialQueue } from "../../util/serial-queue.ts";
 import { WORDING, type CommandName } from "../../wording/wording.ts";
 import { pageText } from "../format/reply-text.ts";
 
@@ -100,12 +101,12 @@ export async function runTerminalChat(
     prompt: TERMINAL_DEFAULTS.prompt,
   });
   const write = (text: string) => output.write(text + "\n");
-  let saving = Promise.resolve();
+  const saving = new SerialQueue();
   if (terminal && options.historyFile) {
     const file = options.historyFile;
     rl.on("history", (lines: string[]) => {
       // Saved in order, one write at a time; a failure costs the history, never the chat.
-      saving = saving.then(() => writeHistory(file, lines)).catch(() => {});
+      saving.run(() => writeHistory(file, lines)).catch(() => {});
     });
   }
   if (terminal) {
@@ -166,6 +167,6 @@ export async function runTerminalChat(
     input.unpipe(split);
     input.pause();
   }
-  await saving;
+  await saving.idle();
   return answered;
 }
