@@ -15,7 +15,7 @@
  * - DRAIN_TIMEOUT_MS: how long shutdown waits for answers under way.
  */
 import path from "node:path";
-import type { QaService } from "../../src/answer/types.ts";
+import type { AskOptions, QaService } from "../../src/answer/types.ts";
 import { loadSettings, PROJECT_ROOT } from "../../src/config/settings.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { createBot } from "../../src/chat/telegram/create-bot.ts";
@@ -30,8 +30,15 @@ const base: QaService =
     ? await createQaService(settings, logger)
     : createFakeQaService(path.join(PROJECT_ROOT, "seeds"), { askDelayMs: Number(process.env.FAKE_ASK_DELAY_MS ?? 0) });
 const hangOn = process.env.FAKE_HANG_ON;
+// A proxy, not a spread: the real service's methods live on its prototype.
 const service: QaService = hangOn
-  ? { ...base, ask: (q, o) => (q.includes(hangOn) ? new Promise(() => {}) : base.ask(q, o)) }
+  ? new Proxy(base, {
+      get(target, prop) {
+        if (prop === "ask") return (q: string, o?: AskOptions) => (q.includes(hangOn) ? new Promise(() => {}) : target.ask(q, o));
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === "function" ? value.bind(target) : value;
+      },
+    })
   : base;
 const bot = createBot(service, settings, logger);
 let running: RunningBot;
