@@ -34,7 +34,9 @@ const pct = (values: number[], p: number) => {
 };
 
 async function sessionWrites(): Promise<void> {
-  const value = { __d: { turn: { question: "任务清单第20项讲什么", shape: "fact", refused: false, citations: [{ file: "004_14cb77bf2456b070.txt", item: "20", title: "山东省工作任务清单" }], at: Date.now() } }, e: Date.now() + 1_800_000 };
+  const citations = [{ file: "004_14cb77bf2456b070.txt", item: "20", title: "山东省工作任务清单" }];
+  const turn = { question: "任务清单第20项讲什么", shape: "fact", refused: false, citations, at: Date.now() };
+  const value = { __d: { turn }, e: Date.now() + 1_800_000 };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pb-bench-sessions-"));
   const ours = new FileSessionStorage<typeof value>(path.join(dir, "ours"), silentLogger);
   const theirs = new FileAdapter<typeof value>({ dirName: path.join(dir, "theirs") });
@@ -54,12 +56,15 @@ async function sessionWrites(): Promise<void> {
 }
 
 async function main() {
-  console.log(`policybot bench:kill — ${base.users} users × ${base.questionsPerUser} questions, ${base.kills} SIGKILLs every ${base.killEveryMs / 1000} s of running; node ${process.version}, ${os.cpus().length} cores\n`);
+  const kills = `${base.kills} SIGKILLs every ${base.killEveryMs / 1000} s of running`;
+  const load = `${base.users} users × ${base.questionsPerUser} questions, ${kills}`;
+  console.log(`policybot bench:kill — ${load}; node ${process.version}, ${os.cpus().length} cores\n`);
   const results: Record<string, unknown> = {};
   for (const [label, options] of settings) {
     const r = await runKillLoad(options);
     const perKill = r.kills.map((k) => `${k.resent}/${k.inFlight} (${k.replayed})`).join(", ");
-    console.log(`${label.padEnd(36)} users ${r.users}, questions ${r.questions}, kills ${r.kills.length}, lost ${r.lost}, resent ${r.resent}`);
+    const totals = `users ${r.users}, questions ${r.questions}, kills ${r.kills.length}, lost ${r.lost}, resent ${r.resent}`;
+    console.log(`${label.padEnd(36)} ${totals}`);
     console.log(`${"".padEnd(36)} per kill resent/in flight (replayed): ${perKill}${r.errors.length ? `; ${r.errors.length} errors` : ""}`);
     results[label] = r;
   }

@@ -30,7 +30,11 @@ const tempDir = tempDirs("runtime");
 
 const conflict = (): InjectedFailure => ({
   status: 409,
-  body: { ok: false, error_code: 409, description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running" },
+  body: {
+    ok: false,
+    error_code: 409,
+    description: "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running",
+  },
 });
 const unauthorized = (): InjectedFailure => ({ status: 401, body: { ok: false, error_code: 401, description: "Unauthorized" } });
 
@@ -67,7 +71,9 @@ describe.concurrent("polling failures", () => {
       const alice = h.chat(token, { userId: ALICE });
       await alice.say("技校一年学费收多少？");
       await alice.replies(1, 10_000);
-      const pauses = b.logLines.filter((l) => l.includes("could not fetch updates; retrying")).map((l) => Number(/"retryInMs":(\d+)/.exec(l)![1]));
+      const pauses = b.logLines
+        .filter((l) => l.includes("could not fetch updates; retrying"))
+        .map((l) => Number(/"retryInMs":(\d+)/.exec(l)![1]));
       expect(pauses).toEqual([20, 40, 80, 80, 80, 80]);
       expect(b.logLines.some((l) => l.includes('polling again {"afterFailures":6}'))).toBe(true);
     } finally {
@@ -79,7 +85,8 @@ describe.concurrent("polling failures", () => {
   it("network errors on other calls: retried at most maxRetryAttempts times, then the user gets the apology", async () => {
     const h = await startEmulator();
     const token = testToken(309);
-    const b = await startBotOnEmulator(h, createFakeQaService(seeds), emulatorSettings(h, token, tempDir("send")), { bot: { maxRetryAttempts: 1 } });
+    const settings = emulatorSettings(h, token, tempDir("send"));
+    const b = await startBotOnEmulator(h, createFakeQaService(seeds), settings, { bot: { maxRetryAttempts: 1 } });
     try {
       h.gateway.dropNext("sendMessage", 2);
       const alice = h.chat(token, { userId: ALICE });
@@ -120,7 +127,12 @@ describe.concurrent("polling failures", () => {
       // Not spawnSync: the emulator runs in this process and must keep answering.
       const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "bin/policybot.mjs"), "start"], {
         cwd: PROJECT_ROOT,
-        env: { PATH: process.env.PATH ?? "", TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: h.gateway.apiRoot, POLICYBOT_DATA_DIR: tempDir("401-start") },
+        env: {
+          PATH: process.env.PATH ?? "",
+          TELEGRAM_BOT_TOKEN: token,
+          TELEGRAM_API_ROOT: h.gateway.apiRoot,
+          POLICYBOT_DATA_DIR: tempDir("401-start"),
+        },
         stdio: ["ignore", "pipe", "pipe"],
       });
       const run = { stderr: "", status: null as number | null };
@@ -136,7 +148,7 @@ describe.concurrent("polling failures", () => {
 });
 
 describe("one process per data folder", () => {
-  it("a second bot process on the same data folder is refused at start, naming the first one's pid; a stale lock is taken over", async () => {
+  it("a second bot process on the same data folder is refused, naming the first one's pid; a stale lock is taken over", async () => {
     const h = await startEmulator();
     const token = testToken(305);
     const dir = tempDir("lock");

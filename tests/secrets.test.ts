@@ -184,7 +184,8 @@ async function runStart(env: Record<string, string>): Promise<{ code: number | n
 describe("paths that used to leak (issue 12 §6)", () => {
   it("a failed setWebhook exits 1 with a message naming WEBHOOK_URL, and never prints secret_token", async () => {
     const secret = "webhook-secret-Zx9Yw8Vu7Ts6";
-    harness.gateway.failNext("setWebhook", { status: 400, body: { ok: false, error_code: 400, description: "Bad Request: bad webhook: Failed to resolve host" } });
+    const description = "Bad Request: bad webhook: Failed to resolve host";
+    harness.gateway.failNext("setWebhook", { status: 400, body: { ok: false, error_code: 400, description } });
     const { code, output } = await runStart({
       TELEGRAM_BOT_TOKEN: TOKEN,
       TELEGRAM_API_ROOT: harness.gateway.apiRoot,
@@ -223,7 +224,8 @@ describe("paths that used to leak (issue 12 §6)", () => {
     await b.bot.handleUpdate(text(TEACHER, `公办职校绩效工资最高几倍？我的机器人令牌 ${TOKEN}，另一个 ${otherToken}`));
     await b.bot.handleUpdate(text(TEACHER, `技校学费多少 ${key} 见 https://admin:${urlPassword}@example.org/x`));
     const answer = b.calls.filter((c) => c.method === "sendMessage").at(-1)!;
-    const up = (answer.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard.flat().find((k) => k.text === "👍")!;
+    const keyboard = (answer.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
+    const up = keyboard.flat().find((k) => k.text === "👍")!;
     await b.bot.handleUpdate(press(TEACHER, up.callback_data, privateChat(TEACHER)));
     await b.bot.policy.ledger.flushed();
     await b.bot.policy.journal.close();
@@ -232,7 +234,9 @@ describe("paths that used to leak (issue 12 §6)", () => {
       expect.arrayContaining(["feedback.jsonl", "questions.jsonl", "updates.jsonl", expect.stringMatching(/^sessions\//)]),
     );
     const leaks = files.flatMap(({ file, text }) =>
-      [TOKEN, TOKEN.split(":")[1]!, otherToken, otherToken.split(":")[1]!, key, urlPassword].filter((s) => text.includes(s)).map((s) => `${path.basename(file)}: ${s.slice(0, 8)}…`),
+      [TOKEN, TOKEN.split(":")[1]!, otherToken, otherToken.split(":")[1]!, key, urlPassword]
+        .filter((s) => text.includes(s))
+        .map((s) => `${path.basename(file)}: ${s.slice(0, 8)}…`),
     );
     expect(leaks).toEqual([]);
     expect(fs.readFileSync(path.join(dataDir, "questions.jsonl"), "utf8")).toContain("我的机器人令牌 [redacted]，另一个 [redacted]");
@@ -243,10 +247,15 @@ describe("the redaction", () => {
   it("removes configured secrets in every form, and credentials by their shape", () => {
     const r = new Redactor([TOKEN, API_KEY]);
     const half = TOKEN.split(":")[1]!;
-    expect(r.text(`a ${TOKEN} b ${half} c ${encodeURIComponent(TOKEN)} d ${API_KEY}`)).toBe("a [redacted] b [redacted] c [redacted] d [redacted]");
+    expect(r.text(`a ${TOKEN} b ${half} c ${encodeURIComponent(TOKEN)} d ${API_KEY}`)).toBe(
+      "a [redacted] b [redacted] c [redacted] d [redacted]",
+    );
     expect(r.text("key sk-abcdefghijklmnop1234 and 123456789:AAEabcdefghijklmnopqrstuvwxyz01234")).toBe("key [redacted] and [redacted]");
-    expect(r.text("GET http://user:pw@host:8080/v1 and https://only-user@host/x")).toBe("GET http://[redacted]@host:8080/v1 and https://[redacted]@host/x");
+    expect(r.text("GET http://user:pw@host:8080/v1 and https://only-user@host/x")).toBe(
+      "GET http://[redacted]@host:8080/v1 and https://[redacted]@host/x",
+    );
     expect(r.text("mail me at a@b.org, see https://example.org/a@b")).toBe("mail me at a@b.org, see https://example.org/a@b");
-    expect(r.value({ q: [`x ${API_KEY}`], n: 1, nested: { [API_KEY]: null } })).toEqual({ q: ["x [redacted]"], n: 1, nested: { "[redacted]": null } });
+    const value = { q: [`x ${API_KEY}`], n: 1, nested: { [API_KEY]: null } };
+    expect(r.value(value)).toEqual({ q: ["x [redacted]"], n: 1, nested: { "[redacted]": null } });
   });
 });

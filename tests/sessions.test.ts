@@ -161,7 +161,8 @@ describe.each([
     const b = bot(svc);
     await b.bot.handleUpdate(text(ALICE + 10, FIRST));
     await b.bot.handleUpdate(text(BOB, FOLLOW_UP));
-    await b.bot.handleUpdate(message(GROUP, ALICE + 10, { text: `/ask ${FOLLOW_UP}`, entities: [{ type: "bot_command", offset: 0, length: 4 }] }));
+    const ask = { text: `/ask ${FOLLOW_UP}`, entities: [{ type: "bot_command", offset: 0, length: 4 }] };
+    await b.bot.handleUpdate(message(GROUP, ALICE + 10, ask));
     await b.bot.handleUpdate(text(ALICE + 10, FOLLOW_UP));
     expect(svc.seen.map((s) => s.previous?.question)).toEqual([undefined, undefined, undefined, FIRST]);
   });
@@ -246,7 +247,8 @@ describe("follow-ups through the Telegram emulator, across restarts (real servic
       expect((await a.exited).code).toBe(0);
 
       // A restart: the follow-up reaches the service with the turn the first process stored.
-      const b = await startBotChild({ token, apiRoot: h.gateway.apiRoot, dataDir: dir, env: { ...env, FAKE_HANG_ON: "由谁负责" }, readyTimeoutMs: 60_000 });
+      const hanging = { ...env, FAKE_HANG_ON: "由谁负责" };
+      const b = await startBotChild({ token, apiRoot: h.gateway.apiRoot, dataDir: dir, env: hanging, readyTimeoutMs: 60_000 });
       await alice.say(FOLLOW_UP);
       expect(sources((await alice.replies(1, 15_000))[0]!)).toEqual(["src:004:20"]);
       // A crash with Bob's follow-up under way: the next process replays it from the ledger, in context.

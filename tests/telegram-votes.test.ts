@@ -68,7 +68,8 @@ describe("votes", () => {
 
   it("in a group, count from members pressing on that group's message, not from another group", async () => {
     const b = setup();
-    await b.bot.handleUpdate(message(GROUP, ALICE, { text: `/ask ${QUESTION}`, entities: [{ type: "bot_command", offset: 0, length: 4 }] }));
+    const ask = { text: `/ask ${QUESTION}`, entities: [{ type: "bot_command", offset: 0, length: 4 }] };
+    await b.bot.handleUpdate(message(GROUP, ALICE, ask));
     const { up, down } = voteButtons(b);
     await b.bot.handleUpdate(press(BOB, down, GROUP));
     await b.bot.handleUpdate(press(BOB, up, OTHER_GROUP));
@@ -98,11 +99,15 @@ describe("votes", () => {
   });
 
   it("find answers in memory: an id only the old part of a large question log holds is not searched for on disk", async () => {
-    const old = { answerId: "oldAnswer1", time: "2025-01-01T00:00:00.000Z", chatId: ALICE, userId: ALICE, chatType: "private", question: "很久以前的问题", refused: false, citations: [], ms: 1 };
+    const old = {
+      answerId: "oldAnswer1", time: "2025-01-01T00:00:00.000Z", chatId: ALICE, userId: ALICE, chatType: "private",
+      question: "很久以前的问题", refused: false, citations: [], ms: 1,
+    };
     const b = setup({}, (dir) => {
       // A year of questions: ~20 MB, the oldest first.
       const filler = JSON.stringify({ ...old, answerId: "fillerAnswer", question: "填充".repeat(120) }) + "\n";
-      fs.writeFileSync(path.join(dir, JOURNAL_FILES.questions), JSON.stringify(old) + "\n" + filler.repeat(Math.ceil(20e6 / filler.length)));
+      const log = JSON.stringify(old) + "\n" + filler.repeat(Math.ceil(20e6 / filler.length));
+      fs.writeFileSync(path.join(dir, JOURNAL_FILES.questions), log);
     });
     await b.bot.handleUpdate(text(ALICE, QUESTION));
     const { up } = voteButtons(b);

@@ -80,7 +80,9 @@ export async function runChatLoad(options: ChatLoadOptions): Promise<ChatLoadRes
             continue;
           }
           asked.push({ user: u, index: k, question, messageId, sentAt });
-          if (!(await counter.answered(messageId, o.replyTimeoutMs))) errors.push(`user ${u} q${k}: no answer within ${o.replyTimeoutMs} ms`);
+          if (!(await counter.answered(messageId, o.replyTimeoutMs))) {
+            errors.push(`user ${u} q${k}: no answer within ${o.replyTimeoutMs} ms`);
+          }
         }
       }),
     );

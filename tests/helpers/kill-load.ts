@@ -88,7 +88,8 @@ export async function runKillLoad(o: KillLoadOptions): Promise<KillLoadResult> {
   // so a killed process's last lines are there. Bookkeeping that lags behind shows as
   // answers sent again beyond the questions in flight.
   const logs: string[] = [];
-  const answeredUpdates = () => new Set([...logs, bot.stderr()].flatMap((t) => [...t.matchAll(/INFO answered \{"updateId":(\d+)/g)].map((m) => Number(m[1]))));
+  const answeredIn = (t: string) => [...t.matchAll(/INFO answered \{"updateId":(\d+)/g)].map((m) => Number(m[1]));
+  const answeredUpdates = () => new Set([...logs, bot.stderr()].flatMap(answeredIn));
   const updateIdOf = new Map<number, number>();
   let usersDone = false;
   const killer = (async () => {

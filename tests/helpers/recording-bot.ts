@@ -31,7 +31,13 @@ export interface RecordingBot {
 }
 
 /** The bot with `service` on a data folder, settings from `env` plus the token. */
-export function recordingBot(token: string, dataDir: string, service: QaService, env: Record<string, string> = {}, options: CreateBotOptions = {}): RecordingBot {
+export function recordingBot(
+  token: string,
+  dataDir: string,
+  service: QaService,
+  env: Record<string, string> = {},
+  options: CreateBotOptions = {},
+): RecordingBot {
   const settings = loadSettings({ TELEGRAM_BOT_TOKEN: token, POLICYBOT_DATA_DIR: dataDir, ...env });
   const { logger, lines } = capturingLogger();
   const bot = createBot(service, settings, logger, { botInfo: ME, ...options });
@@ -65,5 +71,6 @@ export const text = (from: number, t: string, chat: { id: number; type: string }
 /** A button press: on a message in `chat`, or on an inline message when `chat` is undefined. */
 export function press(from: number, data: string, chat: { id: number; type: string } | undefined, messageId = 1): Update {
   const where = chat ? { message: { message_id: messageId, date: 0, chat } } : { inline_message_id: "AAAAinline" };
-  return { update_id: newUpdateId(), callback_query: { id: `cb${nextUpdateId}`, from: user(from), chat_instance: "x", data, ...where } } as unknown as Update;
+  const query = { id: `cb${nextUpdateId}`, from: user(from), chat_instance: "x", data, ...where };
+  return { update_id: newUpdateId(), callback_query: query } as unknown as Update;
 }

@@ -11,7 +11,8 @@
  * session goes through the one redaction before it is stored, and a storage that fails
  * costs the context, never the answer.
  */
-import { enhanceStorage, lazySession, type Context, type Enhance, type LazySessionFlavor, type MiddlewareFn, type StorageAdapter } from "grammy";
+import { enhanceStorage, lazySession } from "grammy";
+import type { Context, Enhance, LazySessionFlavor, MiddlewareFn, StorageAdapter } from "grammy";
 import type { ConversationTurn } from "../../answer/types.ts";
 import type { Logger } from "../../logging/logger.ts";
 

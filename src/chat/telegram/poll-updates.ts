@@ -64,7 +64,11 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
  * one before by its offset), retrying failures as the table above says.
  * @throws {TokenRejectedError} on a 401; the signal's reason when aborted.
  */
-export function createPoller(bot: Bot<Context>, logger: Logger, options: PollOptions): (batchSize: number, signal: AbortSignal) => Promise<Update[]> {
+export function createPoller(
+  bot: Bot<Context>,
+  logger: Logger,
+  options: PollOptions,
+): (batchSize: number, signal: AbortSignal) => Promise<Update[]> {
   let offset = 0;
   return async (batchSize, signal) => {
     let failures = 0;

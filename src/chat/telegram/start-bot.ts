@@ -144,7 +144,9 @@ async function init(bot: PolicyBot): Promise<void> {
   try {
     await bot.init();
   } catch (e) {
-    if (e instanceof GrammyError && e.error_code === 401) throw new BotStartError(new TokenRejectedError(e.description).message, EXIT_CODES.settings);
+    if (e instanceof GrammyError && e.error_code === 401) {
+      throw new BotStartError(new TokenRejectedError(e.description).message, EXIT_CODES.settings);
+    }
     throw e;
   }
 }
@@ -175,7 +177,9 @@ export async function startBot(bot: PolicyBot, options: StartBotOptions = {}): P
     await stopIntake();
     const pending = inFlight.size;
     const drained = await inFlight.drain(o.drainTimeoutMs);
-    await Promise.all([ledger.flushed(), journal.close()]).catch((e: unknown) => logger.error("could not flush the data folder", { error: e }));
+    await Promise.all([ledger.flushed(), journal.close()]).catch((e: unknown) =>
+      logger.error("could not flush the data folder", { error: e }),
+    );
     lock.release();
     logger.info("stopped", { finishedInFlight: pending, drained, exitCode: outcome.exitCode });
     resolveStopped(outcome);
@@ -204,7 +208,9 @@ export async function startBot(bot: PolicyBot, options: StartBotOptions = {}): P
 
 type Finish = (stopIntake: () => Promise<void>, outcome?: StopOutcome) => Promise<void>;
 
-async function startPolling(bot: PolicyBot, o: Required<StartBotOptions>, finish: Finish, stopped: Promise<StopOutcome>): Promise<RunningBot> {
+type Start = (bot: PolicyBot, o: Required<StartBotOptions>, finish: Finish, stopped: Promise<StopOutcome>) => Promise<RunningBot>;
+
+const startPolling: Start = async (bot, o, finish, stopped) => {
   const { logger, inFlight } = bot.policy;
   // A webhook left over from an earlier run would make getUpdates fail with 409.
   await bot.api.deleteWebhook().catch((e: unknown) => logger.warn("could not delete the webhook", { error: e }));
@@ -226,7 +232,7 @@ async function startPolling(bot: PolicyBot, o: Required<StartBotOptions>, finish
     void finish(stopIntake, { exitCode: e instanceof TokenRejectedError ? EXIT_CODES.settings : EXIT_CODES.failed, reason });
   });
   return { mode: "polling", stop: () => finish(stopIntake), stopped };
-}
+};
 
 /**
  * grammY's run(), except that each batch is in the update ledger before it is handed
@@ -276,14 +282,15 @@ async function setWebhook(bot: PolicyBot, url: URL, secretToken: string): Promis
     const { logger, settings } = bot.policy;
     const why = e instanceof GrammyError ? `${e.error_code}: ${e.description}` : e instanceof Error ? e.message : String(e);
     const message = new Redactor([secretToken]).text(
-      `Telegram did not accept the webhook ${url.origin}${url.pathname} (${why}). Check WEBHOOK_URL: a public https URL Telegram can reach.`,
+      `Telegram did not accept the webhook ${url.origin}${url.pathname} (${why}). ` +
+        "Check WEBHOOK_URL: a public https URL Telegram can reach.",
     );
     logger.error("setWebhook failed", { webhookPort: settings.telegram.webhookPort });
     throw new BotStartError(message);
   }
 }
 
-async function startWebhook(bot: PolicyBot, o: Required<StartBotOptions>, finish: Finish, stopped: Promise<StopOutcome>): Promise<RunningBot> {
+const startWebhook: Start = async (bot, o, finish, stopped) => {
   const { logger, settings } = bot.policy;
   const url = new URL(settings.telegram.webhookUrl!);
   const secretToken = settings.telegram.webhookSecret!;
@@ -330,4 +337,4 @@ async function startWebhook(bot: PolicyBot, o: Required<StartBotOptions>, finish
   const address = server.address();
   const port = typeof address === "object" && address ? address.port : settings.telegram.webhookPort;
   return { mode: "webhook", port, stop: () => finish(stopIntake), stopped };
-}
+};

@@ -214,7 +214,8 @@ export class UpdateLedger {
       await this.compactIfLarge();
     }
     if (otherBot.length > 0) {
-      this.logger.warn("not replaying updates another bot left unfinished (a new token on this data folder?)", { updates: otherBot.length });
+      const message = "not replaying updates another bot left unfinished (a new token on this data folder?)";
+      this.logger.warn(message, { updates: otherBot.length });
     }
     const gaveUp = abandoned.filter((l) => l.bot === undefined || l.bot === botId).map((l) => l.id);
     if (gaveUp.length > 0) {
@@ -254,7 +255,9 @@ export class UpdateLedger {
       // Every update waits for the same fsync, recorded here or not, so updates leave
       // this middleware in the order they entered it (sequentialize keeps that order).
       const record = this.unfinished.has(entryKey(botId, update.update_id)) ? this.jsonl.sync() : this.received([update], botId);
-      await record.catch((e: unknown) => this.logger.error("could not record an update; handling it anyway", { updateId: update.update_id, error: e }));
+      await record.catch((e: unknown) =>
+        this.logger.error("could not record an update; handling it anyway", { updateId: update.update_id, error: e }),
+      );
       try {
         await next();
       } finally {

@@ -40,7 +40,8 @@ export async function answerQuestion(ctx: Context, deps: BotDeps, question: stri
   const answerId = newAnswerId();
   await sendReply(ctx, deps, answerReply(answer), { replyTo: ctx.msg?.message_id, extraRows: [voteRow(answerId)] });
   const ms = Math.round(performance.now() - started);
-  deps.logger.info("answered", { updateId: ctx.update.update_id, chatType: chat.type, refused: answer.refused, citations: answer.citations.length, ms });
+  const { refused, citations } = answer;
+  deps.logger.info("answered", { updateId: ctx.update.update_id, chatType: chat.type, refused, citations: citations.length, ms });
   await deps.journal
     .recordQuestion({
       answerId,
