@@ -7,7 +7,6 @@
  * folder) are answered, not dropped as copies (issue 12 §4). Against the Bot API
  * emulator behind the recording gateway; bot processes as children where exit codes matter.
  */
-import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -16,6 +15,7 @@ import { EXIT_CODES } from "../src/chat/telegram/start-bot.ts";
 import { WORDING } from "../src/wording/wording.ts";
 import type { InjectedFailure } from "./helpers/bot-api-gateway.ts";
 import { spawnBotChild, startBotChild } from "./helpers/bot-child.ts";
+import { runStart } from "./helpers/run-start.ts";
 import { countingService } from "./helpers/chat-test-service.ts";
 import { createFakeQaService } from "./helpers/fake-qa.ts";
 import { emulatorSettings, startBotOnEmulator, startEmulator, testToken } from "./helpers/telegram-emulator.ts";
@@ -124,23 +124,11 @@ describe.concurrent("polling failures", () => {
     const token = testToken(304);
     try {
       h.gateway.failNext("getMe", unauthorized());
-      // Not spawnSync: the emulator runs in this process and must keep answering.
-      const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "bin/policybot.mjs"), "start"], {
-        cwd: PROJECT_ROOT,
-        env: {
-          PATH: process.env.PATH ?? "",
-          TELEGRAM_BOT_TOKEN: token,
-          TELEGRAM_API_ROOT: h.gateway.apiRoot,
-          POLICYBOT_DATA_DIR: tempDir("401-start"),
-        },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      const run = { stderr: "", status: null as number | null };
-      child.stderr.on("data", (d: Buffer) => (run.stderr += d.toString("utf8")));
-      run.status = await new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-      expect(run.status).toBe(EXIT_CODES.settings);
-      expect(run.stderr).toMatch(/Telegram refused the bot token \(401 Unauthorized\).*TELEGRAM_BOT_TOKEN/);
-      expect(run.stderr).not.toMatch(/\n\s+at /);
+      const dataDir = tempDir("401-start");
+      const run = await runStart({ TELEGRAM_BOT_TOKEN: token, TELEGRAM_API_ROOT: h.gateway.apiRoot, POLICYBOT_DATA_DIR: dataDir });
+      expect(run.code).toBe(EXIT_CODES.settings);
+      expect(run.output).toMatch(/Telegram refused the bot token \(401 Unauthorized\).*TELEGRAM_BOT_TOKEN/);
+      expect(run.output).not.toMatch(/\n\s+at /);
     } finally {
       await h.close();
     }

@@ -23,6 +23,7 @@ import { createQaService } from "../src/service/create-qa-service.ts";
 import { createFakeQaService } from "./helpers/fake-qa.ts";
 import { startOpenAiServer, type OpenAiTestServer } from "./helpers/openai-server.ts";
 import { privateChat, press, recordingBot, text } from "./helpers/recording-bot.ts";
+import { runStart } from "./helpers/run-start.ts";
 import { capturingLogger, freePort, startEmulator, testToken, type EmulatorHarness } from "./helpers/telegram-emulator.ts";
 
 const TOKEN = testToken(61);
@@ -166,20 +167,6 @@ describe("a full run of the bot", () => {
     expect(all).not.toContain(API_KEY);
   }, 30_000);
 });
-
-/** Runs `policybot start` with `env` until it exits; its exit code and everything it printed. */
-async function runStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "bin/policybot.mjs"), "start"], {
-    cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (d: Buffer) => (output += d.toString("utf8")));
-  child.stderr.on("data", (d: Buffer) => (output += d.toString("utf8")));
-  const code = await new Promise<number | null>((resolve) => child.on("exit", (c) => resolve(c)));
-  return { code, output };
-}
 
 describe("paths that used to leak (issue 12 §6)", () => {
   it("a failed setWebhook exits 1 with a message naming WEBHOOK_URL, and never prints secret_token", async () => {

@@ -8,7 +8,7 @@
  * emulator with bot processes and the real service: a follow-up after a restart and
  * after a crash replay of the update ledger is answered about the item asked before.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { Redis } from "ioredis";
@@ -50,20 +50,21 @@ function spyService(): QaService & { readonly seen: { question: string; previous
   };
 }
 
-/** A real redis-server on a free port, no persistence; stopped by its pid. */
+/** A real redis-server on a free port, no persistence; stopped by its pid, also when it does not come up. */
 async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
-  let child: ChildProcess;
-  try {
-    child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: "ignore" });
-  } catch (e) {
-    throw new Error(`redis-server could not be started (apt-get install redis-server): ${(e as Error).message}`);
-  }
-  const spawned = new Promise<void>((resolve, reject) => {
+  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+    stdio: "ignore",
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    await exited;
+  };
+  await new Promise<void>((resolve, reject) => {
     child.once("spawn", resolve);
     child.once("error", (e) => reject(new Error(`redis-server could not be started (apt-get install redis-server): ${e.message}`)));
   });
-  await spawned;
   const until = Date.now() + 15_000;
   for (;;) {
     // A fresh client per attempt, without retries of its own.
@@ -73,20 +74,16 @@ async function startRedis(): Promise<{ port: number; stop(): Promise<void> }> {
       await probe.connect();
       if ((await probe.ping()) === "PONG") break;
     } catch {
-      if (Date.now() > until) throw new Error("redis-server did not answer");
+      if (Date.now() > until) {
+        await stop();
+        throw new Error("redis-server did not answer");
+      }
       await new Promise((r) => setTimeout(r, 50));
     } finally {
       probe.disconnect();
     }
   }
-  return {
-    port,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once("exit", () => resolve());
-        child.kill("SIGTERM");
-      }),
-  };
+  return { port, stop };
 }
 
 /** A place sessions live, and a way to build a new adapter over it (as a restarted bot does). */
