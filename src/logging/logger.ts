@@ -5,6 +5,8 @@
  */
 import { Redactor } from "./redact.ts";
 
+export { TOKEN_PATTERN } from "./redact.ts";
+
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
 /** Where log lines go; tests pass their own to capture output. */

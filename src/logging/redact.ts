@@ -9,10 +9,12 @@
 
 export const REDACTED = "[redacted]";
 
+/** Telegram bot tokens (digits:35 characters) wherever they appear, URLs included. */
+export const TOKEN_PATTERN = /(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}/g;
+
 /** Credentials recognised by their shape, whoever they belong to. */
 const CREDENTIAL_PATTERNS: readonly RegExp[] = [
-  // Telegram bot tokens (digits:35 characters), also inside URLs.
-  /(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}/g,
+  TOKEN_PATTERN,
   // OpenAI-style API keys (OpenAI, DeepSeek and most compatible providers).
   /(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{16,}/g,
 ];
