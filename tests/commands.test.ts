@@ -121,3 +121,21 @@ describe("documents at scale", () => {
     expect(pageText(unknown.page(0))).toBe("没有找到文件“99999”。用 /docs 查看文件列表。");
   });
 });
+
+describe("a long item", () => {
+  it("is paged a few thousand characters at a time behind 更多, not sent as hundreds of messages", () => {
+    const c = corpus(1);
+    const doc = c.documents[0]!;
+    const text = Array.from({ length: 20_000 }, (_, i) => `（${i + 1}）第${i + 1}项要求。`).join("\n");
+    const long: Item = { file: doc.meta.file, label: "1", kind: "row", path: [], heading: "", text, responsible: null, order: 0 };
+    const one: Corpus = { documents: [{ meta: doc.meta, items: [long] }], problems: [] };
+    const reply = itemReply(one, `${doc.meta.file.replace(/\.txt$/, "")} 1`);
+    expect(reply.failed).toBeUndefined();
+    const first = pageText(reply.page(0));
+    expect(first.length).toBeLessThan(4096);
+    expect(reply.pageCount).toBeGreaterThan(1);
+    // One page per press: the first press shows one page, not the whole item.
+    expect(pageText(reply.page(1))).not.toBe(first);
+    expect(pageText(reply.page(reply.pageCount - 1))).toContain("第20000项要求");
+  });
+});
