@@ -95,6 +95,10 @@ export async function runKillLoad(o: KillLoadOptions): Promise<KillLoadResult> {
   const killer = (async () => {
     for (let k = 0; k < o.kills && !usersDone; k++) {
       await sleep(o.killEveryMs);
+      // A kill is meant to land under load: on a slow machine the users can be between
+      // questions at that moment (or near their last one), so wait until some question
+      // is awaiting its answer.
+      while (!usersDone && !asked.some((a) => (counter.answers.get(a.messageId)?.times.length ?? 0) === 0)) await sleep(5);
       if (usersDone) break;
       killTimes.push(performance.now());
       const askedBefore = asked.length;
