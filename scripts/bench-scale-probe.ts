@@ -100,7 +100,7 @@ async function reindex() {
 async function recall() {
   const embeddings = createEmbeddings(settings.embedding, silentLogger);
   const model = await embeddings.activeModel();
-  const index = await loadSearchIndex({ seedsDir, indexDir, embedding: settings.embedding }, embeddings, model, silentLogger);
+  const index = await loadSearchIndex({ seedsDir, indexDir, vocabularyDir: settings.vocabularyDir, embedding: settings.embedding }, embeddings, model, silentLogger);
   const passages = index.parts.passages;
   const vectors: Float32Array[] = [];
   for (let at = 0; at < passages.size; at += 512) {

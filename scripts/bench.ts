@@ -19,7 +19,7 @@ import os from "node:os";
 import path from "node:path";
 import { Jieba } from "@node-rs/jieba";
 import { dict } from "@node-rs/jieba/dict.js";
-import { evaluate } from "../src/cli/eval-command.ts";
+import { evaluateFile } from "../src/cli/eval-command.ts";
 import { loadSettings } from "../src/config/settings.ts";
 import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import type { Corpus } from "../src/corpus/types.ts";
@@ -114,7 +114,7 @@ async function main() {
   gc();
   const service = new PolicyQaService(engine, async () => engine, silentLogger);
   await service.ask("预热");
-  const { metrics } = await evaluate(service, corpus, questionFile);
+  const metrics = await evaluateFile(engine, questionFile);
   gc();
   const rss = process.memoryUsage().rss;
   line("retrieval latency p50 / p95", `${ms(metrics.retrievalMs.p50)} / ${ms(metrics.retrievalMs.p95)}`);
@@ -141,7 +141,7 @@ async function main() {
   const probeFile = path.resolve("eval/questions/probe.jsonl");
   if (existsSync(probeFile) && path.resolve(questionFile) !== probeFile) {
     const probe = readQuestionSet(probeFile);
-    const { metrics: pm } = await evaluate(service, corpus, probeFile);
+    const pm = await evaluateFile(engine, probeFile);
     const pb = baseline(corpus, probe);
     console.log(`\nprobe set (${probe.length} questions of our own, eval/questions/probe.jsonl)`);
     console.log(`${"hit@1 / hit@5 / MRR".padEnd(24)}${`${p(pm.hitAt[1])} / ${p(pm.hitAt[5])} / ${pm.mrr.toFixed(3)}`.padEnd(26)}baseline ${p(pb.hitAt1)} / ${p(pb.hitAt5)} / ${pb.mrr.toFixed(3)}`);

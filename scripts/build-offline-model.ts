@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { DEFAULTS, PROJECT_ROOT } from "../src/config/settings.ts";
+import { DEFAULTS, loadSettings, PROJECT_ROOT } from "../src/config/settings.ts";
 import { buildOfflineModel } from "../src/embeddings/offline-model/build-offline-model.ts";
 
 const { values } = parseArgs({
@@ -16,7 +16,7 @@ const { values } = parseArgs({
 });
 
 const started = performance.now();
-const result = await buildOfflineModel({ seedsDir: path.resolve(values.seeds), outDir: path.resolve(values.out) });
+const result = await buildOfflineModel({ seedsDir: path.resolve(values.seeds), outDir: path.resolve(values.out), vocabularyDir: loadSettings().vocabularyDir });
 console.log(
   `built ${result.modelDir}: ${result.vocabSize} tokens × ${result.dims} dims in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

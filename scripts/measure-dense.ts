@@ -129,7 +129,7 @@ if (values.variants) {
   try {
     for (const [name, change] of Object.entries(VARIANTS)) {
       const outDir = path.join(root, name);
-      await buildOfflineModel({ seedsDir: path.join(PROJECT_ROOT, DEFAULTS.seedsDir), outDir, recipe: { ...DEFAULT_RECIPE, ...change } });
+      await buildOfflineModel({ seedsDir: path.join(PROJECT_ROOT, DEFAULTS.seedsDir), outDir, vocabularyDir: path.join(PROJECT_ROOT, DEFAULTS.vocabularyDir), recipe: { ...DEFAULT_RECIPE, ...change } });
       const embeddings = new TransformersEmbeddings({ model: OFFLINE_MODEL_ID, localModelDir: outDir, offlineModelDir: outDir }, logger);
       const m = await measure(embeddings, items, questions);
       report(name, m, (await embeddings.activeModel()).dimensions, await folderSize(path.join(outDir, OFFLINE_MODEL_ID)));

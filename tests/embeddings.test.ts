@@ -337,8 +337,8 @@ describe("the offline model build", () => {
 
   it("writes the same bytes on every build, and a model the pipeline loads", async () => {
     const seedsDir = path.join(PROJECT_ROOT, DEFAULTS.seedsDir);
-    const first = await buildOfflineModel({ seedsDir, outDir: path.join(tmp, "build-1") });
-    const second = await buildOfflineModel({ seedsDir, outDir: path.join(tmp, "build-2") });
+    const first = await buildOfflineModel({ seedsDir, outDir: path.join(tmp, "build-1"), vocabularyDir: loadSettings().vocabularyDir });
+    const second = await buildOfflineModel({ seedsDir, outDir: path.join(tmp, "build-2"), vocabularyDir: loadSettings().vocabularyDir });
     expect(first.files).toEqual(["config.json", "tokenizer_config.json", "tokenizer.json", path.join("onnx", "model.onnx")]);
     expect(await hashTree(first.modelDir)).toBe(await hashTree(second.modelDir));
 

@@ -12,7 +12,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Update, UserFromGetMe } from "grammy/types";
 import type { Answer } from "../src/answer/types.ts";
-import { renderAnswerHtml } from "../src/chat/format/answer-html.ts";
+import { answerPagesHtml } from "./helpers/rendered.ts";
 import { escapeHtml, htmlToPlainText } from "../src/chat/format/escape-html.ts";
 import { splitHtml } from "../src/chat/format/split-html.ts";
 import { createBot } from "../src/chat/telegram/create-bot.ts";
@@ -65,7 +65,7 @@ function markupProblems(html: string, allowed: RegExp): string[] {
   if (!balanced(html)) problems.push("unbalanced");
   return problems;
 }
-const ANSWER_TAGS = /^<\/?(?:b|blockquote)>$/;
+const ANSWER_TAGS = /^(?:<\/?b>|<blockquote(?: expandable)?>|<\/blockquote>)$/;
 
 /** A refusal plainly, or an answer whose quotes come from the items it cites. */
 function expectPlainRefusalOrCitedAnswer(a: Answer): void {
@@ -95,8 +95,8 @@ function expectNoInventedFigure(a: Answer): void {
 
 /** The messages the bot would send for an answer, checked as Telegram would see them. */
 function expectSafeMessages(a: Answer): string[] {
-  const html = renderAnswerHtml(a);
-  const parts = splitHtml(html);
+  const html = answerPagesHtml(a).join("\n\n");
+  const parts = answerPagesHtml(a).flatMap((page) => splitHtml(page));
   expect(parts.length).toBeGreaterThan(0);
   for (const part of parts) {
     expect(part.length).toBeLessThanOrEqual(4096);
@@ -133,7 +133,7 @@ describe("hostile questions, extractive mode", () => {
       expect(a.lead).toMatch(/^请输入要查询的问题/);
       expect(a.retrieved).toEqual([]);
       // Only the prompt: "not found" would be wrong when nothing was asked.
-      expect(renderAnswerHtml(a)).toBe(escapeHtml(a.lead));
+      expect(answerPagesHtml(a)).toEqual([escapeHtml(a.lead)]);
     }
   });
 
@@ -183,7 +183,7 @@ describe("hostile questions, extractive mode", () => {
 // The bot's own path: each question as a private message, every API call recorded instead of sent.
 describe("hostile questions through the Telegram bot", () => {
   const ME = { id: 666, is_bot: true, first_name: "Policy", username: "TestNameBot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true } as UserFromGetMe;
-  const BOT_TAGS = /^<\/?(?:b|i|code|blockquote)>$/;
+  const BOT_TAGS = /^(?:<\/?(?:b|i|code|blockquote)>|<blockquote expandable>)$/;
 
   it("replies to every hostile message with well-formed messages that do not echo the user's markup", async () => {
     const settings = loadSettings({ TELEGRAM_BOT_TOKEN: testToken(31), POLICYBOT_DATA_DIR: path.join(tmp, "bot"), POLICYBOT_INDEX_DIR: path.join(tmp, "index") });
@@ -293,7 +293,7 @@ describe("hostile questions with a language model that obeys the injection", () 
     const a = await llmService.ask("<b>公办职校绩效工资最高能到基准线的几倍</b>");
     expect(a.via).toBe("llm");
     expect(a.lead).toContain("<a href=");
-    const html = renderAnswerHtml(a);
+    const html = answerPagesHtml(a).join("\n\n");
     expect(html).toContain("&lt;a href=&quot;javascript:alert()&quot;&gt;");
     expect(markupProblems(html, ANSWER_TAGS)).toEqual([]);
     expect(html).not.toMatch(/<a\b/);

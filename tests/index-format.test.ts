@@ -19,15 +19,16 @@ import { MANIFEST_FILE, sha256Hex } from "../src/index/manifest.ts";
 import { fingerprintSeeds } from "../src/index/source-fingerprint.ts";
 import { createLogger, type Logger } from "../src/logging/logger.ts";
 import { LexicalIndex } from "../src/retrieval/lexical-index.ts";
-import { loadLexicon } from "../src/retrieval/lexicon.ts";
+import { loadVocabulary } from "../src/lexicon/vocabulary.ts";
+import { squash } from "../src/text/normalize.ts";
 import { PassageTable } from "../src/retrieval/passage-table.ts";
 import { frequencyText, SubstringFrequency } from "../src/retrieval/substring-frequency.ts";
-import { normalizeText } from "../src/retrieval/text-analysis.ts";
 import { analyzerFor } from "../src/service/build-engine.ts";
 import { indexInputsHash } from "../src/service/index-inputs.ts";
 import { loadSearchIndex, openSavedIndex, type LoadedIndex } from "../src/service/load-search-index.ts";
 
 const SEEDS = path.join(PROJECT_ROOT, DEFAULTS.seedsDir);
+const VOCABULARY = path.join(PROJECT_ROOT, "data");
 
 function capture(): { lines: string[]; logger: Logger } {
   const lines: string[] = [];
@@ -95,7 +96,7 @@ describe("the saved corpus and search structures", () => {
     }
     expect(table.size).toBeGreaterThan(table.items.length); // long items are split
 
-    const analyzer = await analyzerFor(corpus, loadLexicon());
+    const analyzer = await analyzerFor(corpus, loadVocabulary(path.join(PROJECT_ROOT, "data")));
     const lexical = LexicalIndex.build(Array.from({ length: table.size }, (_, p) => table.text(p)), analyzer);
     const file = path.join(tmp, "lexical.bin");
     await fs.writeFile(file, Buffer.concat(lexical.encode()));
@@ -116,8 +117,8 @@ describe("the saved corpus and search structures", () => {
     await fs.writeFile(file, Buffer.concat(SubstringFrequency.build(texts).encode()));
     const index = await SubstringFrequency.decode({ file });
     const scan = (term: string) => {
-      const t = normalizeText(term).replace(/\s+/g, "");
-      return texts.filter((x) => x.includes(t)).length;
+      const t = squash(term);
+      return t === "" ? 0 : texts.filter((x) => x.includes(t)).length;
     };
     const terms = new Set(["", " ", "职业教育", "职 业", "ＡＢＣ", "𪚥", "2025年", "（一）", "省教育厅", "不存在的词语", "\n", "绩效工资", "5倍"]);
     let seed = 11;
@@ -152,7 +153,7 @@ describe("the index on disk", () => {
     const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: indexDir });
     const embeddings = createEmbeddings(settings.embedding, logger);
     const model = await embeddings.activeModel();
-    return loadSearchIndex({ seedsDir: seeds, indexDir, embedding: settings.embedding }, embeddings, model, logger);
+    return loadSearchIndex({ seedsDir: seeds, indexDir, vocabularyDir: settings.vocabularyDir, embedding: settings.embedding }, embeddings, model, logger);
   }
 
   async function liveDir(): Promise<string> {
@@ -201,8 +202,8 @@ describe("the index on disk", () => {
     const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: indexDir });
     const embeddings = createEmbeddings(settings.embedding);
     const model = await embeddings.activeModel();
-    const expected = { model: model.id, dimensions: model.dimensions, corpusHash: await indexInputsHash(await fingerprintSeeds(seeds), embeddings) };
-    expect((await openSavedIndex(indexDir, expected)).status).toBe("ok");
+    const expected = { model: model.id, dimensions: model.dimensions, corpusHash: await indexInputsHash(await fingerprintSeeds(seeds), embeddings, settings.vocabularyDir) };
+    expect((await openSavedIndex(indexDir, expected, VOCABULARY)).status).toBe("ok");
     const dir = await liveDir();
     const manifestFile = path.join(dir, MANIFEST_FILE);
     const manifest = await fs.readFile(manifestFile);
@@ -213,7 +214,7 @@ describe("the index on disk", () => {
       const bytes = Buffer.from(original);
       bytes[Math.floor(bytes.length / 2)]! ^= 0x20;
       await fs.writeFile(file, bytes);
-      const opened = await openSavedIndex(indexDir, expected);
+      const opened = await openSavedIndex(indexDir, expected, VOCABULARY);
       expect(opened.status === "corrupt" && opened.reason, name).toMatch(new RegExp(`${name.replace(".", "\\.")}: checksum mismatch`));
 
       if (name !== "vectors.hnsw" && name !== "sources.json") {
@@ -223,12 +224,12 @@ describe("the index on disk", () => {
         const m = JSON.parse(manifest.toString("utf8"));
         m.files[name].sha256 = sha256Hex(bytes);
         await fs.writeFile(manifestFile, JSON.stringify(m));
-        const forged = await openSavedIndex(indexDir, expected);
+        const forged = await openSavedIndex(indexDir, expected, VOCABULARY);
         expect(forged.status === "corrupt" && forged.reason, name).toMatch(new RegExp(`${name.replace(".", "\\.")}: not a policybot-`));
         await fs.writeFile(manifestFile, manifest);
       }
       await fs.writeFile(file, original);
-      expect((await openSavedIndex(indexDir, expected)).status, name).toBe("ok");
+      expect((await openSavedIndex(indexDir, expected, VOCABULARY)).status, name).toBe("ok");
     }
     // Through the service: a damaged file found at start means a rebuild.
     const file = path.join(dir, "frequency.bin");

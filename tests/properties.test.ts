@@ -10,12 +10,14 @@ import fc from "fast-check";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
 import type { Answer, Citation, QuestionShape } from "../src/answer/types.ts";
-import { renderAnswerHtml, renderItemHtml } from "../src/chat/format/answer-html.ts";
-import { htmlToPlainText } from "../src/chat/format/escape-html.ts";
+import { itemPages, splitUnits } from "../src/commands/item.ts";
+import { allPages, lineText, type Block } from "../src/commands/reply.ts";
+import { escapeHtml, htmlToPlainText } from "../src/chat/format/escape-html.ts";
 import { splitHtml } from "../src/chat/format/split-html.ts";
 import { ingestFile } from "../src/corpus/load-corpus.ts";
 import type { DocumentMeta, Item, ItemKind } from "../src/corpus/types.ts";
 import { balanced } from "./helpers/html-balance.ts";
+import { answerPagesHtml, itemPagesHtml } from "./helpers/rendered.ts";
 
 const SEED = 20240611;
 /** One input may take this long, at most (typical inputs take a few milliseconds). */
@@ -191,6 +193,9 @@ const answer: fc.Arbitrary<Answer> = fc
   })
   .map((a) => ({ ...a, retrieved: [], timings: { totalMs: 0, retrievalMs: 0 }, turn: { question: a.question, shape: a.shape, refused: a.refused, citations: [], at: 0 } }));
 
+/** The text of a block of plain lines. */
+const blockText = (b: Block) => (b.kind === "text" ? b.lines.map(lineText).join("\n") : "");
+
 /** What a reader sees, whitespace aside (the splitter drops blank lines at its cuts). */
 const visible = (html: string) => htmlToPlainText(html).replace(/\s+/g, "");
 
@@ -213,15 +218,18 @@ function messageViolations(html: string, ms: number, allowedTag: RegExp): string
 }
 
 describe("formatter properties: any answer renders to balanced, escaped messages within Telegram's limit", () => {
-  it("renderAnswerHtml over arbitrary answers", () => {
+  it("an answer's pages over arbitrary answers", () => {
     let longest = 0;
     fc.assert(
       fc.property(answer, (a) => {
-        const { value: html, ms } = timed(() => renderAnswerHtml(a));
-        longest = Math.max(longest, html.length);
-        expect(messageViolations(html, ms, /^<\/?(?:b|blockquote)>$/)).toEqual([]);
-        // What it echoes, it echoes as text: the lead of an answer reads back unchanged.
-        if (!a.refused && a.lead.trim() !== "") expect(htmlToPlainText(html)).toContain(a.lead.trim());
+        const { value: pages, ms } = timed(() => answerPagesHtml(a));
+        for (const html of pages) {
+          longest = Math.max(longest, html.length);
+          expect(messageViolations(html, ms, /^(?:<\/?b>|<blockquote(?: expandable)?>|<\/blockquote>)$/)).toEqual([]);
+        }
+        // What it echoes, it echoes as text: the lead (a list's up to its colon) reads back unchanged on the first page.
+        const lead = a.shape === "list" ? a.lead.split("：")[0]!.trim() : a.lead.trim();
+        if (!a.refused && lead !== "") expect(htmlToPlainText(pages[0]!)).toContain(lead);
       }),
       { seed: SEED, numRuns: 500 },
     );
@@ -229,16 +237,20 @@ describe("formatter properties: any answer renders to balanced, escaped messages
     expect(longest).toBeGreaterThan(3 * TELEGRAM_LIMIT);
   });
 
-  it("renderItemHtml over arbitrary items", () => {
+  it("an item's pages over arbitrary items", () => {
     const item: fc.Arbitrary<[Item, DocumentMeta]> = fc.tuple(
       fc.record({ file: text, label: fc.option(text), kind: fc.constantFrom(...ITEM_KINDS), path: fc.array(text, { maxLength: 3 }), heading: text, text, responsible: fc.option(fc.array(text, { maxLength: 4 })), order: fc.nat() }),
       fc.record({ file: text, title: text, docNumber: fc.option(text), issuer: fc.option(text), date: fc.option(text), year: fc.option(fc.integer()) }),
     );
     fc.assert(
       fc.property(item, ([it, meta]) => {
-        const { value: html, ms } = timed(() => renderItemHtml(it, meta));
-        expect(messageViolations(html, ms, /^<\/?(?:b|i)>$/)).toEqual([]);
-        if (it.text.trim() !== "") expect(htmlToPlainText(html)).toContain(it.text.trim());
+        const { value: pages, ms } = timed(() => itemPagesHtml(it, meta));
+        for (const html of pages) expect(messageViolations(html, ms, /^<\/?(?:b|i)>$/)).toEqual([]);
+        // Nothing of the text is lost across pages (the second block of each page holds it), and the units are shown.
+        const { body, units } = splitUnits(it);
+        const bodies = allPages(itemPages(it, meta)).map((p) => visible(escapeHtml(blockText(p.blocks[1]!))));
+        expect(bodies.join("")).toBe(visible(escapeHtml(body)));
+        if (units) expect(visible(pages.at(-1)!)).toContain(visible(escapeHtml(units)));
       }),
       { seed: SEED, numRuns: 300 },
     );

@@ -11,7 +11,6 @@ import { Bm25Index, BM25_DEFAULTS } from "../src/retrieval/bm25.ts";
 import { topK } from "../src/retrieval/top-k.ts";
 import { fuseRanks } from "../src/retrieval/fusion.ts";
 import { PolicyRetriever } from "../src/retrieval/langchain-retriever.ts";
-import { documentAffinities, documentAffinity } from "../src/retrieval/references.ts";
 import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import { buildEngine, createQaService } from "../src/service/create-qa-service.ts";
 import type { PolicyQaService } from "../src/service/qa-service.ts";
@@ -104,14 +103,6 @@ describe("the hybrid retriever on the real seeds", () => {
     expect(docs).toHaveLength(3);
     expect(docs[0]!.metadata).toMatchObject({ file: "004_14cb77bf2456b070.txt", label: "33", title: "山东省工作任务清单" });
     expect(docs[0]!.pageContent).toContain("绩效工资");
-  });
-
-  it("finds the documents a question points at through the titles' index, as asking each document does", async () => {
-    const corpus = await loadCorpus(path.join(process.cwd(), "seeds"));
-    for (const q of ["2023年要点第7条", "21年和23年的要点有什么不同", "技工教育十四五规划", "淄博高新区的措施", "任务清单第33项", "学籍互转"]) {
-      const each = new Map(corpus.documents.map((d) => [d, documentAffinity(q, d)] as const).filter(([, a]) => a > 0));
-      expect(documentAffinities(q, corpus)).toEqual(each);
-    }
   });
 
   it("returns distinct items, best first, and an explicit reference first", async () => {

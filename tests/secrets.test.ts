@@ -4,7 +4,10 @@
  * loopback OpenAI-compatible server that misbehaves (echoes the key in its errors,
  * hangs, fails). Flood and server errors from Telegram, an unreachable model host,
  * admin commands from a stranger, a reindex, a shutdown: afterwards the token and the
- * key appear nowhere in the output, the data folder or the index folder.
+ * key appear nowhere in the output, the data folder or the index folder. And each path
+ * issue 12 §6 found open: a failed setWebhook, credentials inside LLM_BASE_URL, a token
+ * or key a user pastes into a question (every file the bot writes goes through the one
+ * redaction, src/logging/redact.ts).
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -12,10 +15,16 @@ import path from "node:path";
 import { spawn } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
-import { WORDING } from "../src/chat/telegram/wording.ts";
+import { WORDING } from "../src/wording/wording.ts";
 import { badGateway, tooManyRequests } from "./helpers/bot-api-gateway.ts";
+import { loadSettings } from "../src/config/settings.ts";
+import { Redactor } from "../src/logging/redact.ts";
+import { createQaService } from "../src/service/create-qa-service.ts";
+import { createFakeQaService } from "./helpers/fake-qa.ts";
 import { startOpenAiServer, type OpenAiTestServer } from "./helpers/openai-server.ts";
-import { freePort, startEmulator, testToken, type EmulatorHarness } from "./helpers/telegram-emulator.ts";
+import { privateChat, press, recordingBot, text } from "./helpers/recording-bot.ts";
+import { runStart } from "./helpers/run-start.ts";
+import { capturingLogger, freePort, startEmulator, testToken, type EmulatorHarness } from "./helpers/telegram-emulator.ts";
 
 const TOKEN = testToken(61);
 const API_KEY = "sk-policybot-test-9f8e7d6c5b4a39281706";
@@ -157,4 +166,83 @@ describe("a full run of the bot", () => {
     expect(all).not.toContain("not-a-real-token-value");
     expect(all).not.toContain(API_KEY);
   }, 30_000);
+});
+
+describe("paths that used to leak (issue 12 §6)", () => {
+  it("a failed setWebhook exits 1 with a message naming WEBHOOK_URL, and never prints secret_token", async () => {
+    const secret = "webhook-secret-Zx9Yw8Vu7Ts6";
+    const description = "Bad Request: bad webhook: Failed to resolve host";
+    harness.gateway.failNext("setWebhook", { status: 400, body: { ok: false, error_code: 400, description } });
+    const { code, output } = await runStart({
+      TELEGRAM_BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: harness.gateway.apiRoot,
+      POLICYBOT_DATA_DIR: path.join(tmp, "webhook-data"),
+      WEBHOOK_URL: "https://bot.example.invalid/telegram",
+      WEBHOOK_SECRET: secret,
+      WEBHOOK_PORT: String(await freePort()),
+    });
+    expect(harness.gateway.callsOf("setWebhook").at(-1)!.payload.secret_token).toBe(secret);
+    expect(code).toBe(1);
+    expect(output).toContain("Telegram did not accept the webhook https://bot.example.invalid/telegram (400: Bad Request: bad webhook");
+    expect(output).toContain("WEBHOOK_URL");
+    expect(output).not.toContain(secret);
+    expect(output).not.toMatch(/\n\s+at /);
+  }, 60_000);
+
+  it("credentials inside LLM_BASE_URL are not logged", async () => {
+    const { logger, lines } = capturingLogger();
+    const base = new URL(llm.baseUrl);
+    base.username = "policy-user";
+    base.password = "Pw-in-the-URL-31337";
+    const settings = loadSettings({ LLM_BASE_URL: base.href, LLM_MODEL: "test-model", POLICYBOT_INDEX_DIR: path.join(tmp, "llm-index") });
+    const service = await createQaService(settings, logger);
+    await service.ask("公办职校绩效工资最高能到基准线的几倍");
+    expect(lines.some((l) => l.includes(`${base.host}`))).toBe(true);
+    expect(lines.join("\n")).not.toContain("Pw-in-the-URL-31337");
+    expect(lines.join("\n")).not.toContain("policy-user");
+  }, 60_000);
+
+  it("a token or key a user pastes into a question is stored nowhere in the data folder", async () => {
+    const dataDir = path.join(tmp, "pasted");
+    const otherToken = testToken(62);
+    const key = "sk-live-PastedByAUser0000111122223333";
+    const urlPassword = "hunter2-in-a-url";
+    const b = recordingBot(TOKEN, dataDir, createFakeQaService(path.join(PROJECT_ROOT, "seeds")));
+    await b.bot.handleUpdate(text(TEACHER, `公办职校绩效工资最高几倍？我的机器人令牌 ${TOKEN}，另一个 ${otherToken}`));
+    await b.bot.handleUpdate(text(TEACHER, `技校学费多少 ${key} 见 https://admin:${urlPassword}@example.org/x`));
+    const answer = b.calls.filter((c) => c.method === "sendMessage").at(-1)!;
+    const keyboard = (answer.payload.reply_markup as { inline_keyboard: { text: string; callback_data: string }[][] }).inline_keyboard;
+    const up = keyboard.flat().find((k) => k.text === "👍")!;
+    await b.bot.handleUpdate(press(TEACHER, up.callback_data, privateChat(TEACHER)));
+    await b.bot.policy.ledger.flushed();
+    await b.bot.policy.journal.close();
+    const files = filesUnder(dataDir);
+    expect(files.map((f) => path.relative(dataDir, f.file)).sort()).toEqual(
+      expect.arrayContaining(["feedback.jsonl", "questions.jsonl", "updates.jsonl", expect.stringMatching(/^sessions\//)]),
+    );
+    const leaks = files.flatMap(({ file, text }) =>
+      [TOKEN, TOKEN.split(":")[1]!, otherToken, otherToken.split(":")[1]!, key, urlPassword]
+        .filter((s) => text.includes(s))
+        .map((s) => `${path.basename(file)}: ${s.slice(0, 8)}…`),
+    );
+    expect(leaks).toEqual([]);
+    expect(fs.readFileSync(path.join(dataDir, "questions.jsonl"), "utf8")).toContain("我的机器人令牌 [redacted]，另一个 [redacted]");
+  });
+});
+
+describe("the redaction", () => {
+  it("removes configured secrets in every form, and credentials by their shape", () => {
+    const r = new Redactor([TOKEN, API_KEY]);
+    const half = TOKEN.split(":")[1]!;
+    expect(r.text(`a ${TOKEN} b ${half} c ${encodeURIComponent(TOKEN)} d ${API_KEY}`)).toBe(
+      "a [redacted] b [redacted] c [redacted] d [redacted]",
+    );
+    expect(r.text("key sk-abcdefghijklmnop1234 and 123456789:AAEabcdefghijklmnopqrstuvwxyz01234")).toBe("key [redacted] and [redacted]");
+    expect(r.text("GET http://user:pw@host:8080/v1 and https://only-user@host/x")).toBe(
+      "GET http://[redacted]@host:8080/v1 and https://[redacted]@host/x",
+    );
+    expect(r.text("mail me at a@b.org, see https://example.org/a@b")).toBe("mail me at a@b.org, see https://example.org/a@b");
+    const value = { q: [`x ${API_KEY}`], n: 1, nested: { [API_KEY]: null } };
+    expect(r.value(value)).toEqual({ q: ["x [redacted]"], n: 1, nested: { "[redacted]": null } });
+  });
 });

@@ -9,26 +9,27 @@ import { describe, expect, it } from "vitest";
 import { DEFAULTS, PROJECT_ROOT } from "../src/config/settings.ts";
 import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import { dictionaryText, jiebaWith, KEPT_WORD_FREQUENCY } from "../src/retrieval/jieba-dictionary.ts";
-import { loadLexicon } from "../src/retrieval/lexicon.ts";
+import { loadVocabulary } from "../src/lexicon/vocabulary.ts";
+import { matchForm } from "../src/text/normalize.ts";
 import { PassageTable } from "../src/retrieval/passage-table.ts";
 import { SegmenterDictionary } from "../src/retrieval/segmenter.ts";
-import { keptWords, normalizeText } from "../src/retrieval/text-analysis.ts";
+import { keptWords } from "../src/retrieval/text-analysis.ts";
 import { unitTerms } from "../src/service/build-engine.ts";
 
 describe("the question segmenter", () => {
   it("cuts every seed passage and question exactly as jieba with its whole dictionary", async () => {
     const corpus = await loadCorpus(path.join(PROJECT_ROOT, DEFAULTS.seedsDir));
-    const kept = keptWords(loadLexicon(), unitTerms(corpus));
+    const kept = keptWords(loadVocabulary(path.join(PROJECT_ROOT, "data")), unitTerms(corpus));
     const full = await jiebaWith(kept);
     const saved = SegmenterDictionary.build(await dictionaryText(), kept.map((w) => [w, KEPT_WORD_FREQUENCY] as const));
     const segmenter = SegmenterDictionary.decode(Buffer.concat(saved.encode())).segmenter();
 
     const passages = PassageTable.build(corpus);
-    const texts = Array.from({ length: passages.size }, (_, p) => normalizeText(passages.text(p)));
+    const texts = Array.from({ length: passages.size }, (_, p) => matchForm(passages.text(p)));
     for (const set of ["dev", "train", "probe"]) {
       for (const line of (await fs.readFile(path.join(PROJECT_ROOT, "eval", "questions", `${set}.jsonl`), "utf8")).split("\n").filter(Boolean)) {
         const q = JSON.parse(line).question as string;
-        texts.push(q, normalizeText(q));
+        texts.push(q, matchForm(q));
       }
     }
     // Mixed scripts, the private-use characters of the made-up word, empty and blank text.

@@ -29,7 +29,17 @@ describe("settings from the environment", () => {
         return (err as Error).message;
       }
     };
-    expect(attempt({ TELEGRAM_BOT_TOKEN: "abc" })).toBe("TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather (digits:letters). Fix it in the environment or unset it.");
+    const tokenRule =
+      "TELEGRAM_BOT_TOKEN does not look like a bot token from @BotFather: digits, a colon, then 20 or more letters, digits, _ or -. " +
+      "Fix it in the environment or unset it.";
+    expect(attempt({ TELEGRAM_BOT_TOKEN: "abc" })).toBe(tokenRule);
+    // Looks like a token, but the part after the colon is 11 characters: the message states the rule it breaks.
+    expect(attempt({ TELEGRAM_BOT_TOKEN: "123456:AAfakeToken" })).toBe(tokenRule);
+    expect(loadSettings({ TELEGRAM_BOT_TOKEN: "123456:AAfakeToken_for-tests1" }).telegram.token).toBe("123456:AAfakeToken_for-tests1");
+    const levels = "LOG_LEVEL must be one of debug, info, warn, error. Fix it in the environment or unset it.";
+    expect(attempt({ LOG_LEVEL: "loud" })).toBe(levels);
+    expect(loadSettings({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
+    expect(loadSettings({}).logLevel).toBeUndefined();
     expect(attempt({ ADMIN_USER_IDS: "alice" })).toBe("ADMIN_USER_IDS must be numeric Telegram ids separated by commas. Fix it in the environment or unset it.");
     expect(attempt({ WEBHOOK_PORT: "99999" })).toBe("WEBHOOK_PORT must be at most 65535. Fix it in the environment or unset it.");
     expect(attempt({ LLM_BASE_URL: "http://127.0.0.1:1/v1" })).toMatch(/^LLM_MODEL is not set/);

@@ -8,9 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { QaService } from "../src/answer/types.ts";
-import { renderAnswerHtml } from "../src/chat/format/answer-html.ts";
 import { htmlToPlainText } from "../src/chat/format/escape-html.ts";
-import { PUBLIC_COMMANDS } from "../src/chat/telegram/bot-commands.ts";
+import { BOT_PROFILE, COMMAND_WORDING, WORDING } from "../src/wording/wording.ts";
 import { JOURNAL_FILES } from "../src/chat/telegram/journal.ts";
 import { badGateway, tooManyRequests } from "./helpers/bot-api-gateway.ts";
 import { countingService, createChatTestService } from "./helpers/chat-test-service.ts";
@@ -61,12 +60,33 @@ afterAll(async () => {
 });
 
 describe("telegram bot on the Bot API emulator", () => {
-  it("registers the command menu in Chinese and never logs the token", async () => {
-    const set = harness.gateway.callsOf("setMyCommands");
-    expect(set.length).toBeGreaterThan(0);
-    const commands = set[0]!.payload.commands as { command: string; description: string }[];
-    expect(commands.map((c) => c.command)).toEqual(PUBLIC_COMMANDS.map((c) => c.command));
-    expect(commands.every((c) => /[\u4e00-\u9fa5]/.test(c.description))).toBe(true);
+  it("sets its description, short description and command menus for private chats, groups and admins, in Chinese and English", async () => {
+    const forMe = (method: string) => harness.gateway.callsOf(method).filter((c) => c.token === TOKEN).map((c) => c.payload);
+    expect(forMe("setMyDescription")).toEqual([
+      { description: BOT_PROFILE.en.description },
+      { description: BOT_PROFILE.zh.description, language_code: "zh" },
+    ]);
+    expect(forMe("setMyShortDescription")).toEqual([
+      { short_description: BOT_PROFILE.en.shortDescription },
+      { short_description: BOT_PROFILE.zh.shortDescription, language_code: "zh" },
+    ]);
+    const menus = forMe("setMyCommands").map((p) => ({
+      scope: JSON.stringify(p.scope),
+      language: p.language_code ?? "default",
+      commands: (p.commands as { command: string; description: string }[]).map((c) => `${c.command}:${c.description}`),
+    }));
+    const menu = (names: (keyof typeof COMMAND_WORDING)[], lang: "zh" | "en") => names.map((n) => `${n}:${COMMAND_WORDING[n][lang]}`);
+    const privateMenu = ["start", "help", "docs", "item", "about"] as const;
+    const groupMenu = ["ask", "help", "docs", "item", "about"] as const;
+    const adminMenu = [...privateMenu, "reindex", "stats"] as const;
+    expect(menus).toEqual([
+      { scope: '{"type":"all_private_chats"}', language: "default", commands: menu([...privateMenu], "en") },
+      { scope: '{"type":"all_group_chats"}', language: "default", commands: menu([...groupMenu], "en") },
+      { scope: `{"type":"chat","chat_id":${ADMIN}}`, language: "default", commands: menu([...adminMenu], "en") },
+      { scope: '{"type":"all_private_chats"}', language: "zh", commands: menu([...privateMenu], "zh") },
+      { scope: '{"type":"all_group_chats"}', language: "zh", commands: menu([...groupMenu], "zh") },
+      { scope: `{"type":"chat","chat_id":${ADMIN}}`, language: "zh", commands: menu([...adminMenu], "zh") },
+    ]);
     expect(main.logLines.some((l) => l.includes("bot started"))).toBe(true);
   });
 
@@ -83,6 +103,7 @@ describe("telegram bot on the Bot API emulator", () => {
     expect(htmlToPlainText(reply!.text)).toContain("《山东省工作任务清单》第33项");
     expect(reply!.replyTo).toBe(harness.userMessageId(TOKEN, ALICE, question));
     expect(reply!.buttons.map((b) => b.data)).toEqual(expect.arrayContaining(["src:004:33"]));
+    expect(reply!.buttonRows.at(-1)!.map((b) => b.text)).toEqual(["👍", "👎"]);
     expect(reply!.buttons.map((b) => b.text)).toEqual(expect.arrayContaining(["👍", "👎"]));
     // "typing…" was shown to Alice while the answer was worked out.
     expect(harness.gateway.callsOf("sendChatAction").some((c) => Number(c.payload.chat_id) === ALICE && c.payload.action === "typing")).toBe(true);
@@ -121,27 +142,34 @@ describe("telegram bot on the Bot API emulator", () => {
     expect(service.asked.length - before).toBe(3);
   });
 
-  it("lists documents with /docs and shows items with /item by prefix, file name and title", async () => {
+  it("lists documents with /docs and shows items with /item by prefix, number, file name and title", async () => {
     const alice = harness.chat(TOKEN, { userId: ALICE });
     await alice.command("/docs");
     const [docs] = await alice.replies(1);
-    for (const d of service.documents()) expect(htmlToPlainText(docs!.text)).toContain(d.title);
+    for (const d of service.corpus().documents) expect(htmlToPlainText(docs!.text)).toContain(d.meta.title);
+    expect(docs!.text.startsWith(`<b>${WORDING.docsHeading(service.corpus().documents.length)}</b>`)).toBe(true);
 
     await alice.command("/item 004 33");
+    await alice.command("/item 4 33");
     await alice.command("/item 004_14cb77bf2456b070.txt 33");
-    await alice.command("/item 任务清单 33");
-    const items = await alice.replies(3);
+    await alice.command("/item 任务清单 第33项");
+    const items = await alice.replies(4);
     for (const m of items) {
       expect(m.text).toContain("绩效工资");
       expect(htmlToPlainText(m.text)).toContain("《山东省工作任务清单》第33项");
     }
+    // A label the document lacks gets its real range, in one short line, said once.
     await alice.command("/item 004 999");
-    const [unknown] = await alice.replies(1);
-    const lookup = service.item("004_14cb77bf2456b070.txt", "999");
-    if (lookup.found) throw new Error("item 999 should not exist");
-    expect(htmlToPlainText(unknown!.text)).toContain(lookup.message);
-    expect(unknown!.text).toContain("最接近的条目");
-    expect(unknown!.text).toContain(`<code>${lookup.nearest[0]}</code>`);
+    const unknown = await alice.replies(1);
+    expect(unknown.map((m) => m.text)).toEqual(["《山东省工作任务清单》没有“999”。共45项，请输入1–45。"]);
+    // An ambiguous reference lists only the documents it could mean.
+    await alice.command("/item 工作要点 7");
+    const [ambiguous] = await alice.replies(1);
+    expect(htmlToPlainText(ambiguous!.text).split("\n").filter((l) => l.includes("《"))).toEqual([
+      "000 《2023年山东省职业教育工作要点》",
+      "001 《2021年山东省职业教育工作要点》",
+    ]);
+    expect(await alice.collect(200)).toEqual([]);
   });
 
   it("answers the 原文 button with the cited item's full text", async () => {
@@ -184,19 +212,74 @@ describe("telegram bot on the Bot API emulator", () => {
     expect(refusal!.text).toContain("管理员");
   });
 
-  it("splits an answer longer than 4096 characters into balanced parts", async () => {
-    // The fake answers list questions with every matching row, which is long; the split
-    // is the bot's job whatever service wrote the answer.
+  it("pages a 40-item list: a count, ten items with a 📄 each, and 更多 bringing the next ten until all are shown", async () => {
+    const alice = harness.chat(TOKEN, { userId: ALICE });
+    const question = "省教育厅负责哪些任务？";
+    const answer = await service.ask(question);
+    const cited = answer.citations.map((c) => c.item);
+    expect(cited).toHaveLength(40);
+    await alice.say(question);
+    const [first] = await alice.replies(1);
+    expect(await alice.collect(300)).toEqual([]); // one message, not a wall
+    const shown: string[] = [];
+    let page = first!;
+    for (let k = 0; k < 4; k++) {
+      const lines = htmlToPlainText(page.text).split("\n").filter((l) => /^第\d+项　/.test(l));
+      expect(lines).toHaveLength(10);
+      const rows = page.buttonRows;
+      const sources = rows.flat().filter((b) => b.data?.startsWith("src:"));
+      // One 📄 per listed item, naming it, five to a row.
+      expect(sources.map((b) => b.text)).toEqual(lines.map((l) => `📄 ${l.split("　")[0]}`));
+      expect(sources.map((b) => b.data)).toEqual(lines.map((l) => `src:004:${/^第(\d+)项/.exec(l)![1]}`));
+      expect(rows.slice(0, 2).map((r) => r.length)).toEqual([5, 5]);
+      shown.push(...sources.map((b) => b.data!.split(":")[2]!));
+      const more = rows.flat().find((b) => b.text.startsWith("更多"));
+      if (k === 0) {
+        expect(htmlToPlainText(page.text).split("\n")[0]).toMatch(/共40项$/);
+        expect(rows.at(-1)!.map((b) => b.text)).toEqual(["👍", "👎"]);
+      } else {
+        expect(htmlToPlainText(page.text).split("\n")[0]).toBe(`（续，第${k + 1}/4页）共40项`);
+      }
+      if (k === 3) {
+        expect(more).toBeUndefined();
+        break;
+      }
+      expect(more!.text).toBe(WORDING.moreButton(30 - 10 * k, "项"));
+      const edits = harness.gateway.callsOf("editMessageReplyMarkup").length;
+      await alice.press(more!.data!, page.messageId);
+      const [next] = await alice.replies(1);
+      expect(next!.replyTo).toBe(page.messageId);
+      // The pressed message keeps its 📄 and votes but loses 更多, so the page is not sent twice.
+      const edit = harness.gateway.callsOf("editMessageReplyMarkup").slice(edits)[0]!;
+      const kept = (edit.payload.reply_markup as { inline_keyboard: { text: string }[][] }).inline_keyboard.flat().map((b) => b.text);
+      expect(kept).toEqual(rows.flat().filter((b) => b !== more).map((b) => b.text));
+      page = next!;
+    }
+    expect(shown).toEqual(cited);
+
+    // A 📄 on a later page sends that item's full text.
+    await alice.press(page.buttons[0]!.data!, page.messageId);
+    const [full] = await alice.replies(1);
+    expect(htmlToPlainText(full!.text).startsWith(`《山东省工作任务清单》第${cited[30]}项`)).toBe(true);
+  });
+
+  it("splits a page longer than 4096 characters into balanced parts, buttons under the last", async () => {
+    // Long quotes make one page longer than a message; the split is the bot's job whatever service wrote the answer.
     const token = testToken(5);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policybot-tg-long-"));
     const fake = createFakeQaService(path.join(PROJECT_ROOT, "seeds"));
-    const question = "省教育厅有哪些";
-    const whole = renderAnswerHtml(await fake.ask(question));
-    expect(whole.length).toBeGreaterThan(4096);
-    const b = await startBotOnEmulator(harness, fake, emulatorSettings(harness, token, dir));
+    const long: QaService = {
+      ...fake,
+      ask: async (q, o) => {
+        const a = await fake.ask(q, o);
+        const quote = (k: number) => ({ quote: `第${k}段：${a.citations[0]!.text.repeat(3)}`, citation: 0 });
+        return { ...a, evidence: Array.from({ length: 12 }, (_, k) => quote(k)) };
+      },
+    };
+    const b = await startBotOnEmulator(harness, long, emulatorSettings(harness, token, dir));
     try {
       const alice = harness.chat(token, { userId: ALICE });
-      await alice.say(question);
+      await alice.say("公办职校绩效工资最高能到基准线的几倍");
       const first = await alice.replies(1);
       const rest = await alice.collect(500);
       const parts: BotMessage[] = [...first, ...rest];
@@ -207,10 +290,8 @@ describe("telegram bot on the Bot API emulator", () => {
       }
       expect(parts[0]!.replyTo).toBeDefined();
       expect(parts.slice(1).every((p) => p.replyTo === undefined)).toBe(true);
-      expect(parts.at(-1)!.buttons.length).toBeGreaterThan(0);
+      expect(parts.at(-1)!.buttons.map((b) => b.text)).toEqual(["📄 原文", "👍", "👎"]);
       expect(parts.slice(0, -1).every((p) => p.buttons.length === 0)).toBe(true);
-      const strip = (t: string) => htmlToPlainText(t).replace(/\s+/g, "");
-      expect(parts.map((p) => strip(p.text)).join("")).toBe(strip(whole));
     } finally {
       await b.running.stop();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -11,11 +11,13 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import fc from "fast-check";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
 import { createLogger } from "../src/logging/logger.ts";
-import { dedupeUpdates, SeenUpdates } from "../src/chat/telegram/dedupe-updates.ts";
+import { Redactor } from "../src/logging/redact.ts";
+import { dedupeUpdates, SeenUpdates, updateKeys } from "../src/chat/telegram/dedupe-updates.ts";
+import { POLL_DEFAULTS } from "../src/chat/telegram/poll-updates.ts";
 import { LEDGER_DEFAULTS, UpdateLedger } from "../src/chat/telegram/update-ledger.ts";
 import { badGateway, type InjectedFailure } from "./helpers/bot-api-gateway.ts";
 import { startBotChild } from "./helpers/bot-child.ts";
@@ -29,29 +31,16 @@ import {
   testToken,
   type EmulatorHarness,
 } from "./helpers/telegram-emulator.ts";
+import { tempDirs } from "./helpers/temp-dirs.ts";
+import { sleep, until } from "./helpers/wait.ts";
 
 const ALICE = 2001;
 const BOB = 2002;
 const CAROL = 2003;
 const seeds = path.join(PROJECT_ROOT, "seeds");
 
-const dirs: string[] = [];
-afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-function tempDir(tag: string): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), `policybot-faults-${tag}-`));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs("faults");
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(15);
-  }
-}
 
 const fakeService = () => countingService(createFakeQaService(seeds));
 
@@ -139,8 +128,8 @@ describe.concurrent("network faults on the Bot API emulator", () => {
       const polls = h.gateway.callsOf("getUpdates").filter((c) => c.token === token);
       const dropped = polls.findIndex((c) => c.dropped);
       expect(polls.filter((c) => c.dropped)).toHaveLength(1);
-      // Repeated by auto-retry after its 3 s pause (the runner's own retry, 100 ms, never sees an HttpError).
-      expect(polls[dropped + 1]!.at - polls[dropped]!.at).toBeGreaterThanOrEqual(2_900);
+      // Repeated by the poller after its first pause (poll-updates.ts), not by the API retries.
+      expect(polls[dropped + 1]!.at - polls[dropped]!.at).toBeGreaterThanOrEqual(POLL_DEFAULTS.firstRetryMs - 50);
       const sends = h.gateway.callsOf("sendMessage").filter((c) => c.token === token);
       expect(sends.filter((c) => c.dropped)).toHaveLength(2);
       expect(sends.filter((c) => c.status === 200)).toHaveLength(3);
@@ -362,52 +351,92 @@ function textUpdate(id: number, text: string, chatId = ALICE): Update {
   } as Update;
 }
 
+const BOT = 666;
+const ids = (done: readonly { id: number }[]) => done.map((d) => d.id);
+
 describe("update ledger", () => {
   it("round trip: unfinished updates come back whole, done ids come back for the duplicate filter, once", async () => {
     const dir = tempDir("ledger");
     const a = new UpdateLedger(dir, silent());
     await a.load();
     const updates = [textUpdate(11, "第一问"), textUpdate(12, "第二问，含“引号”和\n换行"), textUpdate(13, "第三问")];
-    await a.received(updates);
-    await a.finished(11);
+    await a.received(updates, BOT);
+    await a.finished(textUpdate(11, ""), BOT);
 
     const b = new UpdateLedger(dir, silent());
-    const got = await b.recover();
+    const got = await b.recover(BOT);
     expect(got.unfinished).toEqual(updates.slice(1));
-    expect(got.doneIds).toEqual([11]);
-    expect(await b.recover()).toEqual({ unfinished: [], doneIds: [], abandoned: [] });
-    await b.finished(12);
+    expect(ids(got.done)).toEqual([11]);
+    expect(await b.recover(BOT)).toEqual({ unfinished: [], done: [], abandoned: [] });
+    await b.finished(textUpdate(12, ""), BOT);
 
     const c = new UpdateLedger(dir, silent());
-    const again = await c.recover();
+    const again = await c.recover(BOT);
     expect(again.unfinished.map((u) => u.update_id)).toEqual([13]);
-    expect(again.doneIds).toEqual([11, 12]);
+    expect(ids(again.done)).toEqual([11, 12]);
   });
 
   it("never writes a secret: a token in an update is stored redacted, whole or in part", async () => {
     const dir = tempDir("ledger-secret");
     const token = testToken(106);
-    const a = new UpdateLedger(dir, silent(), { secrets: [token] });
+    const redactor = new Redactor([token]);
+    const a = new UpdateLedger(dir, silent(), { redact: (r) => redactor.value(r) });
     await a.load();
-    await a.received([textUpdate(41, `我的令牌是 ${token}，后半段 ${token.split(":")[1]}`)]);
+    await a.received([textUpdate(41, `我的令牌是 ${token}，后半段 ${token.split(":")[1]}`)], BOT);
     const text = fs.readFileSync(a.file, "utf8");
     expect(text).not.toContain(token.split(":")[1]!);
     expect(text).toContain("我的令牌是 [redacted]，后半段 [redacted]");
+  });
+
+  it("hands over only this bot's updates: another bot's are neither replayed nor treated as copies", async () => {
+    const dir = tempDir("ledger-bots");
+    const { logger, lines } = capturingLogger();
+    const a = new UpdateLedger(dir, silent());
+    await a.received([textUpdate(1, "旧机器人答完的"), textUpdate(2, "旧机器人没答完的")], 111);
+    await a.finished(textUpdate(1, ""), 111);
+    const b = new UpdateLedger(dir, logger);
+    const got = await b.recover(222);
+    expect(got).toEqual({ unfinished: [], done: [], abandoned: [2] });
+    expect(lines.some((l) => l.includes("not replaying updates another bot left unfinished"))).toBe(true);
+    // The first bot, back again, still knows what it finished (and what the other gave up).
+    expect(ids((await new UpdateLedger(dir, silent()).recover(111)).done)).toEqual([1, 2]);
+  });
+
+  it("forgets done updates after 24 hours, in what it hands over and in what a compaction keeps", async () => {
+    const dir = tempDir("ledger-age");
+    let now = 1_800_000_000_000;
+    const clock = { now: () => now, compactAfterLines: 4 };
+    const a = new UpdateLedger(dir, silent(), clock);
+    await a.received([textUpdate(1, "一"), textUpdate(2, "二")], BOT);
+    await a.finished(textUpdate(1, ""), BOT);
+    now += 23 * 3600_000;
+    await a.finished(textUpdate(2, ""), BOT);
+    now += 2 * 3600_000;
+    expect(ids((await new UpdateLedger(dir, silent(), clock).recover(BOT)).done)).toEqual([2]);
+    // A compaction drops the one older than a day from the file too.
+    const c = new UpdateLedger(dir, silent(), clock);
+    for (const id of [3, 4, 5]) {
+      await c.received([textUpdate(id, "新")], BOT);
+      await c.finished(textUpdate(id, ""), BOT);
+    }
+    const kept = fs.readFileSync(c.file, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as { id: number });
+    expect(kept.length).toBeLessThan(8);
+    expect(kept.map((l) => l.id)).not.toContain(1);
   });
 
   it("gives up on an update after maxReplays runs that did not finish it", async () => {
     const dir = tempDir("ledger-poison");
     const first = new UpdateLedger(dir, silent(), { maxReplays: 2 });
     await first.load();
-    await first.received([textUpdate(21, "让进程崩溃的问题")]);
+    await first.received([textUpdate(21, "让进程崩溃的问题")], BOT);
     const seen: number[][] = [];
     for (let run = 0; run < 3; run++) {
-      const { unfinished, abandoned, doneIds } = await new UpdateLedger(dir, silent(), { maxReplays: 2 }).recover();
-      seen.push(unfinished.map((u) => u.update_id), [...abandoned], [...doneIds]);
+      const { unfinished, abandoned, done } = await new UpdateLedger(dir, silent(), { maxReplays: 2 }).recover(BOT);
+      seen.push(unfinished.map((u) => u.update_id), [...abandoned], ids(done));
     }
     expect(seen).toEqual([[21], [], [], [21], [], [], [], [21], [21]]);
-    const last = await new UpdateLedger(dir, silent(), { maxReplays: 2 }).recover();
-    expect(last).toEqual({ unfinished: [], doneIds: [21], abandoned: [] });
+    const last = await new UpdateLedger(dir, silent(), { maxReplays: 2 }).recover(BOT);
+    expect({ ...last, done: ids(last.done) }).toEqual({ unfinished: [], done: [21], abandoned: [] });
   });
 
   it("skips a line cut short by a crash, and the next line does not join it", async () => {
@@ -415,25 +444,25 @@ describe("update ledger", () => {
     const { logger, lines } = capturingLogger();
     const a = new UpdateLedger(dir, silent());
     await a.load();
-    await a.received([textUpdate(31, "完整的一行")]);
-    await a.received([textUpdate(32, "另一行")]);
-    await a.finished(32);
+    await a.received([textUpdate(31, "完整的一行")], BOT);
+    await a.received([textUpdate(32, "另一行")], BOT);
+    await a.finished(textUpdate(32, ""), BOT);
     const whole = JSON.stringify({ state: "received", id: 33, replays: 0, update: textUpdate(33, "写到一半") });
     fs.appendFileSync(a.file, whole.slice(0, whole.length - 17));
 
     const b = new UpdateLedger(dir, logger);
-    const got = await b.recover();
+    const got = await b.recover(BOT);
     expect(got.unfinished.map((u) => u.update_id)).toEqual([31]);
-    expect(got.doneIds).toEqual([32]);
+    expect(ids(got.done)).toEqual([32]);
     expect(lines.some((l) => l.includes("skipped malformed update ledger lines") && l.includes('"lines":1'))).toBe(true);
-    await b.received([textUpdate(34, "崩溃之后")]);
+    await b.received([textUpdate(34, "崩溃之后")], BOT);
 
-    const c = await new UpdateLedger(dir, silent()).recover();
+    const c = await new UpdateLedger(dir, silent()).recover(BOT);
     expect(c.unfinished.map((u) => u.update_id)).toEqual([31, 34]);
 
     // A file that is garbage throughout is not fatal either.
     fs.writeFileSync(a.file, "\u0000\u0000{not json\n]]\n");
-    expect(await new UpdateLedger(dir, silent()).recover()).toEqual({ unfinished: [], doneIds: [], abandoned: [] });
+    expect(await new UpdateLedger(dir, silent()).recover(BOT)).toEqual({ unfinished: [], done: [], abandoned: [] });
   });
 
   it("compacts: the file stays small, keeps the unfinished updates and the last done ids, and drops old text", async () => {
@@ -441,20 +470,20 @@ describe("update ledger", () => {
     const options = { compactAfterLines: 20, keepDone: 5 };
     const a = new UpdateLedger(dir, silent(), options);
     await a.load();
-    await a.received([textUpdate(1, "一直没答完的问题")]);
+    await a.received([textUpdate(1, "一直没答完的问题")], BOT);
     let maxLines = 0;
     for (let id = 2; id <= 200; id++) {
-      await a.received([textUpdate(id, `问题${id}`)]);
-      await a.finished(id);
+      await a.received([textUpdate(id, `问题${id}`)], BOT);
+      await a.finished(textUpdate(id, ""), BOT);
       maxLines = Math.max(maxLines, fs.readFileSync(a.file, "utf8").split("\n").filter(Boolean).length);
     }
     expect(maxLines).toBeLessThanOrEqual(20);
     const text = fs.readFileSync(a.file, "utf8");
     expect(text).toContain("一直没答完的问题");
     expect(text).not.toContain("问题100");
-    const got = await new UpdateLedger(dir, silent(), options).recover();
+    const got = await new UpdateLedger(dir, silent(), options).recover(BOT);
     expect(got.unfinished.map((u) => u.update_id)).toEqual([1]);
-    expect(got.doneIds).toEqual([196, 197, 198, 199, 200]);
+    expect(ids(got.done)).toEqual([196, 197, 198, 199, 200]);
   });
 
   it("property: after any sequence of arrivals, completions, cut-short writes and restarts, recover() matches a model", async () => {
@@ -477,11 +506,11 @@ describe("update ledger", () => {
           for (const o of ops) {
             if (o.kind === "receive") {
               const u = textUpdate(nextId++, `问${nextId}`);
-              await ledger.received([u]);
+              await ledger.received([u], BOT);
               unfinished.set(u.update_id, u);
             } else if (o.kind === "finish" && unfinished.size > 0) {
               const id = [...unfinished.keys()][o.pick % unfinished.size]!;
-              await ledger.finished(id);
+              await ledger.finished(textUpdate(id, ""), BOT);
               unfinished.delete(id);
               doneOrder.push(id);
             } else if (o.kind === "restart") {
@@ -489,9 +518,9 @@ describe("update ledger", () => {
               const line = JSON.stringify({ state: "received", id: 10_000, replays: 0, update: textUpdate(10_000, "没写完") });
               fs.appendFileSync(ledger.file, line.slice(0, o.cut % line.length));
               ledger = new UpdateLedger(dir, silent(), options);
-              const got = await ledger.recover();
+              const got = await ledger.recover(BOT);
               expect(got.unfinished).toEqual([...unfinished.values()].sort((x, y) => x.update_id - y.update_id));
-              expect([...got.doneIds]).toEqual(doneOrder.slice(-options.keepDone));
+              expect([...ids(got.done)]).toEqual(doneOrder.slice(-options.keepDone));
             }
             if (fs.existsSync(ledger.file)) {
               const lines = fs.readFileSync(ledger.file, "utf8").split("\n").filter(Boolean).length;
@@ -509,23 +538,40 @@ describe("update ledger", () => {
 });
 
 describe("duplicate filter", () => {
-  it("lets each id through once and forgets the oldest beyond its window", () => {
-    const seen = new SeenUpdates(3);
-    expect([1, 2, 1, 3, 4].map((id) => seen.firstSight(id))).toEqual([true, true, false, true, true]);
+  it("lets each update through once and forgets the oldest beyond its window", () => {
+    const seen = new SeenUpdates({ window: 3 });
+    const u = (id: number) => textUpdate(id, "问");
+    expect([1, 2, 1, 3, 4].map((id) => seen.firstSight(u(id)))).toEqual([true, true, false, true, true]);
     expect(seen.size).toBe(3);
-    expect(seen.has(1)).toBe(false);
-    expect(seen.firstSight(2)).toBe(false);
-    seen.remember([10, 11]);
-    expect(seen.has(10) && seen.has(11)).toBe(true);
+    expect(seen.has(u(1))).toBe(false);
+    expect(seen.firstSight(u(2))).toBe(false);
+    seen.remember([10, 11].map((id) => ({ id, key: updateKeys()(u(id)), at: Date.now() })));
+    expect(seen.has(u(10)) && seen.has(u(11))).toBe(true);
   });
 
-  it("property: within the window, firstSight is true exactly for an id's first occurrence", () => {
+  it("an id used again for another update (ids restarted) is not a copy; neither is one seen more than 24 hours ago", () => {
+    let now = 1_800_000_000_000;
+    const seen = new SeenUpdates({ now: () => now });
+    expect(seen.firstSight(textUpdate(1, "第一个服务器上的问题"))).toBe(true);
+    // Same id, chat, sender, message id and second: only the text tells them apart.
+    const otherMessage = textUpdate(1, "服务器重置后的新问题");
+    expect(seen.firstSight(otherMessage)).toBe(true);
+    expect(seen.firstSight(otherMessage)).toBe(false);
+    now += 24 * 3600_000;
+    expect(seen.firstSight(otherMessage)).toBe(true);
+    // Remembered entries older than a day are not taken in at all.
+    const fresh = new SeenUpdates({ now: () => now });
+    fresh.remember([{ id: 7, key: updateKeys()(textUpdate(7, "")), at: now - 25 * 3600_000 }]);
+    expect(fresh.size).toBe(0);
+  });
+
+  it("property: within the window, firstSight is true exactly for an update's first occurrence", () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 40 }), { maxLength: 200 }), (ids) => {
-        const seen = new SeenUpdates(64);
+        const seen = new SeenUpdates({ window: 64 });
         const model = new Set<number>();
         for (const id of ids) {
-          expect(seen.firstSight(id)).toBe(!model.has(id));
+          expect(seen.firstSight(textUpdate(id, "问"))).toBe(!model.has(id));
           model.add(id);
         }
       }),
@@ -533,11 +579,11 @@ describe("duplicate filter", () => {
     );
   });
 
-  it("the middleware calls next once per id and logs the drop at debug", async () => {
+  it("the middleware calls next once per update and logs the drop at debug", async () => {
     const { logger, lines } = capturingLogger();
     const mw = dedupeUpdates(new SeenUpdates(), logger);
     let handled = 0;
-    const ctx = (id: number) => ({ update: { update_id: id } }) as never;
+    const ctx = (id: number) => ({ update: textUpdate(id, "问") }) as never;
     for (const id of [5, 5, 6, 5]) await mw(ctx(id), async () => void handled++);
     expect(handled).toBe(2);
     expect(lines.filter((l) => l.includes("DEBUG dropped a duplicate update"))).toHaveLength(2);

@@ -2,7 +2,8 @@
  * Shapes of an answer, as produced by the answer stage and rendered by the chat and
  * command-line layers. The JSON form of CONTRACT §3 is derived from these.
  */
-import type { DocumentMeta, IngestProblem, Item } from "../corpus/types.ts";
+import type { Corpus, DocumentMeta, IngestProblem, Item } from "../corpus/types.ts";
+import type { KindName } from "./question/analysed-question.ts";
 
 /** A cited item with what a reader needs to verify it. */
 export interface Citation {
@@ -31,8 +32,8 @@ export interface RetrievedRef {
   readonly text?: string;
 }
 
-/** The kind of question, which decides the shape of the answer. */
-export type QuestionShape = "who" | "list" | "when" | "number" | "yesno" | "compare" | "fact" | "reference";
+/** The kind of question, which decides the shape of the answer (src/answer/kinds/). */
+export type QuestionShape = KindName;
 
 /** A sentence quoted from a cited item as evidence for the answer. */
 export interface Evidence {
@@ -88,11 +89,6 @@ export interface AskOptions {
   readonly signal?: AbortSignal;
 }
 
-/** What `item FILE LABEL` lookups return. */
-export type ItemLookup =
-  | { readonly found: true; readonly item: Item; readonly meta: DocumentMeta }
-  | { readonly found: false; readonly message: string; readonly nearest: readonly string[] };
-
 /** Facts shown by /about. */
 export interface AboutInfo {
   readonly embeddingModel: string;
@@ -115,8 +111,8 @@ export interface ItemHit {
  */
 export interface QaService {
   ask(question: string, options?: AskOptions): Promise<Answer>;
-  documents(): readonly DocumentMeta[];
-  item(file: string, label: string): ItemLookup;
+  /** The parsed corpus the current index was built from (documents and items, for listings and item lookups). */
+  corpus(): Corpus;
   search(query: string, limit: number): Promise<readonly ItemHit[]>;
   about(): AboutInfo;
   /** Rebuilds the index from seeds while answers keep coming from the old one, then swaps. */

@@ -1,14 +1,11 @@
 /**
  * Responsible-unit names: one canonical name per unit, from `data/units.json`, so that
  * 省人社厅, 省人力资源社会保障厅 and the source's typo 省人力资源保障厅 count as one unit.
+ * A unit named inside a compound list entry (各市人民政府 inside 各市、县（市、区）人民政府)
+ * is found there too.
  */
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { z } from "zod";
-import { PROJECT_ROOT } from "../config/settings.ts";
 import type { Corpus } from "../corpus/types.ts";
-
-const UnitFile = z.record(z.string(), z.union([z.array(z.string()), z.string()]));
+import type { UnitTable } from "../lexicon/vocabulary.ts";
 
 export class UnitNames {
   private readonly canonicalOf = new Map<string, string>();
@@ -16,8 +13,11 @@ export class UnitNames {
   private readonly spellings: string[];
 
   /** @param known unit names as the corpus writes them (each is its own canonical unless aliased). */
-  constructor(aliases: ReadonlyMap<string, readonly string[]>, known: Iterable<string>) {
-    for (const [canonical, others] of aliases) {
+  constructor(
+    private readonly table: UnitTable,
+    known: Iterable<string>,
+  ) {
+    for (const [canonical, others] of table.spellings) {
       this.canonicalOf.set(canonical, canonical);
       for (const o of others) this.canonicalOf.set(o, canonical);
     }
@@ -25,13 +25,9 @@ export class UnitNames {
     this.spellings = [...this.canonicalOf.keys()].sort((a, b) => b.length - a.length);
   }
 
-  /** Reads the alias table and learns the corpus's own unit names. */
-  static load(corpus: Corpus, file: string = path.join(PROJECT_ROOT, "data", "units.json")): UnitNames {
-    const data = UnitFile.parse(JSON.parse(readFileSync(file, "utf8")));
-    const aliases = new Map<string, string[]>();
-    for (const [k, v] of Object.entries(data)) if (!k.startsWith("_") && Array.isArray(v)) aliases.set(k, v);
-    const known = corpus.documents.flatMap((d) => d.items.flatMap((i) => i.responsible ?? []));
-    return new UnitNames(aliases, known);
+  /** The alias table and the corpus's own unit names. */
+  static of(table: UnitTable, corpus: Corpus): UnitNames {
+    return new UnitNames(table, corpus.documents.flatMap((d) => d.items.flatMap((i) => i.responsible ?? [])));
   }
 
   /** The canonical name of a unit as written anywhere. */
@@ -39,9 +35,14 @@ export class UnitNames {
     return this.canonicalOf.get(name) ?? name;
   }
 
-  /** Units named in a question, canonical, longest match first, without overlaps. */
-  findIn(question: string): string[] {
-    let rest = question;
+  /** Every spelling of a canonical unit. */
+  spellingsOf(canonical: string): string[] {
+    return this.spellings.filter((s) => this.canonicalOf.get(s) === canonical);
+  }
+
+  /** Units named in a text, canonical, longest match first, without overlaps. */
+  findIn(text: string): string[] {
+    let rest = text;
     const found: string[] = [];
     for (const s of this.spellings) {
       if (s.length < 2 || !rest.includes(s)) continue;
@@ -52,8 +53,15 @@ export class UnitNames {
     return found;
   }
 
-  /** Whether an item's responsible list names the unit (canonically). */
-  names(responsible: readonly string[] | null, unit: string): boolean {
-    return (responsible ?? []).some((r) => this.canonical(r) === unit);
+  /**
+   * Whether a responsible list names the unit: as a whole entry, or, unless `exact`, inside
+   * an entry that names several units (各市人民政府 in 各市、县（市、区）人民政府).
+   */
+  listed(responsible: readonly string[] | null, unit: string, exact = false): boolean {
+    if (!responsible) return false;
+    return responsible.some((r) => {
+      const c = this.canonical(r);
+      return c === unit || (!exact && (this.table.includes.get(c) ?? []).some((u) => this.canonical(u) === unit));
+    });
   }
 }

@@ -1,10 +1,14 @@
 /**
- * `policybot ask "问题"` (as a person reads it), `ask --json` and `ask --json --batch FILE`
- * (CONTRACT §3).
+ * `policybot ask "问题"` (as a person reads it, laid out as in the chats), `ask --json` and
+ * `ask --json --batch FILE` (CONTRACT §3).
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { Answer, QaService } from "../answer/types.ts";
+import { answerReply } from "../commands/ask.ts";
+import { allPages } from "../commands/reply.ts";
+import { pageText } from "../chat/format/reply-text.ts";
+import { CLI_WORDING } from "../wording/wording.ts";
 import type { Io } from "./corpus-commands.ts";
 
 const BatchLine = z.object({ id: z.union([z.string(), z.number()]).transform(String), question: z.string() });
@@ -33,7 +37,7 @@ export async function askCommand(service: QaService, io: Io, args: { question?: 
     try {
       lines = readFileSync(args.batch, "utf8").split("\n");
     } catch (err) {
-      io.err(`Cannot read ${args.batch}: ${(err as Error).message}`);
+      io.err(CLI_WORDING.cannotRead(args.batch, (err as Error).message));
       return 1;
     }
     let failed = 0;
@@ -44,7 +48,7 @@ export async function askCommand(service: QaService, io: Io, args: { question?: 
         parsed = BatchLine.parse(JSON.parse(raw));
       } catch {
         // A bad line is reported and skipped; the rest of the batch still runs.
-        io.err(`${args.batch}:${n + 1}: expected {"id": "...", "question": "..."}; skipped.`);
+        io.err(CLI_WORDING.badBatchLine(args.batch, n + 1));
         failed++;
         continue;
       }
@@ -54,10 +58,11 @@ export async function askCommand(service: QaService, io: Io, args: { question?: 
     return failed > 0 ? 1 : 0;
   }
   if (!args.question || args.question.trim() === "") {
-    io.err('Usage: policybot ask [--json] "问题"   or   policybot ask --json --batch FILE');
+    io.err(CLI_WORDING.askUsage);
     return 2;
   }
   const answer = await service.ask(args.question);
-  io.out(args.json ? JSON.stringify(answerJson(answer)) : answer.text);
+  // As a person reads it: the same layout as the chats, every page at once.
+  io.out(args.json ? JSON.stringify(answerJson(answer)) : allPages(answerReply(answer)).map((p) => pageText(p)).join("\n\n"));
   return 0;
 }

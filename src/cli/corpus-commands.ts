@@ -1,8 +1,14 @@
 /**
- * `policybot docs`, `items` and `item`: the parsed corpus as a person or a checker reads it.
+ * `policybot docs`, `items` and `item`: the parsed corpus as a person or a checker reads
+ * it. docs and item are the same commands the chats have (src/commands/), as text.
  */
-import { findDocument, findItem } from "../corpus/lookup.ts";
+import { docsReply } from "../commands/docs.ts";
+import { itemReply } from "../commands/item.ts";
+import { allPages, type Reply } from "../commands/reply.ts";
+import { directoryOf } from "../corpus/lookup.ts";
 import type { Corpus } from "../corpus/types.ts";
+import { pageText } from "../chat/format/reply-text.ts";
+import { CLI_WORDING } from "../wording/wording.ts";
 
 /** Output streams, so tests can capture them. */
 export interface Io {
@@ -10,26 +16,33 @@ export interface Io {
   err(text: string): void;
 }
 
-/** A table of documents: id, title, number, date, item count. */
-export function docsCommand(corpus: Corpus, io: Io): number {
-  const rows = corpus.documents.map((d) => [
-    d.meta.file,
-    d.meta.title,
-    d.meta.docNumber ?? "—",
-    d.meta.date ?? "—",
-    String(d.items.filter((i) => i.label !== null).length),
-  ]);
-  const header = ["file", "title", "number", "date", "items"];
-  const width = (s: string) => [...s].reduce((w, ch) => w + (/[\u1100-\uffff]/.test(ch) ? 2 : 1), 0);
-  const cols = header.map((h, c) => Math.max(width(h), ...rows.map((r) => width(r[c]!))));
-  const line = (r: string[]) => r.map((cell, c) => cell + " ".repeat(cols[c]! - width(cell))).join("  ").trimEnd();
-  io.out([line(header), ...rows.map(line)].join("\n"));
-  for (const p of corpus.problems) io.err(`${p.severity}: ${p.message}`);
+/** Prints a reply: a failed one on stderr with exit code 1. */
+function print(reply: Reply, io: Io, pages = allPages(reply)): number {
+  const text = pages.map((p) => pageText(p)).join("\n\n");
+  if (reply.failed) {
+    io.err(text);
+    return 1;
+  }
+  io.out(text);
   return 0;
+}
+
+/** One page of the document list (or of a search); `page` counts from 1. */
+export function docsCommand(corpus: Corpus, io: Io, words: readonly string[], page = "1"): number {
+  const reply = docsReply(corpus, words.join(" "));
+  const n = Number(page);
+  if (!Number.isInteger(n) || n < 1 || n > reply.pageCount) {
+    io.err(CLI_WORDING.badPage(page, reply.pageCount));
+    return 2;
+  }
+  const code = print(reply, io, [reply.page(n - 1)]);
+  if (n < reply.pageCount) io.out(CLI_WORDING.pageHint(n, reply.pageCount, ["policybot docs", ...words, `--page ${n + 1}`].join(" ")));
+  return code;
 }
 
 /** Every item, in document order; `json` prints CONTRACT §3's JSON Lines. */
 export function itemsCommand(corpus: Corpus, io: Io, json: boolean): number {
+  const dir = directoryOf(corpus);
   const lines: string[] = [];
   for (const d of corpus.documents) {
     for (const it of d.items) {
@@ -46,7 +59,7 @@ export function itemsCommand(corpus: Corpus, io: Io, json: boolean): number {
         );
       } else {
         const first = it.text.split("\n")[0]!;
-        lines.push(`${it.file.slice(0, 3)}  ${it.label ?? "—"}  ${first.length > 40 ? first.slice(0, 40) + "…" : first}`);
+        lines.push(`${dir.shortId(it.file)}  ${it.label ?? "—"}  ${first.length > 40 ? first.slice(0, 40) + "…" : first}`);
       }
     }
   }
@@ -54,24 +67,11 @@ export function itemsCommand(corpus: Corpus, io: Io, json: boolean): number {
   return 0;
 }
 
-/** One item's full text, or a message naming the nearest labels. */
-export function itemCommand(corpus: Corpus, io: Io, file: string | undefined, label: string | undefined): number {
-  if (!file || !label) {
-    io.err("Usage: policybot item FILE LABEL   e.g. policybot item 004 33   or   policybot item 003 三（二）2");
+/** One item's full text (every page), or a short message on stderr. */
+export function itemCommand(corpus: Corpus, io: Io, args: readonly string[]): number {
+  if (args.length < 2) {
+    io.err(CLI_WORDING.itemUsage);
     return 2;
   }
-  const doc = findDocument(corpus.documents, file);
-  if (!doc.found) {
-    io.err(doc.message);
-    return 1;
-  }
-  const hit = findItem(doc.document, label);
-  if (!hit.found) {
-    io.err(hit.message);
-    return 1;
-  }
-  const m = hit.meta;
-  io.out(`《${m.title}》${m.docNumber ? `（${m.docNumber}）` : ""} ${hit.item.label}\n\n${hit.item.text}`);
-  if (hit.item.responsible && hit.item.kind !== "row") io.out(`\n责任单位：${hit.item.responsible.join("、")}`);
-  return 0;
+  return print(itemReply(corpus, args.join(" ")), io);
 }

@@ -22,6 +22,8 @@ export const DEFAULTS = {
   seedsDir: "seeds",
   indexDir: "index",
   dataDir: ".data",
+  /** Word lists and tables (aliases, units, question words…) and the fitted decision model. */
+  vocabularyDir: "data",
   /** The offline model the project builds itself (scripts/build-offline-model.ts). */
   offlineModel: "policybot/offline-zh",
   localModelDir: "models",
@@ -66,11 +68,17 @@ const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
       .optional(),
   );
 
+/** Levels of the log, least severe first. */
+export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
+
 const EnvSchema = z.object({
   TELEGRAM_BOT_TOKEN: optionalText.pipe(
     z
       .string()
-      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "does not look like a bot token from @BotFather (digits:letters)")
+      .regex(
+        /^\d+:[A-Za-z0-9_-]{20,}$/,
+        "does not look like a bot token from @BotFather: digits, a colon, then 20 or more letters, digits, _ or -",
+      )
       .optional(),
   ),
   TELEGRAM_API_ROOT: optionalText.pipe(z.url("must be a URL such as https://api.telegram.org").optional()),
@@ -85,6 +93,7 @@ const EnvSchema = z.object({
   POLICYBOT_SEEDS_DIR: optionalText,
   POLICYBOT_INDEX_DIR: optionalText,
   POLICYBOT_DATA_DIR: optionalText,
+  POLICYBOT_VOCABULARY_DIR: optionalText,
   EMBEDDING_MODEL: optionalText,
   MODEL_LOCAL_DIR: optionalText,
   MODEL_CACHE_DIR: optionalText,
@@ -93,6 +102,7 @@ const EnvSchema = z.object({
   LLM_API_KEY: optionalText,
   LLM_MODEL: optionalText,
   LLM_TIMEOUT_MS: wholeNumber(100),
+  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).optional()),
 });
 
 /** Validated settings with defaults applied and paths made absolute. */
@@ -100,6 +110,10 @@ export interface Settings {
   readonly seedsDir: string;
   readonly indexDir: string;
   readonly dataDir: string;
+  /** Word lists, tables and the fitted decision model (data/). */
+  readonly vocabularyDir: string;
+  /** LOG_LEVEL when set; otherwise each command picks its own (a server logs more than a one-shot command). */
+  readonly logLevel: (typeof LOG_LEVELS)[number] | undefined;
   readonly embedding: {
     /** Model id; the offline model unless EMBEDDING_MODEL names another. */
     readonly model: string;
@@ -166,6 +180,8 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, root: string 
     seedsDir: abs(e.POLICYBOT_SEEDS_DIR, DEFAULTS.seedsDir),
     indexDir: abs(e.POLICYBOT_INDEX_DIR, DEFAULTS.indexDir),
     dataDir: abs(e.POLICYBOT_DATA_DIR, DEFAULTS.dataDir),
+    vocabularyDir: abs(e.POLICYBOT_VOCABULARY_DIR, DEFAULTS.vocabularyDir),
+    logLevel: e.LOG_LEVEL,
     embedding: {
       model: e.EMBEDDING_MODEL ?? DEFAULTS.offlineModel,
       localModelDir: abs(e.MODEL_LOCAL_DIR, DEFAULTS.localModelDir),
@@ -195,9 +211,11 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, root: string 
   };
 }
 
-/** Secret values in these settings, for redaction in logs. */
+/** Secret values in these settings, for redaction: tokens, keys, and a password inside LLM_BASE_URL (raw and decoded). */
 export function secretsOf(settings: Settings): string[] {
-  return [settings.telegram.token, settings.telegram.webhookSecret, settings.llm?.apiKey].filter(
+  const base = settings.llm ? new URL(settings.llm.baseUrl) : undefined;
+  const password = base?.password ? [base.password, decodeURIComponent(base.password)] : [];
+  return [settings.telegram.token, settings.telegram.webhookSecret, settings.llm?.apiKey, ...password].filter(
     (s): s is string => typeof s === "string" && s.length >= 6 && s !== "none",
   );
 }

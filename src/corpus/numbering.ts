@@ -24,38 +24,12 @@ export interface Marker {
   readonly rest: string;
 }
 
-const DIGITS: Record<string, number> = {
-  零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9,
-};
+import { parseChineseNumber } from "../text/numerals.ts";
 
-/** Reads a Chinese numeral up to the thousands (一, 十二, 二十三, 一百零五); NaN when malformed. */
-export function parseChineseNumber(text: string): number {
-  if (text.length === 0) return NaN;
-  let total = 0;
-  let current = 0;
-  for (const ch of text) {
-    if (ch in DIGITS) {
-      current = DIGITS[ch]!;
-    } else if (ch === "十" || ch === "百" || ch === "千") {
-      const unit = ch === "十" ? 10 : ch === "百" ? 100 : 1000;
-      total += (current === 0 ? 1 : current) * unit;
-      current = 0;
-    } else {
-      return NaN;
-    }
-  }
-  return total + current;
-}
+/** The numeral readers are shared with the answer stage (src/text/numerals.ts); re-exported for the corpus's callers. */
+export { parseChineseNumber, toChineseNumber } from "../text/numerals.ts";
 
-/** Writes 1..99 as a Chinese numeral (一, 十, 十四, 二十三). */
-export function toChineseNumber(n: number): string {
-  const d = "零一二三四五六七八九";
-  if (n < 10) return d[n]!;
-  if (n < 20) return "十" + (n % 10 ? d[n % 10] : "");
-  return d[Math.floor(n / 10)] + "十" + (n % 10 ? d[n % 10] : "");
-}
-
-const CN = "[一二三四五六七八九十百零〇两]+";
+const CN = "[一二三四五六七八九十百千万零〇两]+";
 
 interface MarkerRule {
   readonly type: MarkerType;
@@ -64,16 +38,18 @@ interface MarkerRule {
   readonly label: (n: string) => string;
 }
 
-// Order matters: the first rule that matches wins.
+// Order matters: the first rule that matches wins. Numbers have no upper bound: a long
+// list (a 20,000-row task list) numbers past 999, and the sequence rule of the item
+// parser, not the width of the number, keeps figures such as "2023、" from being markers.
 const RULES: readonly MarkerRule[] = [
   { type: "chapter", pattern: new RegExp(`^第(${CN})章\\s*`), read: (m) => parseChineseNumber(m[1]!), label: (n) => `第${n}章` },
   { type: "part", pattern: new RegExp(`^第(${CN})节\\s*`), read: (m) => parseChineseNumber(m[1]!), label: (n) => `第${n}节` },
   { type: "article", pattern: new RegExp(`^第(${CN})条\\s*`), read: (m) => parseChineseNumber(m[1]!), label: (n) => `第${n}条` },
   { type: "parenCn", pattern: new RegExp(`^[（(](${CN})[）)]\\s*`), read: (m) => parseChineseNumber(m[1]!), label: (n) => `（${n}）` },
   { type: "cn", pattern: new RegExp(`^(${CN})[、，,．.]\\s*`), read: (m) => parseChineseNumber(m[1]!), label: (n) => `${n}、` },
-  { type: "box", pattern: /^专栏\s*(\d{1,3})(?!\d)\s*/, read: (m) => Number(m[1]), label: (n) => `专栏${n}` },
+  { type: "box", pattern: /^专栏\s*(\d+)\s*/, read: (m) => Number(m[1]), label: (n) => `专栏${n}` },
   // "1.5万人" and "2020.6" are numbers, not markers: the digit after the dot rules them out.
-  { type: "arabic", pattern: /^(\d{1,3})\s*[.．、](?!\d)\s*/, read: (m) => Number(m[1]), label: (n) => `${n}.` },
+  { type: "arabic", pattern: /^(\d+)\s*[.．、](?!\d)\s*/, read: (m) => Number(m[1]), label: (n) => `${n}.` },
 ];
 
 /** Reads the numbering marker at the start of a (trimmed) line, if any. */

@@ -1,25 +1,34 @@
 /**
- * Parses one circular's text into its metadata and items, and drops text that only
- * repeats the document's own items (a table given twice, the second copy degraded).
+ * Parses one circular's text into its metadata (with the facts about it) and items, and
+ * drops text that only repeats the document's own items (a table given twice, the second
+ * copy degraded).
  */
 import { cleanLines } from "./clean-lines.ts";
 import { parseItems } from "./parse-items.ts";
-import { readMetadata } from "./read-metadata.ts";
+import { readFacts } from "./read-facts.ts";
+import { readHead, readMetadata } from "./read-metadata.ts";
 import type { IngestProblem, Item, ParsedDocument } from "./types.ts";
 
 /** Unlabelled text whose character pairs are mostly found in the items is a repeat. */
 const REPEAT_SHARE = 0.7;
 const REPEAT_MIN_CHARS = 200;
 
-function bigrams(text: string): Set<string> {
-  const chars = [...text.replace(/[\s?？]/g, "")];
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
+/** Character pairs, each as one number (two code points): cheaper to build and hash than two-character strings. */
+function bigrams(text: string): Set<number> {
+  const chars = text.replace(/[\s?？]/g, "");
+  const out = new Set<number>();
+  let prev = -1;
+  for (let i = 0; i < chars.length; i++) {
+    const cp = chars.codePointAt(i)!;
+    if (cp > 0xffff) i++;
+    if (prev >= 0) out.add(prev * 0x110000 + cp);
+    prev = cp;
+  }
   return out;
 }
 
 function dropRepeats(file: string, items: readonly Item[], problems: IngestProblem[]): Item[] {
-  const known = new Set<string>();
+  const known = new Set<number>();
   for (const it of items) if (it.label !== null) for (const b of bigrams(it.text)) known.add(b);
   const kept = items.filter((it) => {
     if (it.label !== null || it.text.length < REPEAT_MIN_CHARS) return true;
@@ -58,8 +67,11 @@ function uniqueLabels(items: readonly Item[]): Item[] {
 export function parseDocument(file: string, text: string): { document: ParsedDocument; problems: IngestProblem[] } {
   const problems: IngestProblem[] = [];
   const lines = cleanLines(text);
-  const meta = readMetadata(file, lines.map((l) => l.text));
+  const texts = lines.map((l) => l.text);
+  const head = readHead(texts);
+  const bare = readMetadata(file, texts, head);
   const items = uniqueLabels(dropRepeats(file, parseItems(file, lines), problems));
+  const meta = { ...bare, facts: readFacts(texts, head, items, bare.title) };
   if (items.length > 0 && items.every((it) => it.label === null)) {
     problems.push({ file, severity: "warning", message: `${file}: no numbering recognised (一、 / （一） / 1. / 第一条 / 序号 table); indexed as unnumbered text, cited by document only.` });
   }

@@ -8,10 +8,12 @@
  * learnt from the order the document uses them, so 一、/（一）/1., flat 1./2., 第一章/
  * 第一条 and boxes (专栏 1) all parse with the same rules.
  */
+import { dateOfLine } from "./chinese-date.ts";
 import type { CleanLine } from "./clean-lines.ts";
 import { CONTINUOUS_TYPES, readMarker, type Marker, type MarkerType } from "./numbering.ts";
 import { findTables, type ParsedTable } from "./parse-table.ts";
-import { opensStatement, splitUnits, unitsFromStatement } from "./responsible-units.ts";
+import { isIssuerLine } from "./read-metadata.ts";
+import { leadOf, opensStatement, splitUnits, unitsFromStatement } from "./responsible-units.ts";
 import type { Item, ItemKind } from "./types.ts";
 
 interface Frame {
@@ -44,7 +46,8 @@ interface RawItem {
 
 const TERMINAL = /[。！？；：!?;:]$|[。！？][”’」』）)]$/;
 const ATTACHMENT_LINE = /^附件\s*(\d+)?$/;
-const DATE_LINE = /^\d{4}年\d{1,2}月\d{1,2}日$/;
+/** A cover letter's list of attachments: 附件：1.… then 2.… on the next lines. */
+const ATTACHMENT_LIST = /^附件\s*[:：]\s*(.*)$/;
 const COLOPHON = /\d{4}年\d{1,2}月\d{1,2}日印发$/;
 const COVER_END = /^[（(](此件|联系单位|联系人)/;
 /** Longer than any statement opener (（责任单位：) in cleaned text, which has no runs of spaces. */
@@ -145,6 +148,8 @@ export function parseItems(file: string, lines: readonly CleanLine[]): Item[] {
   let lastBox = 0;
   let inAppendix = false;
   let sawNumbered = false;
+  /** In a cover letter's 附件： list, the number of its last entry (0 before the first); null outside a list. */
+  let listed: number | null = null;
   const emitted = new Set<Frame>();
 
   const closeText = () => {
@@ -233,7 +238,25 @@ export function parseItems(file: string, lines: readonly CleanLine[]): Item[] {
       continue;
     }
 
-    const marker = readMarker(line);
+    // A signature (an issuer over a date) or an attachment list after the numbered items
+    // ends them: it and the notes under it are closing text, not part of the last item.
+    const list = ATTACHMENT_LIST.exec(line);
+    const signs = dateOfLine(line) !== null || (isIssuerLine(line) && dateOfLine(lines[i + 1]?.text ?? "") !== null);
+    if (stack.length > 0 && (list || signs)) {
+      closeText();
+      popTo(0);
+    }
+
+    // The entries of an attachment list are names of attachments, not items of the circular.
+    let marker: Marker | null = null;
+    if (list) {
+      listed = readMarker(list[1]!)?.number === 1 ? 1 : 0;
+    } else {
+      const read = readMarker(line);
+      const entry: boolean = listed !== null && read?.type === "arabic" && read.number === listed + 1;
+      listed = entry && read ? read.number : null;
+      marker = entry ? null : read;
+    }
     const depth = marker ? place(marker) : null;
     if (marker && depth !== null) {
       closeText();
@@ -283,7 +306,7 @@ export function parseItems(file: string, lines: readonly CleanLine[]): Item[] {
     block.lines.push(line);
     // A cover letter ends with its date (and 此件公开 notes); what follows is the body.
     const nextLine = lines[i + 1]?.text ?? "";
-    if ((DATE_LINE.test(line) && !COVER_END.test(nextLine)) || COVER_END.test(line)) {
+    if ((dateOfLine(line) !== null && !COVER_END.test(nextLine)) || COVER_END.test(line)) {
       if (!COVER_END.test(nextLine)) closeText();
     }
   }
@@ -318,6 +341,7 @@ function finish(file: string, raw: readonly RawItem[], width: number | null): It
       text,
       responsible,
       order: items.length,
+      lead: leadOf(text.replace(/\n/g, "")),
     });
   }
   return items;

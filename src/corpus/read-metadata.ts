@@ -1,20 +1,68 @@
 /**
  * Derives a circular's title, document number, issuing body and date from its own
- * text (the cover letter or the first lines), never from a table of known files.
+ * text (the cover letter or the first lines, else the signature at its end), never from
+ * a table of known files. The line each was read from is kept for the facts' sources.
  */
+import { dateOfLine } from "./chinese-date.ts";
+import { normalizeDocNumber } from "./document-number.ts";
 import type { DocumentMeta } from "./types.ts";
 
 /** How many leading lines count as the document's head (cover letter and title). */
 const HEAD_LINES = 40;
+/** How many closing lines may hold the signature of a circular without a cover letter. */
+const TAIL_LINES = 15;
+/** The 文号 stands on its own line near the top. */
+const DOC_NUMBER_LINES = 12;
 
-const DOC_NUMBER = /^[\u4e00-\u9fff]{1,12}[〔［\[(（]\s*(\d{4})\s*[〕］\])）]\s*(\d{1,4})\s*号$/;
-const DATE_LINE = /^(\d{4})年(\d{1,2})月(\d{1,2})日$/;
 const ATTACHMENT_LINE = /^附件\s*\d*$/;
 const ISSUER_END = /(厅|局|委员会|委|处|办公室|办|政府|部|中心|院|会)$/;
 
-/** The ISO form of a date written 2023年2月20日. */
-function isoDate(y: string, m: string, d: string): string {
-  return `${y}-${m.padStart(2, "0")}-${d.padStart(2, "0")}`;
+/** A value read from one line of the document. */
+export interface LineValue<T> {
+  readonly value: T;
+  /** Index of the line (into the lines given). */
+  readonly line: number;
+  /** The words on that line the value was read from. */
+  readonly words: string;
+}
+
+/** What the head (or the signature) of a circular says about it. */
+export interface Head {
+  readonly docNumber: LineValue<string> | null;
+  readonly issuer: LineValue<string> | null;
+  readonly date: LineValue<string> | null;
+}
+
+/** Whether a line reads as the name of an issuing body (the line over the date of a signature). */
+export function isIssuerLine(line: string): boolean {
+  return ISSUER_END.test(line) && line.length <= 30;
+}
+
+/** Finds the signature: a date line, with the issuer on the line before it when it reads as a body's name. */
+function signature(lines: readonly string[], from: number, to: number): Pick<Head, "issuer" | "date"> | null {
+  for (let i = from; i < to; i++) {
+    const date = dateOfLine(lines[i]!);
+    if (!date) continue;
+    const before = lines[i - 1];
+    const issuer = before && isIssuerLine(before) ? { value: before, line: i - 1, words: before } : null;
+    return { issuer, date: { value: date, line: i, words: lines[i]! } };
+  }
+  return null;
+}
+
+/** Reads the 文号, the issuer and the date of issue from the lines of a document. */
+export function readHead(lines: readonly string[]): Head {
+  let docNumber: LineValue<string> | null = null;
+  for (let i = 0; i < Math.min(DOC_NUMBER_LINES, lines.length); i++) {
+    const value = normalizeDocNumber(lines[i]!);
+    if (value) {
+      docNumber = { value, line: i, words: lines[i]! };
+      break;
+    }
+  }
+  const head = Math.min(HEAD_LINES, lines.length);
+  const signed = signature(lines, 0, head) ?? signature(lines, Math.max(head, lines.length - TAIL_LINES), lines.length);
+  return { docNumber, issuer: signed?.issuer ?? null, date: signed?.date ?? null };
 }
 
 function stripBrackets(title: string): string {
@@ -26,38 +74,19 @@ function stripBrackets(title: string): string {
  * The title is the name in 《》 that the cover letter issues (印发《…》), else the first
  * line that is not an attachment marker, document number or date.
  */
-export function readMetadata(file: string, lines: readonly string[]): DocumentMeta {
-  const head = lines.slice(0, HEAD_LINES);
-
-  let docNumber: string | null = null;
-  for (const line of head.slice(0, 12)) {
-    if (DOC_NUMBER.test(line)) {
-      docNumber = line.replace(/\s+/g, "");
-      break;
-    }
-  }
-
-  let date: string | null = null;
-  let issuer: string | null = null;
-  for (let i = 0; i < head.length; i++) {
-    const m = DATE_LINE.exec(head[i]!);
-    if (!m) continue;
-    date = isoDate(m[1]!, m[2]!, m[3]!);
-    const before = head[i - 1];
-    if (before && ISSUER_END.test(before) && before.length <= 30) issuer = before;
-    break;
-  }
-
-  // The cover letter names what it issues: 印发《X》 or 现将《X》印发. Lines wrap inside the name.
-  const joined = head.join("");
-  const issued = /印发\s*(《[^》]{4,80}》)/.exec(joined) ?? /(《[^》]{4,80}》)[^《]{0,12}印发/.exec(joined);
+export function readMetadata(file: string, lines: readonly string[], head: Head = readHead(lines)): DocumentMeta {
+  const headLines = lines.slice(0, HEAD_LINES);
+  // The cover letter names what it issues: 印发《X》 or 现将《X》印发 (印發 in traditional script). Lines wrap inside the name.
+  const joined = headLines.join("");
+  const issued = /印[发發]\s*(《[^》]{4,80}》)/.exec(joined) ?? /(《[^》]{4,80}》)[^《]{0,12}印[发發]/.exec(joined);
   let title = issued ? stripBrackets(issued[1]!) : "";
   if (!title) {
-    const first = head.find((l) => !ATTACHMENT_LINE.test(l) && !DOC_NUMBER.test(l) && !DATE_LINE.test(l));
+    const first = headLines.find((l) => !ATTACHMENT_LINE.test(l) && normalizeDocNumber(l) === null && dateOfLine(l) === null);
     title = first ?? file;
   }
 
+  const date = head.date?.value ?? null;
   const yearFromTitle = /(\d{4})年/.exec(title);
   const year = date ? Number(date.slice(0, 4)) : yearFromTitle ? Number(yearFromTitle[1]) : null;
-  return { file, title, docNumber, issuer, date, year };
+  return { file, title, docNumber: head.docNumber?.value ?? null, issuer: head.issuer?.value ?? null, date, year };
 }

@@ -8,6 +8,7 @@
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { SerialQueue } from "../util/serial-queue.ts";
 import { StaticEmbeddingModel } from "./static-embedding-model.ts";
 
 /** A tensor as transformers.js returns it, reduced to what we read. */
@@ -74,14 +75,8 @@ function loadTransformers(): Promise<{ lib: Transformers; defaultCacheDir: strin
   return transformers;
 }
 
-let envLock: Promise<unknown> = Promise.resolve();
-
-/** Runs `task` after every earlier load has finished or given up. */
-function serialized<T>(task: () => Promise<T>): Promise<T> {
-  const run = envLock.then(task, task);
-  envLock = run.catch(() => undefined);
-  return run;
-}
+/** Loads run one at a time: each starts after every earlier load has finished or given up. */
+const loads = new SerialQueue();
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message.split("\n")[0]! : String(err);
@@ -104,7 +99,7 @@ export function loadFeatureExtractor(
   request: LoadRequest,
   timeoutMs: number,
 ): Promise<{ loaded: LoadedExtractor; source: ModelSource }> {
-  return serialized(() => withTimeout(tryEachSource(request), request.model, timeoutMs));
+  return loads.run(() => withTimeout(tryEachSource(request), request.model, timeoutMs));
 }
 
 async function tryEachSource(request: LoadRequest): Promise<{ loaded: LoadedExtractor; source: ModelSource }> {

@@ -59,6 +59,46 @@ export function matches(
   return got.item !== null && expected.item !== null && labelKey(got.item) === labelKey(expected.item);
 }
 
+/** Figures of one question type. */
+export interface TypeMetrics {
+  readonly questions: number;
+  readonly answerable: number;
+  readonly citeAt1: number | null;
+  readonly falseRefusals: number | null;
+  readonly refusalRecall: number | null;
+  readonly listCoverage: number | null;
+  readonly wrongFirstShare: number;
+}
+
+/** How one question went. */
+interface Outcome {
+  readonly type: string;
+  readonly answerable: boolean;
+  readonly refused: boolean;
+  /** Answered, and the first citation answers. */
+  readonly rightFirst: boolean;
+  /** Answered with a first citation that does not answer (or answered at all, when it should refuse). */
+  readonly wrongFirst: boolean;
+  readonly listExpected: number;
+  readonly listCovered: number;
+}
+
+function typeMetrics(outcomes: readonly Outcome[]): TypeMetrics {
+  const answerable = outcomes.filter((o) => o.answerable);
+  const unanswerable = outcomes.filter((o) => !o.answerable);
+  const listExpected = outcomes.reduce((s, o) => s + o.listExpected, 0);
+  const share = (n: number, d: number) => (d === 0 ? null : round(n / d));
+  return {
+    questions: outcomes.length,
+    answerable: answerable.length,
+    citeAt1: share(answerable.filter((o) => o.rightFirst).length, answerable.length),
+    falseRefusals: share(answerable.filter((o) => o.refused).length, answerable.length),
+    refusalRecall: share(unanswerable.filter((o) => o.refused).length, unanswerable.length),
+    listCoverage: share(outcomes.reduce((s, o) => s + o.listCovered, 0), listExpected),
+    wrongFirstShare: round(outcomes.filter((o) => o.wrongFirst).length / Math.max(1, outcomes.length)),
+  };
+}
+
 export interface Metrics {
   readonly questions: number;
   readonly answerable: number;
@@ -71,6 +111,10 @@ export interface Metrics {
   readonly listCoverage: number | null;
   readonly refusalRecall: number | null;
   readonly falseRefusalRate: number;
+  /** Share of all questions answered with a first citation that does not answer (unanswerable ones answered count too). */
+  readonly wrongFirstShare: number;
+  /** The same figures per question type (who, list, number…). */
+  readonly byType: Readonly<Record<string, TypeMetrics>>;
   readonly latencyMs: { readonly p50: number; readonly p95: number };
   readonly retrievalMs: { readonly p50: number; readonly p95: number };
   /** Questions that missed, for reading. */
@@ -97,9 +141,22 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
   let refusedRight = 0;
   let falseRefusals = 0;
   const misses: { id: string; question: string; why: string }[] = [];
+  const outcomes: Outcome[] = [];
   const answerable = questions.filter((q) => q.expected.length > 0);
   questions.forEach((q, i) => {
     const a = answers[i]!;
+    const hitOf = (g: { file: string; item: string | null; text?: string }) => q.expected.some((e) => matches(g, e, textOf));
+    const head = a.citations[0];
+    const isList = q.type === "list" && q.expected.length > 0;
+    outcomes.push({
+      type: q.type ?? "unknown",
+      answerable: q.expected.length > 0,
+      refused: a.refused,
+      rightFirst: !a.refused && head !== undefined && q.expected.length > 0 && hitOf(head),
+      wrongFirst: !a.refused && (q.expected.length === 0 || head === undefined || !hitOf(head)),
+      listExpected: isList ? q.expected.length : 0,
+      listCovered: isList ? q.expected.filter((e) => a.citations.some((c) => matches(c, e, textOf))).length : 0,
+    });
     if (q.expected.length === 0) {
       if (a.refused) refusedRight++;
       else misses.push({ id: q.id, question: q.question, why: `answered, should refuse (cited ${a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`).join(" ")})` });
@@ -138,6 +195,8 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
     listCoverage: listTotal === 0 ? null : round(listCovered / listTotal),
     refusalRecall: unanswerable === 0 ? null : round(refusedRight / unanswerable),
     falseRefusalRate: round(falseRefusals / n),
+    wrongFirstShare: round(outcomes.filter((o) => o.wrongFirst).length / Math.max(1, questions.length)),
+    byType: Object.fromEntries([...new Set(outcomes.map((o) => o.type))].sort().map((t) => [t, typeMetrics(outcomes.filter((o) => o.type === t))])),
     latencyMs: { p50: round(percentile(answers.map((a) => a.timings.totalMs), 50), 2), p95: round(percentile(answers.map((a) => a.timings.totalMs), 95), 2) },
     retrievalMs: { p50: round(percentile(answers.map((a) => a.timings.retrievalMs ?? 0), 50), 2), p95: round(percentile(answers.map((a) => a.timings.retrievalMs ?? 0), 95), 2) },
     misses,

@@ -103,16 +103,7 @@ export function displayPath(root: string, ...parts: string[]): string {
   return path.join(path.basename(path.resolve(root)), ...parts);
 }
 
-/** Whether a process with this id runs on this machine (a process we may not signal still counts). */
-export function processAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return !isCode(err, "ESRCH");
-  }
-}
+export { processAlive } from "../util/pid-lock.ts";
 
 /**
  * Names of builds and generations this process is creating right now, so that a

@@ -1,7 +1,11 @@
 /**
  * A small structured logger that writes one line per event to stderr and removes
- * secrets (bot token, API keys) from everything it prints, including error messages.
+ * secrets (bot token, API keys, credentials in URLs) from everything it prints,
+ * including error messages, through the one {@link Redactor}.
  */
+import { Redactor } from "./redact.ts";
+
+export { TOKEN_PATTERN } from "./redact.ts";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
@@ -19,26 +23,16 @@ export interface Logger {
 
 const LEVELS: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
-/** Telegram bot tokens look like this wherever they appear (URLs included). */
-const TOKEN_PATTERN = /(?<!\d)\d{6,}:[A-Za-z0-9_-]{30,}/g;
-
 function describe(value: unknown): unknown {
   if (value instanceof Error) return { name: value.name, message: value.message };
   return value;
 }
 
-/** Creates a logger; `minLevel` defaults to info, or to LOG_LEVEL when valid. */
+/** Creates a logger; `minLevel` defaults to info (settings.logLevel carries LOG_LEVEL to the caller). */
 export function createLogger(options: { sink?: LogSink; minLevel?: LogLevel; secrets?: readonly string[] } = {}): Logger {
   const sink: LogSink = options.sink ?? ((line) => process.stderr.write(line + "\n"));
-  const envLevel = process.env.LOG_LEVEL as LogLevel | undefined;
-  const minLevel = envLevel && envLevel in LEVELS ? envLevel : (options.minLevel ?? "info");
-  const secrets = new Set<string>(options.secrets ?? []);
-
-  const redact = (text: string): string => {
-    let out = text.replace(TOKEN_PATTERN, "[redacted]");
-    for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
-    return out;
-  };
+  const minLevel = options.minLevel ?? "info";
+  const redactor = new Redactor(options.secrets ?? []);
 
   const write = (level: LogLevel, message: string, fields?: Record<string, unknown>) => {
     if (LEVELS[level] < LEVELS[minLevel]) return;
@@ -47,7 +41,7 @@ export function createLogger(options: { sink?: LogSink; minLevel?: LogLevel; sec
       const shown = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, describe(v)]));
       line += " " + JSON.stringify(shown);
     }
-    sink(redact(line));
+    sink(redactor.text(line));
   };
 
   return {
@@ -55,7 +49,7 @@ export function createLogger(options: { sink?: LogSink; minLevel?: LogLevel; sec
     info: (m, f) => write("info", m, f),
     warn: (m, f) => write("warn", m, f),
     error: (m, f) => write("error", m, f),
-    addSecrets: (list) => list.forEach((s) => s && secrets.add(s)),
+    addSecrets: (list) => redactor.add(list),
   };
 }
 

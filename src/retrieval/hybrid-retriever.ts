@@ -10,12 +10,26 @@ import type { VectorShards } from "../index/vector-shards.ts";
 import { FUSION_DEFAULTS, fuseRanks, type RankedList } from "./fusion.ts";
 import type { LexicalIndex } from "./lexical-index.ts";
 import type { PassageTable } from "./passage-table.ts";
-import { questionShape } from "./question-shape.ts";
-import { documentAffinities, resolveReference } from "./references.ts";
 import type { TextAnalyzer } from "./text-analysis.ts";
 
 /** Search settings; `candidates` is how deep each list is read before fusion. */
-export const RETRIEVAL_DEFAULTS = { ...FUSION_DEFAULTS, candidates: 60, yearBoost: 0.25, responsibleBoost: 0.3 } as const;
+export const RETRIEVAL_DEFAULTS = { ...FUSION_DEFAULTS, candidates: 60, documentLift: 0.25 } as const;
+
+/**
+ * What to search for: the analysed question's text and expansions, plus what the answer
+ * stage knows about it — the documents it points at, an extra lift per item (its kind's),
+ * and an item it names, which goes first.
+ */
+export interface SearchRequest {
+  readonly text: string;
+  readonly expansions?: readonly string[];
+  /** Documents the question points at: their items get a small lift. */
+  readonly documents?: readonly string[];
+  /** An extra lift for an item, in units of 1/k of the fusion. */
+  readonly lift?: (item: Item, meta: DocumentMeta) => number;
+  /** An item the question names explicitly: it goes first, marked `referenced`. */
+  readonly pinned?: Item | null;
+}
 export type RetrievalOptions = { -readonly [K in keyof typeof RETRIEVAL_DEFAULTS]: number };
 
 /** One item found by search. */
@@ -33,13 +47,6 @@ export interface ScoredItem {
 /** What a search reports besides the items, for the answer stage's confidence checks. */
 export interface SearchResult {
   readonly items: ScoredItem[];
-  /** Best BM25 word score and bigram score (un-normalised), for refusal calibration. */
-  readonly lexicalTop: { readonly words: number; readonly bigrams: number };
-  /** Best cosine similarity of the dense search (0 without dense search). */
-  readonly denseTop: number;
-  /** Query words after analysis. */
-  readonly queryWords: readonly string[];
-  readonly expansions: readonly string[];
 }
 
 export interface HybridRetrieverInput {
@@ -70,37 +77,30 @@ export class HybridRetriever {
   }
 
   /** Searches and returns up to `limit` distinct items, best first. */
-  async search(question: string, limit = 10): Promise<SearchResult> {
+  async search(request: SearchRequest, limit = 10): Promise<SearchResult> {
     const o = this.options;
-    const terms = this.analyzer.analyzeQuery(question);
+    const question = request.text;
+    const terms = this.analyzer.analyzeQuery(question, request.expansions);
     const lex = this.lexical.rank(terms, o.candidates);
     const lists: RankedList[] = [
       { ranking: lex.words, weight: o.words },
       { ranking: lex.bigrams, weight: o.bigrams },
       { ranking: lex.coverage, weight: o.coverage },
     ];
-    let denseTop = 0;
     if (this.dense && o.dense > 0) {
       const vector = await this.dense.embeddings.embedQuery(question);
       const ranking = this.dense.graph.search(vector, o.candidates).map((h) => ({ index: h.label, score: 1 - h.distance }));
-      denseTop = ranking[0]?.score ?? 0;
       lists.push({ ranking, weight: o.dense });
     }
     const fused = fuseRanks(lists, o.k);
 
-    // Documents the question points at (by year or title words) get a small lift.
-    const affinity = new Map([...documentAffinities(question, this.corpus)].map(([d, a]) => [d.meta.file, a]));
-    const maxAffinity = Math.max(0, ...affinity.values());
-
-    // "Who" questions are answered by items that name responsible units.
-    const shape = questionShape(question);
-    const wantsUnits = shape === "who" || shape === "list";
-
+    // Documents the question points at get a small lift; the question's kind may add its own.
+    const pointed = new Set(request.documents ?? []);
     const best = new Map<number, { score: number; passage: number }>();
     for (const [index, score] of fused) {
       const { item, meta } = this.passages.item(index);
-      let lift = maxAffinity >= 3 && affinity.get(meta.file) === maxAffinity ? o.yearBoost / o.k : 0;
-      if (wantsUnits && item.responsible) lift += o.responsibleBoost / o.k;
+      let lift = pointed.has(meta.file) ? o.documentLift / o.k : 0;
+      if (request.lift) lift += request.lift(item, meta) / o.k;
       const total = score + lift;
       const key = this.passages.itemIndex(index);
       const prev = best.get(key);
@@ -113,19 +113,13 @@ export class HybridRetriever {
         return { item, meta, score: v.score, passage: this.passages.chunkText(v.passage), referenced: false };
       });
 
-    const named = resolveReference(question, this.corpus);
+    const named = request.pinned;
     if (named) {
       const meta = this.corpus.documents.find((d) => d.meta.file === named.file)!.meta;
       const top = ranked[0]?.score ?? 1;
       ranked = [{ item: named, meta, score: top + 1 / o.k, passage: named.text, referenced: true }, ...ranked.filter((r) => r.item !== named)];
     }
 
-    return {
-      items: ranked.slice(0, limit),
-      lexicalTop: { words: lex.words[0]?.score ?? 0, bigrams: lex.bigrams[0]?.score ?? 0 },
-      denseTop,
-      queryWords: [...terms.words.keys()],
-      expansions: terms.expansions,
-    };
+    return { items: ranked.slice(0, limit) };
   }
 }

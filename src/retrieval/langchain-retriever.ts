@@ -30,7 +30,7 @@ export class PolicyRetriever extends BaseRetriever {
   }
 
   override async _getRelevantDocuments(query: string): Promise<Document[]> {
-    const result = await this.search.search(query, this.k);
+    const result = await this.search.search({ text: query }, this.k);
     return result.items.map(
       (s) =>
         new Document({

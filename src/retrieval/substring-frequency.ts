@@ -16,15 +16,11 @@
 import type { DocumentMeta, Item } from "../corpus/types.ts";
 import { encodeSections, Sections, SectionFormatError, type ByteSource } from "../index/binary-sections.ts";
 import { Uint32Index, Uint32List, varintBytes, writeVarint } from "../util/uint32-index.ts";
-import { normalizeText } from "./text-analysis.ts";
+import { squash } from "../text/normalize.ts";
 
 /** The text an item is counted by: its document's title, its headings and its text, normalised, without whitespace. */
 export function frequencyText(meta: Pick<DocumentMeta, "title">, item: Pick<Item, "path" | "text">): string {
   return squash([meta.title, ...item.path, item.text].join(" "));
-}
-
-function squash(text: string): string {
-  return normalizeText(text).replace(/\s+/g, "");
 }
 
 const FILE_KIND = "policybot-substring-frequency/1";
@@ -181,6 +177,21 @@ export class SubstringFrequency {
     return this.textStart.length - 1;
   }
 
+  /** Every distinct pair of adjacent Han characters (U+3400–U+9FFF, as text/bigrams.ts reads runs) in the texts. */
+  *hanPairs(): Iterable<string> {
+    const han = (u: number) => u >= 0x3400 && u <= 0x9fff;
+    for (const key of this.pairs) if (han(key >>> 16) && han(key & 0xffff)) yield String.fromCharCode(key >>> 16, key & 0xffff);
+  }
+
+  /** The characters (UTF-16 code units) the texts use. */
+  knownChars(): Set<string> {
+    const out = new Set<string>();
+    this.unitCount.forEach((n, u) => {
+      if (n > 0) out.add(String.fromCharCode(u));
+    });
+    return out;
+  }
+
   /** Number of items whose text contains `term` (normalised and without whitespace, as the texts are). */
   df(term: string): number {
     const t = squash(term);
@@ -194,7 +205,8 @@ export class SubstringFrequency {
   }
 
   private count(t: string): number {
-    if (t.length === 0) return this.total;
+    // No item is counted for the empty term: it names nothing.
+    if (t.length === 0) return 0;
     if (t.length === 1) return this.unitCount[t.charCodeAt(0)]!;
     const found: number[] = [];
     for (let k = 0; k + 1 < t.length; k++) {

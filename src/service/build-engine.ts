@@ -1,19 +1,25 @@
 /**
- * Assembles the search-and-answer stack from built or loaded parts: corpus, passages,
- * lexical and vector indexes → retriever → answerer.
+ * Assembles the search-and-answer stack from a parsed corpus: passages and the lexical
+ * index, the retriever, and the answer stage (question analysis, kinds, decision).
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
-import { ConceptExtractor } from "../answer/question-concepts.ts";
+import { Answerer } from "../answer/answer-question.ts";
 import { Contrasts } from "../answer/contrasts.ts";
-import { ExtractiveAnswerer } from "../answer/extractive-answerer.ts";
+import type { DecisionModel } from "../answer/decide/decision-model.ts";
+import type { KindContext } from "../answer/kinds/kind.ts";
+import { QuestionAnalyser } from "../answer/question/analyse-question.ts";
+import { ConceptExtractor } from "../answer/question/concepts.ts";
+import { DocumentFinder } from "../answer/question/documents.ts";
+import { HomophoneMatcher } from "../answer/question/homophones.ts";
+import { Measures } from "../answer/question/measures.ts";
 import { UnitNames } from "../answer/unit-names.ts";
-import type { Corpus } from "../corpus/types.ts";
+import type { Corpus, ParsedDocument } from "../corpus/types.ts";
 import type { VectorShards } from "../index/vector-shards.ts";
+import type { Vocabulary } from "../lexicon/vocabulary.ts";
 import { HybridRetriever, type RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
-import type { LexicalIndex } from "../retrieval/lexical-index.ts";
-import type { Lexicon } from "../retrieval/lexicon.ts";
-import type { PassageTable } from "../retrieval/passage-table.ts";
-import type { SubstringFrequency } from "../retrieval/substring-frequency.ts";
+import { LexicalIndex } from "../retrieval/lexical-index.ts";
+import { PassageTable } from "../retrieval/passage-table.ts";
+import { frequencyText, SubstringFrequency } from "../retrieval/substring-frequency.ts";
 import { TextAnalyzer } from "../retrieval/text-analysis.ts";
 import type { Engine } from "./qa-service.ts";
 
@@ -27,7 +33,7 @@ export interface DenseParts {
 /** Everything derived from the corpus that does not need the embedding model. */
 export interface LexicalParts {
   readonly corpus: Corpus;
-  readonly lexicon: Lexicon;
+  readonly vocabulary: Vocabulary;
   readonly analyzer: TextAnalyzer;
   readonly passages: PassageTable;
   readonly lexical: LexicalIndex;
@@ -40,16 +46,79 @@ export function unitTerms(corpus: Corpus): string[] {
   return [...new Set(corpus.documents.flatMap((d) => d.items.flatMap((i) => i.responsible ?? [])))];
 }
 
-/** The analyzer for building an index over a corpus: jieba's whole dictionary, keeping the lexicon's domain terms and the corpus's unit names whole. */
-export function analyzerFor(corpus: Corpus, lexicon: Lexicon): Promise<TextAnalyzer> {
-  return TextAnalyzer.create(lexicon, unitTerms(corpus));
+/** The analyzer for building an index over a corpus: jieba's whole dictionary, keeping the domain terms and the corpus's unit names whole. */
+export function analyzerFor(corpus: Corpus, vocabulary: Vocabulary): Promise<TextAnalyzer> {
+  return TextAnalyzer.create(vocabulary, unitTerms(corpus));
 }
 
-/** Assembles retriever and answerer over built parts. */
-export function assembleEngine(parts: LexicalParts, dense: DenseParts | undefined, builtAt: string, options?: Partial<RetrievalOptions>): Engine {
-  const { corpus, lexicon, analyzer, passages, lexical, frequency } = parts;
+/**
+ * Builds the lexical parts of a corpus in memory, on this thread: for engines over a few
+ * circulars (test fixtures). The service builds them in a worker (build-search-index.ts).
+ */
+export async function buildLexicalParts(corpus: Corpus, vocabulary: Vocabulary): Promise<LexicalParts> {
+  const analyzer = await analyzerFor(corpus, vocabulary);
+  const passages = PassageTable.build(corpus);
+  const lexical = LexicalIndex.build(Array.from({ length: passages.size }, (_, p) => passages.text(p)), analyzer);
+  const frequency = SubstringFrequency.build(passages.items.map(({ meta, item }) => frequencyText(meta, item)));
+  return { corpus, vocabulary, analyzer, passages, lexical, frequency };
+}
+
+/** Titles of a document's attachments: the short unnumbered line right before its attachment items (日常工作). */
+function appendixNames(doc: ParsedDocument): string[] {
+  const out: string[] = [];
+  doc.items.forEach((item, i) => {
+    const next = doc.items[i + 1];
+    if (item.label === null && next?.kind === "appendix" && item.text.length <= 20) out.push(item.text.replace(/^附件\s*\d*\s*/, "").trim());
+  });
+  return out.filter((n) => n !== "");
+}
+
+/** Assembles retriever, question analysis and answer stage over built parts. */
+export function assembleEngine(
+  parts: LexicalParts,
+  dense: DenseParts | undefined,
+  builtAt: string,
+  decision: DecisionModel,
+  options?: Partial<RetrievalOptions>,
+): Engine {
+  const { corpus, vocabulary, analyzer, passages, lexical, frequency: stats } = parts;
   const retriever = new HybridRetriever({ corpus, passages, analyzer, lexical, dense, options });
-  const concepts = new ConceptExtractor(analyzer, lexicon, (term) => frequency.df(term), frequency.total);
-  const answerer = new ExtractiveAnswerer({ corpus, units: UnitNames.load(corpus), concepts, contrasts: Contrasts.load() });
-  return { corpus, retriever, answerer, embeddingModel: dense?.modelId ?? "none (lexical only)", builtAt, items: passages.items.length };
+  const units = UnitNames.of(vocabulary.units, corpus);
+  const inCorpus = (t: string) => stats.df(t) > 0;
+  const measures = new Measures(vocabulary.measures);
+  const kinds: KindContext = {
+    corpus,
+    documents: new Map(corpus.documents.map((d) => [d.meta.file, d])),
+    vocabulary,
+    units,
+    measures,
+    contrasts: new Contrasts(vocabulary.contrasts),
+    appendixNames,
+    inCorpus,
+  };
+  const concepts = new ConceptExtractor({
+    words: (t) => analyzer.words(t),
+    startsWordIn: (text, term) => analyzer.startsWordIn(text, term),
+    vocabulary,
+    df: (term) => stats.df(term),
+    total: stats.total,
+  });
+  const knownChars = stats.knownChars();
+  const homophones = new HomophoneMatcher({ contains: inCorpus, bigrams: () => stats.hanPairs() });
+  const analyser = new QuestionAnalyser({
+    vocabulary,
+    corpus,
+    concepts,
+    homophones,
+    documents: new DocumentFinder(corpus.documents),
+    measures,
+    units,
+    kinds,
+    knownChars,
+    inCorpus,
+    appendixNames,
+  });
+  const answerer = new Answerer({ ctx: kinds, decision, stats });
+  const items = passages.items.length;
+  return { corpus, retriever, analyser, answerer, embeddingModel: dense?.modelId ?? "none (lexical only)", builtAt, items };
 }

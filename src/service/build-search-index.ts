@@ -16,9 +16,9 @@ import type { HnswConfig } from "../index/hnsw-graph.ts";
 import { VectorShards } from "../index/vector-shards.ts";
 import { fingerprintSeeds } from "../index/source-fingerprint.ts";
 import { writeIndex } from "../index/write-index.ts";
+import { loadVocabulary } from "../lexicon/vocabulary.ts";
 import type { Logger } from "../logging/logger.ts";
 import { LexicalIndex } from "../retrieval/lexical-index.ts";
-import { loadLexicon } from "../retrieval/lexicon.ts";
 import { PassageTable } from "../retrieval/passage-table.ts";
 import { frequencyText, SubstringFrequency } from "../retrieval/substring-frequency.ts";
 import { dictionaryText, KEPT_WORD_FREQUENCY } from "../retrieval/jieba-dictionary.ts";
@@ -32,6 +32,8 @@ import { encodeSearchIndex } from "./search-index-files.ts";
 export interface BuildRequest {
   readonly seedsDir: string;
   readonly indexDir: string;
+  /** The data folder: the word lists that shape the index (settings.vocabularyDir). */
+  readonly vocabularyDir: string;
   readonly embedding: Settings["embedding"];
   /** Graph settings other than the defaults (the scale benchmark tunes them). */
   readonly hnsw?: Partial<HnswConfig>;
@@ -73,8 +75,8 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
   if (corpus.documents.length === 0) throw new NoCircularsError(request.seedsDir);
   const embeddings = createEmbeddings(request.embedding, logger);
   const model = await embeddings.activeModel();
-  const corpusHash = await indexInputsHash(seeds, embeddings);
-  const lexicon = loadLexicon();
+  const corpusHash = await indexInputsHash(seeds, embeddings, request.vocabularyDir);
+  const lexicon = loadVocabulary(request.vocabularyDir);
   const analyzer = await analyzerFor(corpus, lexicon);
   const segmenter = SegmenterDictionary.build(
     await dictionaryText(),

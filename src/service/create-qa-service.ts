@@ -3,31 +3,45 @@
  * the configured embedding model, wires the optional language model.
  */
 import type { Settings } from "../config/settings.ts";
+import { loadDecisionModel, type DecisionModel } from "../answer/decide/decision-model.ts";
 import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
-import { UnitNames } from "../answer/unit-names.ts";
 import type { Logger } from "../logging/logger.ts";
+import type { RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
 import { assembleEngine } from "./build-engine.ts";
 import { loadSearchIndex } from "./load-search-index.ts";
 import { PolicyQaService, type Engine } from "./qa-service.ts";
 
-/** Opens the index (building it off this thread when the seeds or the model changed), assembles retriever and answerer. */
-export async function buildEngine(settings: Settings, logger: Logger, embeddings = createEmbeddings(settings.embedding, logger)): Promise<Engine> {
+export { NoCircularsError } from "./build-search-index.ts";
+
+/** What tools (fitting, tuning) may set instead of the shipped defaults. */
+export interface EngineOverrides {
+  /** A decision model other than data/decision-model.json (fitting has none yet). */
+  readonly decision?: DecisionModel;
+  readonly retrieval?: Partial<RetrievalOptions>;
+  /** The embedding model to use (one per process: a reindex reuses it). */
+  readonly embeddings?: ReturnType<typeof createEmbeddings>;
+}
+
+/** Opens the index (building it off this thread when the seeds, word lists, model or code changed), assembles retriever and answerer. */
+export async function buildEngine(settings: Settings, logger: Logger, overrides: EngineOverrides = {}): Promise<Engine> {
+  const embeddings = overrides.embeddings ?? createEmbeddings(settings.embedding, logger);
   const model = await embeddings.activeModel();
-  const index = await loadSearchIndex({ seedsDir: settings.seedsDir, indexDir: settings.indexDir, embedding: settings.embedding }, embeddings, model, logger);
+  const decision = overrides.decision ?? loadDecisionModel(settings.vocabularyDir);
+  const request = { seedsDir: settings.seedsDir, indexDir: settings.indexDir, vocabularyDir: settings.vocabularyDir, embedding: settings.embedding };
+  const index = await loadSearchIndex(request, embeddings, model, logger);
   const dense = { graph: index.graph, embeddings, modelId: `${model.id} (${model.dimensions} dims)` };
-  const engine = assembleEngine(index.parts, dense, index.builtAt);
+  const engine = assembleEngine(index.parts, dense, index.builtAt, decision, overrides.retrieval);
   if (!settings.llm) return engine;
   // The language-model answerer (and LangChain's prompts and chat model) load only when configured.
   const [{ LlmAnswerer }, { candidateCitations, CitationLookup }] = await Promise.all([
     import("../answer/llm/llm-answerer.ts"),
     import("../answer/llm/candidates.ts"),
   ]);
-  const corpus = engine.corpus;
-  const llm = LlmAnswerer.fromSettings(settings, { units: UnitNames.load(corpus), logger });
+  const llm = LlmAnswerer.fromSettings(settings, { context: engine.answerer.context, logger });
   if (!llm) return engine;
-  logger.info(`answers are written by ${settings.llm!.model} at ${settings.llm!.baseUrl}, checked against the cited text, extractive as fallback`);
-  const lookup = new CitationLookup(corpus);
-  return { ...engine, refine: llm.refiner((_q, draft) => candidateCitations(draft, lookup)) };
+  logger.info(`answers are written by ${settings.llm.model} at ${settings.llm.baseUrl}, checked against the cited text, extractive as fallback`);
+  const lookup = new CitationLookup(engine.corpus);
+  return { ...engine, refine: llm.refiner((draft) => candidateCitations(draft, lookup)) };
 }
 
 /** The service every front end uses. */
@@ -36,6 +50,6 @@ export async function createQaService(settings: Settings, logger: Logger): Promi
   // rebuild, so swapping in a new index does no tokenizer work on the answering thread;
   // a model retrained on disk takes effect at the next start).
   const embeddings = createEmbeddings(settings.embedding, logger);
-  const engine = await buildEngine(settings, logger, embeddings);
-  return new PolicyQaService(engine, () => buildEngine(settings, logger, embeddings), logger);
+  const engine = await buildEngine(settings, logger, { embeddings });
+  return new PolicyQaService(engine, () => buildEngine(settings, logger, { embeddings }), logger);
 }

@@ -11,16 +11,14 @@ import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { PROJECT_ROOT } from "../config/settings.ts";
 import { hashCorpus, sha256Hex } from "../index/manifest.ts";
 import type { SourceFile } from "../index/source-fingerprint.ts";
-
-/** Data files whose content shapes the lexical index; a change to them means a rebuild. */
-const LEXICON_FILES = ["aliases.json", "en-zh.json", "stopwords.txt", "domain-terms.txt"];
+import { DATA_FILES, INDEX_DATA_FILES } from "../lexicon/vocabulary.ts";
 
 /**
  * Source folders whose code decides what the index holds (parsing, passages, analysis,
  * file formats, vectors); an edit there means a rebuild, so no index outlives the code
  * that wrote it. src/text/ and src/util/ hold primitives those stages use.
  */
-const BUILD_CODE = ["src/corpus", "src/retrieval", "src/index", "src/embeddings", "src/text", "src/util"];
+const BUILD_CODE = ["src/corpus", "src/retrieval", "src/index", "src/embeddings", "src/text", "src/util", "src/lexicon"];
 
 /** A text whose vector fingerprints the model: a retrained model with the same id and size gives another vector. */
 const PROBE_TEXT = "中等职业学校与普通高中学生学籍互转";
@@ -42,11 +40,14 @@ function buildCodeHash(root: string): Promise<string> {
   return codeHash;
 }
 
-/** The hash an index built now from these seeds, data files, model and code would carry. */
-export async function indexInputsHash(seeds: readonly SourceFile[], embeddings: EmbeddingsInterface, root: string = PROJECT_ROOT): Promise<string> {
+/**
+ * The hash an index built now from these seeds, the word lists of `vocabularyDir` that
+ * shape the index (lexicon/vocabulary.ts names them), the model and the code would carry.
+ */
+export async function indexInputsHash(seeds: readonly SourceFile[], embeddings: EmbeddingsInterface, vocabularyDir: string): Promise<string> {
   const [lexicon, code, probe] = await Promise.all([
-    Promise.all(LEXICON_FILES.map(async (f) => sha256Hex(await fs.readFile(path.join(root, "data", f))))),
-    buildCodeHash(root),
+    Promise.all(INDEX_DATA_FILES.map(async (f) => sha256Hex(await fs.readFile(path.join(vocabularyDir, DATA_FILES[f]))))),
+    buildCodeHash(PROJECT_ROOT),
     embeddings.embedQuery(PROBE_TEXT),
   ]);
   return hashCorpus({ seeds: seeds.map((f) => [f.name, f.sha256]), lexicon, code, probe: probe.map((x) => x.toFixed(5)) });

@@ -11,7 +11,7 @@ import type { VectorShards } from "../index/vector-shards.ts";
 import { openIndex, readListedFile, readLiveGeneration, type ExpectedIndex } from "../index/open-index.ts";
 import { fingerprintSeeds, type SourceFile } from "../index/source-fingerprint.ts";
 import type { Logger } from "../logging/logger.ts";
-import { loadLexicon } from "../retrieval/lexicon.ts";
+import { loadVocabulary } from "../lexicon/vocabulary.ts";
 import { TextAnalyzer } from "../retrieval/text-analysis.ts";
 import type { LexicalParts } from "./build-engine.ts";
 import { buildInWorker } from "./build-in-worker.ts";
@@ -50,9 +50,9 @@ export async function loadSearchIndex(
     previous = (saved.status === "ok" && saved.data && decodeSources(saved.data)) || [];
   }
   const seeds = await fingerprintSeeds(request.seedsDir, previous);
-  const expected = { model: model.id, dimensions: model.dimensions, corpusHash: await indexInputsHash(seeds, embeddings) };
+  const expected = { model: model.id, dimensions: model.dimensions, corpusHash: await indexInputsHash(seeds, embeddings, request.vocabularyDir) };
 
-  const opened = await openSavedIndex(indexDir, expected);
+  const opened = await openSavedIndex(indexDir, expected, request.vocabularyDir);
   if (opened.status === "ok") {
     for (const p of opened.problems) logger[p.severity === "warning" ? "warn" : p.severity](p.message);
     return { ...opened, origin: "opened" };
@@ -68,7 +68,7 @@ export async function loadSearchIndex(
     // The build read the seeds or the model files as they are now; this process embeds questions with the model it loaded at start.
     logger.warn("the seeds or the embedding model changed while the index was built; a restart makes sure questions are embedded by the same model");
   }
-  const fresh = await openSavedIndex(built.indexDir, { ...expected, corpusHash: built.corpusHash });
+  const fresh = await openSavedIndex(built.indexDir, { ...expected, corpusHash: built.corpusHash }, request.vocabularyDir);
   if (fresh.status !== "ok") throw new Error(`the index just built in ${built.indexDir} does not open: ${fresh.reason}`);
   return { ...fresh, origin: built.temporary ? "built-temporary" : "built" };
 }
@@ -79,7 +79,11 @@ type Opened = { status: "ok"; parts: LexicalParts; graph: VectorShards; builtAt:
  * Verifies, loads and decodes the live generation of `indexDir`, built for `expected`
  * (see indexInputsHash); a file that does not decode makes it corrupt. Never builds.
  */
-export async function openSavedIndex(indexDir: string, expected: ExpectedIndex): Promise<Opened | { status: "missing" | "stale" | "corrupt"; reason: string }> {
+export async function openSavedIndex(
+  indexDir: string,
+  expected: ExpectedIndex,
+  vocabularyDir: string,
+): Promise<Opened | { status: "missing" | "stale" | "corrupt"; reason: string }> {
   const opened = await openIndex(indexDir, expected, { inMemory: (name) => !ON_DISK.has(name) });
   if (opened.status !== "ok") return opened;
   let saved;
@@ -91,13 +95,13 @@ export async function openSavedIndex(indexDir: string, expected: ExpectedIndex):
   if (opened.graph.size !== saved.passages.size) {
     return { status: "corrupt", reason: `${opened.generation}: ${opened.graph.size} vectors for ${saved.passages.size} passages` };
   }
-  const lexicon = loadLexicon();
+  const vocabulary = loadVocabulary(vocabularyDir);
   // Questions are cut by jieba holding only the words they contain (segmenter.ts): no dictionary load here.
-  const analyzer = new TextAnalyzer(lexicon, saved.segmenter.segmenter());
+  const analyzer = new TextAnalyzer(vocabulary, saved.segmenter.segmenter());
   const { corpus, passages, lexical, frequency } = saved;
   return {
     status: "ok",
-    parts: { corpus, lexicon, analyzer, passages, lexical, frequency },
+    parts: { corpus, vocabulary, analyzer, passages, lexical, frequency },
     graph: opened.graph,
     builtAt: opened.manifest.builtAt,
     problems: corpus.problems,

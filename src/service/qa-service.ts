@@ -2,13 +2,15 @@
  * The question-answering service every front end uses: follow-ups resolved, retrieval,
  * the extractive answer, the optional language model on top, timings measured.
  */
-import { findDocument, findItem } from "../corpus/lookup.ts";
 import type { Corpus } from "../corpus/types.ts";
-import { resolveFollowUp } from "../answer/follow-up.ts";
-import type { ExtractiveAnswerer, DraftAnswer } from "../answer/extractive-answerer.ts";
-import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, ItemLookup, QaService, ReindexReport } from "../answer/types.ts";
+import type { Answerer, DraftAnswer } from "../answer/answer-question.ts";
+import type { QuestionAnalyser } from "../answer/question/analyse-question.ts";
+import type { AnalysedQuestion } from "../answer/question/analysed-question.ts";
+import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, QaService, ReindexReport } from "../answer/types.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
+import { WORDING } from "../wording/wording.ts";
+import { mergeAnswers, prepareMessage, searchRequest } from "./answer-message.ts";
 
 /** Questions longer than this are cut before search: no circular question needs more. */
 export const MAX_QUESTION_CHARS = 500;
@@ -23,6 +25,10 @@ export function cleanQuestion(question: string): string {
     // Terminal colour and title codes pasted from a console.
     .replace(/\u001b\[[0-9;?]*[ -\/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, "")
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ")
+    // Markup pasted with a question (<b>…</b>, [text](url), a script) is not part of what is asked.
+    .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
+    .replace(/<\/?[a-z][^>]*>/gi, " ")
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
     .replace(/\p{Cf}/gu, "")
     .trim()
     .slice(0, MAX_QUESTION_CHARS);
@@ -32,7 +38,8 @@ export function cleanQuestion(question: string): string {
 export interface Engine {
   readonly corpus: Corpus;
   readonly retriever: HybridRetriever;
-  readonly answerer: ExtractiveAnswerer;
+  readonly analyser: QuestionAnalyser;
+  readonly answerer: Answerer;
   readonly embeddingModel: string;
   readonly builtAt: string;
   readonly items: number;
@@ -40,8 +47,8 @@ export interface Engine {
   readonly refine?: Refiner;
 }
 
-/** An optional second pass that rewrites the extractive answer (the language model). */
-export type Refiner = (question: string, draft: DraftAnswer, signal?: AbortSignal) => Promise<DraftAnswer>;
+/** An optional second pass that rewrites the extractive answer to the analysed question (the language model). */
+export type Refiner = (question: AnalysedQuestion, draft: DraftAnswer, signal?: AbortSignal) => Promise<DraftAnswer>;
 
 export class PolicyQaService implements QaService {
   private engine: Engine;
@@ -59,26 +66,21 @@ export class PolicyQaService implements QaService {
     const engine = this.engine; // a reindex swaps the engine; this question keeps the one it started with
     const cleaned = cleanQuestion(question);
     // Emoji with their modifiers and variation selectors (marks) ask nothing either.
-    if (cleaned.replace(/[\s\p{P}\p{S}\p{M}]/gu, "") === "") {
-      const lead = "请输入要查询的问题，例如：绩效工资改革谁牵头？";
-      const turn: ConversationTurn = { question: "", shape: "fact", refused: true, citations: [], at: Date.now() };
-      return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", turn, timings: { totalMs: 0, retrievalMs: 0 } };
-    }
-    const resolved = resolveFollowUp(cleaned, options.previous);
-
-    const searchStarted = performance.now();
-    const search = await engine.retriever.search(resolved.question, 10);
-    const retrievalMs = performance.now() - searchStarted;
-    let draft = engine.answerer.answer(resolved.question, search);
-    if (engine.refine && !draft.refused) {
+    if (cleaned.replace(/[\s\p{P}\p{S}\p{M}]/gu, "") === "") return this.prompt(question);
+    const message = engine.analyser.analyse(cleaned, options.previous);
+    if (message.questions.length === 0) return this.prompt(question);
+    const { prepared, retrievalMs } = await prepareMessage(engine, message);
+    let draft = mergeAnswers(prepared.map((p) => engine.answerer.finish(p)));
+    // The model answers one question; the answers to several stay as merged.
+    if (engine.refine && !draft.refused && prepared.length === 1) {
       try {
-        draft = await engine.refine(resolved.question, draft, options.signal);
+        draft = await engine.refine(prepared[0]!.q, draft, options.signal);
       } catch (err) {
         this.logger.warn("language model failed; using the extractive answer", { err });
       }
     }
     const turn: ConversationTurn = {
-      question: resolved.question,
+      question: message.questions[message.questions.length - 1]!.text,
       shape: draft.shape,
       refused: draft.refused,
       citations: draft.citations.map((c) => ({ file: c.file, item: c.item, title: c.title })),
@@ -87,20 +89,24 @@ export class PolicyQaService implements QaService {
     return { ...draft, question, turn, timings: { totalMs: performance.now() - started, retrievalMs } };
   }
 
-  documents() {
-    return this.engine.corpus.documents.map((d) => d.meta);
+  /** The reply to a message that asks nothing (empty, emoji, a greeting alone). */
+  private prompt(question: string): Answer {
+    const lead = WORDING.emptyQuestion;
+    const turn: ConversationTurn = { question: "", shape: "fact", refused: true, citations: [], at: Date.now() };
+    return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", turn, timings: { totalMs: 0, retrievalMs: 0 } };
   }
 
-  item(file: string, label: string): ItemLookup {
-    const doc = findDocument(this.engine.corpus.documents, file);
-    if (!doc.found) return { found: false, message: doc.message, nearest: [] };
-    return findItem(doc.document, label);
+  corpus(): Corpus {
+    return this.engine.corpus;
   }
 
   async search(query: string, limit: number): Promise<readonly ItemHit[]> {
-    const q = cleanQuestion(query);
-    if (!q) return [];
-    const result = await this.engine.retriever.search(q, limit);
+    const engine = this.engine;
+    const cleaned = cleanQuestion(query);
+    // Read like a question (abbreviations, years, a named item), searched like one.
+    const analysed = cleaned ? engine.analyser.analyse(cleaned).questions[0] : undefined;
+    if (!analysed) return [];
+    const result = await engine.retriever.search(searchRequest(analysed), limit);
     return result.items.map((s) => ({ item: s.item, meta: s.meta, score: s.score }));
   }
 

@@ -66,6 +66,8 @@ export const STUBBED_METHODS = [
   "sendChatAction",
   "setMyCommands",
   "deleteMyCommands",
+  "setMyDescription",
+  "setMyShortDescription",
   "answerInlineQuery",
   "setChatMenuButton",
   "close",

@@ -10,7 +10,7 @@ export interface BotChildOptions {
   readonly token: string;
   readonly apiRoot: string;
   readonly dataDir: string;
-  /** More environment: FAKE_ASK_DELAY_MS, FAKE_HANG_ON, DRAIN_TIMEOUT_MS, LOG_LEVEL… */
+  /** More environment: FAKE_ASK_DELAY_MS, FAKE_HANG_ON, DRAIN_TIMEOUT_MS, LOG_LEVEL, SLOW_FSYNC_MS (a slow disk)… */
   readonly env?: Record<string, string>;
   /** How long to wait for "ready". */
   readonly readyTimeoutMs?: number;
@@ -26,9 +26,10 @@ export interface BotChild {
   kill(signal: NodeJS.Signals): void;
 }
 
-/** Starts the bot process and resolves once it is polling. */
-export async function startBotChild(o: BotChildOptions): Promise<BotChild> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "tests/helpers/bot-process.ts")], {
+/** Starts the bot process; does not wait for it to be ready (see {@link startBotChild}). */
+export function spawnBotChild(o: BotChildOptions): BotChild & { ready(timeoutMs?: number): Promise<boolean> } {
+  const preload = o.env?.SLOW_FSYNC_MS ? ["--import", path.join(PROJECT_ROOT, "tests/helpers/slow-fsync.ts")] : [];
+  const child = spawn(process.execPath, ["--import", "tsx", ...preload, path.join(PROJECT_ROOT, "tests/helpers/bot-process.ts")], {
     cwd: PROJECT_ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -49,17 +50,27 @@ export async function startBotChild(o: BotChildOptions): Promise<BotChild> {
   );
   let gone = false;
   void exited.then(() => (gone = true));
-  const until = Date.now() + (o.readyTimeoutMs ?? 20_000);
-  while (!out.includes("ready") && !gone && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-  if (!out.includes("ready")) {
-    child.kill("SIGKILL");
-    throw new Error(`bot process did not start: ${err.slice(-2000)}`);
-  }
   return {
     pid: child.pid!,
     stdout: () => out,
     stderr: () => err,
     exited,
     kill: (signal) => void child.kill(signal),
+    /** Resolves true once the process prints "ready", false when it exits or the time is up first. */
+    async ready(timeoutMs = 20_000) {
+      const until = Date.now() + timeoutMs;
+      while (!out.includes("ready") && !gone && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+      return out.includes("ready");
+    },
   };
+}
+
+/** Starts the bot process and resolves once it is polling. */
+export async function startBotChild(o: BotChildOptions): Promise<BotChild> {
+  const child = spawnBotChild(o);
+  if (!(await child.ready(o.readyTimeoutMs))) {
+    child.kill("SIGKILL");
+    throw new Error(`bot process did not start: ${child.stderr().slice(-2000)}`);
+  }
+  return child;
 }

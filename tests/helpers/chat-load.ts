@@ -9,7 +9,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import type { QaService } from "../../src/answer/types.ts";
-import { emulatorSettings, startBotOnEmulator, startEmulator, testToken } from "./telegram-emulator.ts";
+import { emulatorSettings, startBotOnEmulator, startEmulator, testToken, type EmulatorHarness } from "./telegram-emulator.ts";
 
 export interface ChatLoadOptions {
   readonly service: QaService;
@@ -53,40 +53,7 @@ export async function runChatLoad(options: ChatLoadOptions): Promise<ChatLoadRes
   const harness = await startEmulator();
   const errors: string[] = [];
   const asked: { user: number; index: number; question: string; messageId: number; sentAt: number }[] = [];
-  // Answers (first parts, which reply to the question) per question message id, counted
-  // as the emulator stores them; the emulator emits the event synchronously on store.
-  const answers = new Map<number, { count: number; firstAt: number }>();
-  const waiters = new Map<number, () => void>();
-  let seen = 0;
-  const onBotMessage = () => {
-    const now = performance.now();
-    const stored = harness.server.storage.botMessages;
-    for (; seen < stored.length; seen++) {
-      const m = stored[seen]!;
-      const replyTo = (m.message as { reply_parameters?: { message_id?: number } }).reply_parameters?.message_id;
-      if (m.botToken !== token || replyTo === undefined) continue;
-      const id = Number(replyTo);
-      const a = answers.get(id);
-      if (a) a.count++;
-      else answers.set(id, { count: 1, firstAt: now });
-      waiters.get(id)?.();
-    }
-  };
-  harness.server.on("AddedBotMessage", onBotMessage);
-  const answered = (messageId: number, timeoutMs: number) =>
-    new Promise<boolean>((resolve) => {
-      if (answers.has(messageId)) return resolve(true);
-      const timer = setTimeout(() => {
-        waiters.delete(messageId);
-        resolve(false);
-      }, timeoutMs);
-      waiters.set(messageId, () => {
-        clearTimeout(timer);
-        waiters.delete(messageId);
-        resolve(true);
-      });
-    });
-
+  const counter = countAnswers(harness, token);
   const settings = emulatorSettings(harness, token, dataDir, {
     RATE_LIMIT_PER_MINUTE: String(Math.max(1000, o.questionsPerUser * 2)),
     ...o.env,
@@ -113,20 +80,22 @@ export async function runChatLoad(options: ChatLoadOptions): Promise<ChatLoadRes
             continue;
           }
           asked.push({ user: u, index: k, question, messageId, sentAt });
-          if (!(await answered(messageId, o.replyTimeoutMs))) errors.push(`user ${u} q${k}: no answer within ${o.replyTimeoutMs} ms`);
+          if (!(await counter.answered(messageId, o.replyTimeoutMs))) {
+            errors.push(`user ${u} q${k}: no answer within ${o.replyTimeoutMs} ms`);
+          }
         }
       }),
     );
     await new Promise((r) => setTimeout(r, o.settleMs));
 
     const perQuestion = asked.map((a): QuestionOutcome => {
-      const got = answers.get(a.messageId);
+      const got = counter.answers.get(a.messageId);
       return {
         user: a.user,
         index: a.index,
         question: a.question,
-        answers: got?.count ?? 0,
-        latencyMs: got ? got.firstAt - a.sentAt : null,
+        answers: got?.times.length ?? 0,
+        latencyMs: got ? got.times[0]! - a.sentAt : null,
       };
     });
     for (const q of perQuestion) if (q.answers > 1) errors.push(`user ${q.user} q${q.index}: answered ${q.answers} times`);
@@ -137,9 +106,58 @@ export async function runChatLoad(options: ChatLoadOptions): Promise<ChatLoadRes
       wallMs: performance.now() - started,
     };
   } finally {
-    harness.server.off("AddedBotMessage", onBotMessage);
+    counter.stop();
     await running.stop();
     await harness.close();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/** Answers per question message id, as the emulator stores them (a reply names the message it answers). */
+export interface AnswerCounter {
+  /** Arrival times (performance.now()) of every answer to each question message. */
+  readonly answers: Map<number, { times: number[] }>;
+  /** Resolves true once `messageId` has an answer, false after `timeoutMs`. */
+  answered(messageId: number, timeoutMs: number): Promise<boolean>;
+  stop(): void;
+}
+
+/** Counts the first parts of the bot's answers (those that reply to a question) for `token`. */
+export function countAnswers(harness: EmulatorHarness, token: string): AnswerCounter {
+  const answers = new Map<number, { times: number[] }>();
+  const waiters = new Map<number, () => void>();
+  let seen = 0;
+  // The emulator emits the event synchronously as it stores the message.
+  const onBotMessage = () => {
+    const now = performance.now();
+    const stored = harness.server.storage.botMessages;
+    for (; seen < stored.length; seen++) {
+      const m = stored[seen]!;
+      const replyTo = (m.message as { reply_parameters?: { message_id?: number } }).reply_parameters?.message_id;
+      if (m.botToken !== token || replyTo === undefined) continue;
+      const id = Number(replyTo);
+      const a = answers.get(id);
+      if (a) a.times.push(now);
+      else answers.set(id, { times: [now] });
+      waiters.get(id)?.();
+    }
+  };
+  harness.server.on("AddedBotMessage", onBotMessage);
+  return {
+    answers,
+    answered: (messageId, timeoutMs) =>
+      new Promise<boolean>((resolve) => {
+        if (answers.has(messageId)) return resolve(true);
+        const timer = setTimeout(() => {
+          waiters.delete(messageId);
+          resolve(false);
+        }, timeoutMs);
+        waiters.set(messageId, () => {
+          clearTimeout(timer);
+          waiters.delete(messageId);
+          resolve(true);
+        });
+      }),
+    stop: () => void harness.server.off("AddedBotMessage", onBotMessage),
+  };
 }

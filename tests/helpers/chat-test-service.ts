@@ -26,8 +26,7 @@ export function countingService(inner: QaService): QaService & { readonly asked:
       asked.push(q);
       return inner.ask(q, o);
     },
-    documents: () => inner.documents(),
-    item: (f, l) => inner.item(f, l),
+    corpus: () => inner.corpus(),
     search: (q, n) => inner.search(q, n),
     about: () => inner.about(),
     reindex: () => inner.reindex(),

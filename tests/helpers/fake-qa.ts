@@ -6,8 +6,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { AboutInfo, Answer, AskOptions, Citation, Evidence, ItemHit, ItemLookup, QaService } from "../../src/answer/types.ts";
-import type { DocumentMeta, Item, ItemKind } from "../../src/corpus/types.ts";
+import type { AboutInfo, Answer, AskOptions, Citation, Evidence, ItemHit, QaService } from "../../src/answer/types.ts";
+import type { Corpus, DocumentMeta, Item, ItemKind } from "../../src/corpus/types.ts";
 
 /** Knobs for tests: slow answers, slow reindex. */
 export interface FakeQaOptions {
@@ -25,7 +25,6 @@ interface Doc {
 }
 
 const CN_NUM = "一二三四五六七八九十";
-const normLabel = (s: string) => s.replace(/[\s、（）().．]/g, "");
 
 function parseMeta(file: string, raw: string): DocumentMeta {
   const flat = raw.replace(/\*\*/g, "").replace(/\s+/g, "");
@@ -129,6 +128,8 @@ export interface FakeQaService extends QaService {
 export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {}): FakeQaService {
   const o = { ...DEFAULTS, ...options };
   let docs = loadDocs(seedsDir);
+  // One object per load, as the real service keeps one per index (front ends cache by it).
+  let corpus: Corpus = { documents: docs, problems: [] };
   const calls = { ask: 0, search: 0, reindex: 0 };
 
   const all = () => docs.flatMap((d) => d.items.map((item) => ({ item, meta: d.meta, grams: bigrams(item.text + (item.responsible ?? []).join("、")) })));
@@ -196,23 +197,7 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
         turn: { question, shape: isList ? "list" : "fact", refused: false, citations: citations.map((c) => ({ file: c.file, item: c.item, title: c.title })), at: Date.now() },
       };
     },
-    documents: () => docs.map((d) => d.meta),
-    item(file: string, label: string): ItemLookup {
-      const doc = docs.find((d) => d.meta.file === file);
-      if (!doc) return { found: false, message: `没有文件 ${file}`, nearest: docs.map((d) => d.meta.file) };
-      const want = normLabel(label);
-      const item = doc.items.find((it) => it.label !== null && normLabel(it.label) === want);
-      if (item) return { found: true, item, meta: doc.meta };
-      const labels = doc.items.map((it) => it.label).filter((l): l is string => l !== null);
-      const common = (l: string) => {
-        const n = normLabel(l);
-        let k = 0;
-        while (k < n.length && k < want.length && n[k] === want[k]) k++;
-        return k;
-      };
-      const nearest = labels.sort((a, b) => common(b) - common(a)).slice(0, 5);
-      return { found: false, message: `《${doc.meta.title}》中没有条目“${label}”。`, nearest };
-    },
+    corpus: () => corpus,
     async search(query: string, limit: number): Promise<readonly ItemHit[]> {
       calls.search++;
       return rank(query)
@@ -232,6 +217,7 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
       const t0 = performance.now();
       if (o.reindexDelayMs) await sleep(o.reindexDelayMs);
       docs = loadDocs(seedsDir);
+      corpus = { documents: docs, problems: [] };
       indexed = all();
       builtAt = new Date().toISOString();
       return { documents: docs.length, items: indexed.length, ms: performance.now() - t0, problems: [] };

@@ -31,6 +31,10 @@ export interface BotMessage {
   readonly parseMode?: string;
   readonly replyTo?: number;
   readonly buttons: readonly { text: string; data?: string }[];
+  /** The same buttons in their keyboard rows. */
+  readonly buttonRows: readonly (readonly { text: string; data?: string }[])[];
+  /** The forum topic the message went to, when one was named. */
+  readonly threadId?: number;
 }
 
 function toBotMessage(u: StoredBotUpdate): BotMessage {
@@ -45,6 +49,8 @@ function toBotMessage(u: StoredBotUpdate): BotMessage {
     parseMode: m.parse_mode as string | undefined,
     replyTo: reply?.message_id !== undefined ? Number(reply.message_id) : undefined,
     buttons: (markup?.inline_keyboard ?? []).flat().map((b) => ({ text: b.text, data: b.callback_data })),
+    buttonRows: (markup?.inline_keyboard ?? []).map((row) => row.map((b) => ({ text: b.text, data: b.callback_data }))),
+    threadId: m.message_thread_id !== undefined ? Number(m.message_thread_id) : undefined,
   };
 }
 
@@ -102,10 +108,16 @@ export class EmulatorChat {
     await c.sendCommand(c.makeCommand(text));
   }
 
-  /** Presses an inline button with `data` under the bot message `messageId`. */
+  /**
+   * Presses an inline button with `data` under the bot message `messageId`. As Telegram
+   * does, the callback carries that message with its text and keyboard.
+   */
   async press(data: string, messageId: number): Promise<void> {
     const c = this.client;
-    await c.sendCallback(c.makeCallbackQuery(data, { message: { message_id: messageId } }));
+    const sent = this.harness.server.storage.botMessages.find((m) => m.botToken === this.token && m.messageId === messageId);
+    const shown = sent ? (sent.message as unknown as Record<string, unknown>) : {};
+    const message = { message_id: messageId, text: shown.text, reply_markup: shown.reply_markup };
+    await c.sendCallback(c.makeCallbackQuery(data, { message }));
   }
 
   /** Replies to one of the bot's messages. */

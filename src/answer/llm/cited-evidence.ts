@@ -3,7 +3,8 @@
  * items the model cites, re-pointed at the new citation order; for a cited item the
  * extractive answer did not quote, the sentence of it that shares most with the answer.
  */
-import { sentencesOf } from "../sentences.ts";
+import { bigramSet } from "../../text/bigrams.ts";
+import { sentencesOf } from "../../text/sentences.ts";
 import type { Citation, Evidence } from "../types.ts";
 
 /** How many quotes an answer shows at most. */
@@ -11,21 +12,14 @@ const MAX_QUOTES = 3;
 
 const citationKey = (c: Pick<Citation, "file" | "item" | "text">) => `${c.file}\u0000${c.item ?? ""}\u0000${c.text}`;
 
-function bigrams(text: string): Set<string> {
-  const chars = [...text.replace(/[\s\p{P}\p{S}]/gu, "")];
-  const out = new Set<string>();
-  for (let i = 0; i + 1 < chars.length; i++) out.add(chars[i]! + chars[i + 1]!);
-  return out;
-}
-
 /** The sentence of `text` that shares most character pairs with `lead`; null when none shares any. */
 function closestSentence(text: string, lead: string): string | null {
-  const want = bigrams(lead);
+  const want = bigramSet(lead);
   let best: string | null = null;
   let bestScore = 0;
   for (const s of sentencesOf(text)) {
     let score = 0;
-    for (const b of bigrams(s)) if (want.has(b)) score++;
+    for (const b of bigramSet(s)) if (want.has(b)) score++;
     if (score > bestScore) {
       best = s;
       bestScore = score;

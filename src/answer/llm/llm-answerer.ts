@@ -2,20 +2,23 @@
  * The optional language-model answer: an OpenAI-compatible chat model (DeepSeek, Qwen,
  * Ollama, vLLM …) writes a fluent answer from the retrieved items, and the reply is
  * accepted only when it is valid JSON of the expected shape, cites only items it was
- * given, and states no figure or organisation the cited text does not. Anything else —
+ * given, and passes the grounding check (grounding.ts) against what it cites. Anything else —
  * a timeout, an HTTP error, a refusal, an ungrounded claim — returns the extractive
  * answer unchanged, within the same request, with the reason for logs and tests.
  */
+import path from "node:path";
 import type { BaseMessage } from "@langchain/core/messages";
-import type { Settings } from "../../config/settings.ts";
+import { DEFAULTS, PROJECT_ROOT, secretsOf, type Settings } from "../../config/settings.ts";
+import { loadGroundingTerms, type GroundingTerms } from "../../lexicon/grounding-terms.ts";
 import { silentLogger, type Logger } from "../../logging/logger.ts";
-import type { DraftAnswer } from "../extractive-answerer.ts";
+import type { DraftAnswer } from "../answer-question.ts";
+import type { KindContext } from "../kinds/kind.ts";
+import type { AnalysedQuestion } from "../question/analysed-question.ts";
 import { renderAnswerText } from "../render-answer.ts";
 import type { Citation, QuestionShape } from "../types.ts";
-import type { UnitNames } from "../unit-names.ts";
 import { AnswerPrompt, candidateId } from "./answer-prompt.ts";
 import { evidenceForCited } from "./cited-evidence.ts";
-import { checkGrounding, loadGroundingTerms, type GroundingTerms } from "./grounding.ts";
+import { GroundingCheck, type GroundingFailure } from "./grounding.ts";
 import { parseModelReply } from "./model-reply.ts";
 
 /** Options of the model call and of the checks; every default is here. */
@@ -56,8 +59,7 @@ export type LlmRejection =
   | "model-refused"
   | "no-citations"
   | "unknown-citation"
-  | "ungrounded-number"
-  | "ungrounded-unit";
+  | GroundingFailure;
 
 /** The answer to show, and whether the model's was used (and why not). */
 export type LlmOutcome<A> =
@@ -71,10 +73,13 @@ export interface ChatModelLike {
 
 /** What the answerer is built from; everything but the config has a default. */
 export interface LlmAnswererDeps {
+  /** The answer stage's readers and vocabulary (unit names, measures, yes/no words) the answer is checked with. */
+  readonly context: KindContext;
   readonly prompt?: AnswerPrompt;
+  /** Default: data/grounding-terms.json of the project. */
   readonly terms?: GroundingTerms;
-  /** Known unit names and aliases, so that 省人社厅 is grounded by 省人力资源社会保障厅. */
-  readonly units?: UnitNames;
+  /** Values an answer must never hold; default: the API key. */
+  readonly secrets?: readonly string[];
   readonly logger?: Logger;
   /** Another LangChain chat model instead of ChatOpenAI (tests use the real ChatOpenAI). */
   readonly chat?: ChatModelLike;
@@ -116,24 +121,26 @@ function indexOfId(id: string): number | null {
 export class LlmAnswerer {
   private readonly options: LlmAnswerOptions;
   private readonly prompt: AnswerPrompt;
-  private readonly terms: GroundingTerms;
+  private readonly grounding: GroundingCheck;
   private readonly logger: Logger;
   /** Loaded only when a model is configured: @langchain/openai takes half a second to import. */
   private chat: Promise<ChatModelLike> | undefined;
 
   /**
-   * @throws {PromptFileError} or {GroundingTermsError} when a data file is missing or malformed (at start, not per request).
+   * @throws {PromptFileError} or {DataFileError} when a file is missing or malformed (at start, not per request).
    */
   constructor(
     private readonly config: LlmConfig,
-    private readonly deps: LlmAnswererDeps = {},
+    deps: LlmAnswererDeps,
     options: Partial<LlmAnswerOptions> = {},
   ) {
     this.options = { ...LLM_ANSWER_DEFAULTS, ...options };
     this.prompt = deps.prompt ?? AnswerPrompt.load();
-    this.terms = deps.terms ?? loadGroundingTerms();
+    const secrets = deps.secrets ?? [config.apiKey].filter((k) => k !== "none");
+    const terms = deps.terms ?? loadGroundingTerms(path.join(PROJECT_ROOT, DEFAULTS.vocabularyDir));
+    this.grounding = new GroundingCheck(deps.context, terms, secrets);
     this.logger = deps.logger ?? silentLogger;
-    this.logger.addSecrets([config.apiKey].filter((k) => k !== "none"));
+    this.logger.addSecrets(secrets);
     if (deps.chat) this.chat = Promise.resolve(deps.chat);
     // Start loading now, in the background, so that the first question does not wait for it.
     else void this.chatModel().catch((e: unknown) => this.logger.error("could not load @langchain/openai", { error: e }));
@@ -157,19 +164,30 @@ export class LlmAnswerer {
     ));
   }
 
-  /** An answerer when settings name a model, else undefined (answers stay extractive). */
-  static fromSettings(settings: Settings, deps: LlmAnswererDeps = {}, options: Partial<LlmAnswerOptions> = {}): LlmAnswerer | undefined {
-    return settings.llm ? new LlmAnswerer(settings.llm, deps, options) : undefined;
+  /**
+   * An answerer when settings name a model, else undefined (answers stay extractive). Its
+   * terms come from the settings' data folder, and no answer may hold any secret of the settings.
+   */
+  static fromSettings(settings: Settings, deps: LlmAnswererDeps, options: Partial<LlmAnswerOptions> = {}): LlmAnswerer | undefined {
+    if (!settings.llm) return undefined;
+    const full = { terms: loadGroundingTerms(settings.vocabularyDir), secrets: secretsOf(settings), ...deps };
+    return new LlmAnswerer(settings.llm, full, options);
   }
 
   /**
    * Asks the model and returns its answer when every check passes, else `fallback`
    * unchanged. Never throws for model or network trouble, and settles within
    * `timeoutMs` (or when `signal` aborts).
+   * @param q the analysed question: the model is asked its text, and the answer checked against its topic and kind.
    * @param candidates the items the model may cite, most relevant first; it sees them as c1, c2, …
    * @param fallback the extractive answer; its evidence is reused for the items the model cites.
    */
-  async answer<A extends DraftAnswer>(question: string, candidates: readonly Citation[], fallback: A, signal?: AbortSignal): Promise<LlmOutcome<A>> {
+  async answer<A extends DraftAnswer>(
+    q: AnalysedQuestion,
+    candidates: readonly Citation[],
+    fallback: A,
+    signal?: AbortSignal,
+  ): Promise<LlmOutcome<A>> {
     const started = performance.now();
     const ms = () => Math.round(performance.now() - started);
     const keep = (reason: LlmRejection, detail: string, raw?: string): LlmOutcome<A> => {
@@ -188,7 +206,7 @@ export class LlmAnswerer {
     const stop = signal ? AbortSignal.any([signal, deadline]) : deadline;
     let raw: string;
     try {
-      const messages = await this.prompt.format(question, shown);
+      const messages = await this.prompt.format(q.text, shown);
       const chat = await untilAborted(this.chatModel(), stop);
       const reply = await untilAborted(chat.invoke(messages, { signal: stop }), stop);
       raw = contentText(reply.content);
@@ -214,8 +232,8 @@ export class LlmAnswerer {
     }
     const cited = indices.map((i) => shown[i]!);
 
-    const grounding = checkGrounding(reply.answer, cited, this.terms, this.deps.units);
-    if (!grounding.ok) return keep(grounding.reason, `not in the cited text: ${grounding.offending.join("、")}`, raw);
+    const grounding = this.grounding.check(reply.answer, cited, q, fallback);
+    if (!grounding.ok) return keep(grounding.reason, `not supported by the cited text: ${grounding.offending.join("、")}`, raw);
 
     const lead = reply.answer;
     const evidence = evidenceForCited(fallback, cited, lead);
@@ -229,8 +247,8 @@ export class LlmAnswerer {
    * The answerer as the QA service's second pass (`Refiner`): it offers the model the
    * extractive citations, or what `candidatesFor` picks (e.g. `candidateCitations`).
    */
-  refiner(candidatesFor: (question: string, draft: DraftAnswer) => readonly Citation[] = (_q, draft) => draft.citations) {
-    return async (question: string, draft: DraftAnswer, signal?: AbortSignal): Promise<DraftAnswer> =>
-      (await this.answer(question, candidatesFor(question, draft), draft, signal)).answer;
+  refiner(candidatesFor: (draft: DraftAnswer) => readonly Citation[] = (draft) => draft.citations) {
+    return async (q: AnalysedQuestion, draft: DraftAnswer, signal?: AbortSignal): Promise<DraftAnswer> =>
+      (await this.answer(q, candidatesFor(draft), draft, signal)).answer;
   }
 }

@@ -3,12 +3,14 @@
  * with their defaults in one place.
  */
 import type { UserFromGetMe } from "grammy/types";
-import type { ConversationTurn, QaService } from "../../answer/types.ts";
+import type { QaService } from "../../answer/types.ts";
 import type { Settings } from "../../config/settings.ts";
 import type { Logger } from "../../logging/logger.ts";
+import { SESSION_DEFAULTS, type SessionStorage } from "./conversation-session.ts";
 import type { SeenUpdates } from "./dedupe-updates.ts";
 import type { InFlight } from "./in-flight.ts";
 import type { BotJournal } from "./journal.ts";
+import type { PageStore } from "./page-store.ts";
 import type { UpdateLedger } from "./update-ledger.ts";
 
 /** Options of createBot; every one has a default in {@link BOT_DEFAULTS}. */
@@ -17,7 +19,7 @@ export interface CreateBotOptions {
   readonly botInfo?: UserFromGetMe;
   /** How often "typing…" is re-sent while an answer is being worked out. */
   readonly typingIntervalMs?: number;
-  /** Bot API calls are retried at most this often (429 and 5xx and network errors). */
+  /** Bot API calls other than getUpdates are retried at most this often (429, 5xx and network errors; see api-retry.ts). */
   readonly maxRetryAttempts?: number;
   /** A 429 asking to wait longer than this fails the call instead of waiting. */
   readonly maxRetryDelaySeconds?: number;
@@ -25,8 +27,12 @@ export interface CreateBotOptions {
   readonly helpExamples?: number;
   /** Inline mode lists at most this many items. */
   readonly inlineResults?: number;
-  /** Source buttons under an answer, at most. */
-  readonly sourceButtons?: number;
+  /** 👍/👎 presses per user per minute; more are dropped unread. */
+  readonly votesPerMinute?: number;
+  /** A conversation's last turn is forgotten this long after it was stored. */
+  readonly sessionTtlMs?: number;
+  /** Where conversation sessions live; a folder in the data folder unless given (e.g. @grammyjs/storage-redis). */
+  readonly sessionStorage?: SessionStorage;
 }
 
 export const BOT_DEFAULTS = {
@@ -35,10 +41,11 @@ export const BOT_DEFAULTS = {
   maxRetryDelaySeconds: 60,
   helpExamples: 4,
   inlineResults: 10,
-  sourceButtons: 3,
+  votesPerMinute: 10,
+  sessionTtlMs: SESSION_DEFAULTS.ttlMs,
 } as const;
 
-export type BotOptions = typeof BOT_DEFAULTS & Pick<CreateBotOptions, "botInfo">;
+export type BotOptions = typeof BOT_DEFAULTS & Pick<CreateBotOptions, "botInfo" | "sessionStorage">;
 
 /** Shared by all features of one bot. */
 export interface BotDeps {
@@ -51,8 +58,10 @@ export interface BotDeps {
   readonly seenUpdates: SeenUpdates;
   /** Updates on disk from arrival until handled, replayed after a crash. */
   readonly ledger: UpdateLedger;
-  /** The last turn of each conversation (chat id:user id), for follow-up questions. */
-  readonly conversations: Map<string, ConversationTurn>;
+  /** Replies with pages still to show ("更多"). */
+  readonly pages: PageStore;
+  /** The conversation sessions (last turn per chat and user), for follow-up questions. */
+  readonly sessionStorage: SessionStorage;
   readonly options: { readonly [K in keyof typeof BOT_DEFAULTS]: number };
 }
 

@@ -1,14 +1,23 @@
 /**
  * Durable records of what the bot did, as JSON Lines in the data folder: one line per
- * answered question (`questions.jsonl`) and one per 👍/👎 (`feedback.jsonl`). Each
- * append is written and fsynced before it counts, so a crash loses at most the line
- * being written; malformed lines are skipped when reading.
+ * answered question (`questions.jsonl`) and one per 👍/👎 (`feedback.jsonl`), both
+ * through the one redaction, so a token pasted into a question is not stored.
+ *
+ * A question is written before recordQuestion resolves (a killed process keeps it) and
+ * fsynced in the background: waiting for that fsync before the update could count as
+ * done made a killed bot resend answers it had delivered (issue 12 §4). A vote is
+ * fsynced before the user is thanked.
+ *
+ * Votes find the answer they judge in memory: the most recent answers, filled at start
+ * from the end of the question log. The whole log is never read to look up one id
+ * (crafted ids against a year-sized log stalled every chat, issue 12 §5).
  */
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { appendFileDurable } from "../../util/durable-fs.ts";
 import type { Logger } from "../../logging/logger.ts";
+import { BoundedMap } from "../../util/bounded-map.ts";
+import { forEachJsonLine, JsonLinesFile, type AppendIo } from "../../util/json-lines.ts";
 
 const CitedRef = z.object({ file: z.string(), item: z.string().nullable() });
 
@@ -48,75 +57,73 @@ export interface BotStats {
 /** File names inside the data folder. */
 export const JOURNAL_FILES = { questions: "questions.jsonl", feedback: "feedback.jsonl" } as const;
 
-/** How many recent answers are kept in memory for votes (older ones are read from disk). */
-const RECENT_ANSWERS = 2000;
+export const JOURNAL_DEFAULTS = {
+  /** Answers that can be voted on; a button under an older answer reads as expired. */
+  answersRemembered: 20_000,
+  /** How much of the end of the question log is read at start to find them (≈ 40,000 questions). */
+  indexTailBytes: 16 * 1024 * 1024,
+};
 
-/** Appends one line and fsyncs it; appends to one file are serialised by the caller. */
-function appendLine(file: string, record: unknown): Promise<void> {
-  return appendFileDurable(file, JSON.stringify(record) + "\n");
-}
-
-async function readLines<T>(file: string, schema: z.ZodType<T>, logger: Logger): Promise<T[]> {
-  let text: string;
-  try {
-    text = await fs.promises.readFile(file, "utf8");
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw e;
-  }
-  const out: T[] = [];
-  let bad = 0;
-  for (const line of text.split("\n")) {
-    if (!line.trim()) continue;
-    try {
-      const parsed = schema.safeParse(JSON.parse(line));
-      if (parsed.success) out.push(parsed.data);
-      else bad++;
-    } catch {
-      bad++;
-    }
-  }
-  if (bad > 0) logger.warn("skipped malformed journal lines", { file: path.basename(file), lines: bad });
-  return out;
+export interface JournalOptions extends Partial<typeof JOURNAL_DEFAULTS> {
+  /** File operations of the appends (tests inject faults). */
+  readonly io?: AppendIo;
+  /** Applied to every record before it is written (the bot's {@link Redactor}). */
+  readonly redact?: <T>(record: T) => T;
 }
 
 /** The question log and feedback store of one bot. */
 export class BotJournal {
-  private readonly questionsFile: string;
-  private readonly feedbackFile: string;
-  private readonly recent = new Map<string, QuestionRecord>();
-  private chain: Promise<void> = Promise.resolve();
+  private readonly questions: JsonLinesFile;
+  private readonly feedback: JsonLinesFile;
+  private readonly answers: BoundedMap<string, QuestionRecord>;
+  private readonly indexTailBytes: number;
+  private loaded: Promise<void> | undefined;
 
   constructor(
     dataDir: string,
     private readonly logger: Logger,
+    options: JournalOptions = {},
   ) {
-    this.questionsFile = path.join(dataDir, JOURNAL_FILES.questions);
-    this.feedbackFile = path.join(dataDir, JOURNAL_FILES.feedback);
+    const files = { io: options.io, redact: options.redact };
+    this.questions = new JsonLinesFile(path.join(dataDir, JOURNAL_FILES.questions), files);
+    this.feedback = new JsonLinesFile(path.join(dataDir, JOURNAL_FILES.feedback), files);
+    this.answers = new BoundedMap(options.answersRemembered ?? JOURNAL_DEFAULTS.answersRemembered);
+    this.indexTailBytes = options.indexTailBytes ?? JOURNAL_DEFAULTS.indexTailBytes;
   }
 
-  private serial(work: () => Promise<void>): Promise<void> {
-    const run = this.chain.then(work);
-    this.chain = run.catch(() => {});
-    return run;
+  /** Fills the answer index from the end of the question log, once. */
+  load(): Promise<void> {
+    return (this.loaded ??= this.readRecentAnswers());
   }
 
-  /** Records an answered question. */
-  recordQuestion(record: QuestionRecord): Promise<void> {
-    this.recent.set(record.answerId, record);
-    if (this.recent.size > RECENT_ANSWERS) this.recent.delete(this.recent.keys().next().value!);
-    return this.serial(() => appendLine(this.questionsFile, QuestionRecord.parse(record)));
+  private async readRecentAnswers(): Promise<void> {
+    const file = this.questions.file;
+    const size = await fs.promises.stat(file).then((s) => s.size, () => 0);
+    const found: QuestionRecord[] = [];
+    const scan = await forEachJsonLine(file, QuestionRecord, (r) => found.push(r), { fromByte: size - this.indexTailBytes });
+    // Answers recorded while the file was being read are newer; they stay the newest.
+    const newer = [...this.answers.values()];
+    for (const r of [...found, ...newer]) this.answers.set(r.answerId, r);
+    if (scan.malformed > 0) this.logger.warn("skipped malformed journal lines", { file: JOURNAL_FILES.questions, lines: scan.malformed });
   }
 
-  /** The logged question an answer id belongs to, from memory or from disk. */
+  /**
+   * Records an answered question: written before this resolves (it survives the process
+   * being killed), fsynced in the background.
+   */
+  async recordQuestion(record: QuestionRecord): Promise<void> {
+    this.answers.set(record.answerId, record);
+    this.questions.write([QuestionRecord.parse(record)]);
+    void this.questions.sync().catch((e: unknown) => this.logger.error("could not flush the question log", { error: e }));
+  }
+
+  /** The logged question an answer id belongs to, if it is among the recent answers. Never reads the whole log. */
   async findAnswer(answerId: string): Promise<QuestionRecord | undefined> {
-    const hit = this.recent.get(answerId);
-    if (hit) return hit;
-    const all = await readLines(this.questionsFile, QuestionRecord, this.logger);
-    return all.find((r) => r.answerId === answerId);
+    await this.load();
+    return this.answers.get(answerId);
   }
 
-  /** Records a vote together with the question and citations it judges. */
+  /** Records a vote (already checked by the caller) with the question and citations it judges; resolves once on disk. */
   async recordVote(vote: Omit<FeedbackRecord, "question" | "citations" | "time">): Promise<FeedbackRecord> {
     const answer = await this.findAnswer(vote.answerId);
     const record: FeedbackRecord = {
@@ -125,24 +132,35 @@ export class BotJournal {
       question: answer?.question ?? null,
       citations: answer?.citations ?? [],
     };
-    await this.serial(() => appendLine(this.feedbackFile, FeedbackRecord.parse(record)));
+    await this.feedback.append([FeedbackRecord.parse(record)]);
     return record;
   }
 
-  /** Totals over everything recorded so far. */
+  /** Totals over everything recorded so far (streams both files; for the admin's /stats). */
   async stats(): Promise<BotStats> {
-    await this.chain;
-    const questions = await readLines(this.questionsFile, QuestionRecord, this.logger);
-    const votes = await readLines(this.feedbackFile, FeedbackRecord, this.logger);
+    let questions = 0;
+    let refusals = 0;
+    const users = new Set<number | null>();
+    const q = await forEachJsonLine(this.questions.file, QuestionRecord, (r) => {
+      questions++;
+      if (r.refused) refusals++;
+      users.add(r.userId);
+    });
     const latest = new Map<string, "up" | "down">();
-    for (const v of votes) latest.set(`${v.answerId}:${v.userId}`, v.vote);
+    const f = await forEachJsonLine(this.feedback.file, FeedbackRecord, (v) => latest.set(`${v.answerId}:${v.userId}`, v.vote));
+    if (q.malformed + f.malformed > 0) this.logger.warn("skipped malformed journal lines", { lines: q.malformed + f.malformed });
     const counted = [...latest.values()];
     return {
-      questions: questions.length,
-      refusals: questions.filter((q) => q.refused).length,
+      questions,
+      refusals,
       up: counted.filter((v) => v === "up").length,
       down: counted.filter((v) => v === "down").length,
-      users: new Set(questions.map((q) => q.userId)).size,
+      users: users.size,
     };
+  }
+
+  /** Flushes both files (shutdown). */
+  async close(): Promise<void> {
+    await Promise.all([this.questions.close(), this.feedback.close()]);
   }
 }

@@ -8,7 +8,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import { PreTrainedTokenizer } from "@xenova/transformers";
 import { loadCorpus } from "../../corpus/load-corpus.ts";
-import { loadLexicon } from "../../retrieval/lexicon.ts";
+import { loadVocabulary } from "../../lexicon/vocabulary.ts";
 import { gatherModelBytes } from "./onnx-gather-model.ts";
 import { buildTokenTable, type TableRecipe } from "./token-vectors.ts";
 import { modelConfigJson, tokenizerConfigJson, tokenizerJson } from "./tokenizer-files.ts";
@@ -49,6 +49,8 @@ export interface BuildOptions {
   readonly seedsDir: string;
   /** Models root; the model goes to `<outDir>/policybot/offline-zh`. */
   readonly outDir: string;
+  /** The word lists (data/): aliases and the glossary shape the table, stop words are left out. */
+  readonly vocabularyDir: string;
   readonly recipe?: TableRecipe;
 }
 
@@ -74,7 +76,7 @@ export async function buildOfflineModel(options: BuildOptions): Promise<BuildRes
   }
   // The same word lists retrieval uses (data/): each alias stands for its first target;
   // English glossary words (single words: the tokenizer splits on spaces) likewise.
-  const lexicon = loadLexicon();
+  const lexicon = loadVocabulary(options.vocabularyDir);
   const aliasMap = new Map<string, string>();
   for (const [key, targets] of lexicon.aliases) if (targets[0] && targets[0] !== key) aliasMap.set(normalizeText(key), targets[0]);
   for (const [key, targets] of lexicon.english) if (!key.includes(" ") && targets[0]) aliasMap.set(normalizeText(key), targets[0]);

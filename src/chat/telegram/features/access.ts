@@ -5,7 +5,7 @@
  */
 import { Composer, type Context } from "grammy";
 import type { BotDeps } from "../deps.ts";
-import { WORDING } from "../wording.ts";
+import { WORDING } from "../../../wording/wording.ts";
 
 export function accessFeature(deps: BotDeps): Composer<Context> {
   const composer = new Composer<Context>();

@@ -1,11 +1,14 @@
 /**
  * Admin commands (settings.telegram.adminUserIds): /reindex rebuilds the index in the
- * background while answers keep coming from the old one; /stats totals the journals.
+ * background while answers keep coming from the old one (the report is sent in the chat
+ * and topic that asked); /stats totals the journals.
  */
 import { Composer, type Context } from "grammy";
 import type { ReindexReport } from "../../../answer/types.ts";
+import { statsReply } from "../../../commands/stats.ts";
 import { isAdmin, type BotDeps } from "../deps.ts";
-import { WORDING } from "../wording.ts";
+import { sendReply } from "../replies.ts";
+import { WORDING } from "../../../wording/wording.ts";
 
 /** Messages listed in one reply; the rest are in the log. */
 const MAX_LISTED_PROBLEMS = 12;
@@ -20,7 +23,7 @@ function reindexReport(r: ReindexReport): string {
   for (const [heading, problems] of groups) {
     if (problems.length === 0) continue;
     lines.push("", heading, ...problems.slice(0, MAX_LISTED_PROBLEMS).map((p) => `• ${p.message}`));
-    if (problems.length > MAX_LISTED_PROBLEMS) lines.push(`…（另有 ${problems.length - MAX_LISTED_PROBLEMS} 条，见日志）`);
+    if (problems.length > MAX_LISTED_PROBLEMS) lines.push(WORDING.reindexMore(problems.length - MAX_LISTED_PROBLEMS));
   }
   return lines.join("\n");
 }
@@ -39,7 +42,6 @@ export function adminFeature(deps: BotDeps): Composer<Context> {
     }
     reindexing = true;
     await ctx.reply(WORDING.reindexStarted);
-    const chatId = ctx.chat.id;
     // Not awaited: the chat's queue (and every other chat) keeps answering meanwhile.
     // Tracked, so that shutdown waits for it.
     void deps.inFlight
@@ -47,10 +49,10 @@ export function adminFeature(deps: BotDeps): Composer<Context> {
         try {
           const r = await deps.service.reindex();
           deps.logger.info("reindexed", { items: r.items, ms: Math.round(r.ms), problems: r.problems.length });
-          await ctx.api.sendMessage(chatId, reindexReport(r));
+          await ctx.reply(reindexReport(r));
         } catch (e) {
           deps.logger.error("reindex failed", { error: e });
-          await ctx.api.sendMessage(chatId, WORDING.reindexFailed).catch(() => {});
+          await ctx.reply(WORDING.reindexFailed).catch(() => {});
         } finally {
           reindexing = false;
         }
@@ -58,18 +60,6 @@ export function adminFeature(deps: BotDeps): Composer<Context> {
       .catch(() => {});
   });
 
-  composer.command("stats", async (ctx) => {
-    const s = await deps.journal.stats();
-    await ctx.reply(
-      [
-        "统计",
-        `提问：${s.questions}`,
-        `未找到（拒答）：${s.refusals}`,
-        `提问人数：${s.users}`,
-        `👍：${s.up}`,
-        `👎：${s.down}`,
-      ].join("\n"),
-    );
-  });
+  composer.command("stats", async (ctx) => sendReply(ctx, deps, statsReply(await deps.journal.stats())));
   return composer;
 }

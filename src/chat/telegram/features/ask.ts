@@ -1,18 +1,19 @@
 /**
  * Questions: any text in a private chat, /ask everywhere, and in groups the messages
  * that mention the bot or reply to it. Each question is rate-limited per user, answered
- * with "typing…" shown, rendered for a phone, logged, and given 原文 and 👍/👎 buttons.
+ * with "typing…" shown, laid out for a phone (src/commands/ask.ts), logged, and given 📄 and 👍/👎 buttons.
  */
 import { randomBytes } from "node:crypto";
-import { Composer, InlineKeyboard, type Context } from "grammy";
+import { Composer, type Context } from "grammy";
+import type { InlineKeyboardButton } from "grammy/types";
 import { limit } from "@grammyjs/ratelimiter";
-import type { Answer } from "../../../answer/types.ts";
-import { renderAnswerHtml } from "../../format/answer-html.ts";
-import { encodeCallback, filePrefixOf } from "../callback-data.ts";
+import { answerReply } from "../../../commands/ask.ts";
+import { WORDING } from "../../../wording/wording.ts";
+import { encodeCallback } from "../callback-data.ts";
+import { previousTurn, rememberTurn } from "../conversation-session.ts";
 import type { BotDeps } from "../deps.ts";
 import { questionForBot } from "../group-trigger.ts";
-import { sendHtml, withTyping } from "../replies.ts";
-import { WORDING } from "../wording.ts";
+import { sendReply, withTyping } from "../replies.ts";
 
 const RATE_WINDOW_MS = 60_000;
 
@@ -21,40 +22,26 @@ export function newAnswerId(): string {
   return randomBytes(6).toString("base64url");
 }
 
-/** The buttons under an answer: 原文 for its labelled citations, then 👍 / 👎. */
-export function answerKeyboard(answer: Answer, answerId: string, maxSources: number): InlineKeyboard {
-  const kb = new InlineKeyboard();
-  const labelled = answer.citations.filter((c) => c.item !== null).slice(0, maxSources);
-  labelled.forEach((c, k) => {
-    const data = encodeCallback({ kind: "source", filePrefix: filePrefixOf(c.file), label: c.item! });
-    if (data) kb.text(labelled.length > 1 ? `${WORDING.sourceButton} ${k + 1}` : WORDING.sourceButton, data);
-  });
-  if (kb.inline_keyboard.some((row) => row.length > 0)) kb.row();
-  kb.text("👍", encodeCallback({ kind: "vote", vote: "up", answerId })!);
-  kb.text("👎", encodeCallback({ kind: "vote", vote: "down", answerId })!);
-  return kb;
+/** The 👍 / 👎 row under an answer. */
+export function voteRow(answerId: string): InlineKeyboardButton[] {
+  return [
+    { text: "👍", callback_data: encodeCallback({ kind: "vote", vote: "up", answerId })! },
+    { text: "👎", callback_data: encodeCallback({ kind: "vote", vote: "down", answerId })! },
+  ];
 }
 
 /** Answers `question` in the chat of `ctx`, replying to the message that asked it. */
 export async function answerQuestion(ctx: Context, deps: BotDeps, question: string): Promise<void> {
   const chat = ctx.chat!;
   const started = performance.now();
-  const conversation = `${chat.id}:${ctx.from?.id ?? 0}`;
-  const previous = deps.conversations.get(conversation);
-  const answer = await withTyping(ctx, deps.options.typingIntervalMs, deps.logger, () =>
-    deps.service.ask(question, { previous: previous && Date.now() - previous.at < 30 * 60_000 ? previous : undefined }),
-  );
-  deps.conversations.delete(conversation);
-  deps.conversations.set(conversation, answer.turn);
-  // Interim bound until conversations move to session storage: the oldest goes first.
-  if (deps.conversations.size > 5000) deps.conversations.delete(deps.conversations.keys().next().value!);
+  const previous = await previousTurn(ctx);
+  const answer = await withTyping(ctx, deps.options.typingIntervalMs, deps.logger, () => deps.service.ask(question, { previous }));
+  rememberTurn(ctx, answer.turn);
   const answerId = newAnswerId();
-  await sendHtml(ctx, renderAnswerHtml(answer), {
-    replyTo: ctx.msg?.message_id,
-    keyboard: answerKeyboard(answer, answerId, deps.options.sourceButtons),
-  });
+  await sendReply(ctx, deps, answerReply(answer), { replyTo: ctx.msg?.message_id, extraRows: [voteRow(answerId)] });
   const ms = Math.round(performance.now() - started);
-  deps.logger.info("answered", { chatType: chat.type, refused: answer.refused, citations: answer.citations.length, ms });
+  const { refused, citations } = answer;
+  deps.logger.info("answered", { updateId: ctx.update.update_id, chatType: chat.type, refused, citations: citations.length, ms });
   await deps.journal
     .recordQuestion({
       answerId,
@@ -104,7 +91,7 @@ export function askFeature(deps: BotDeps): Composer<Context> {
   questions.use(async (ctx) => {
     const question = questionOf(ctx)!;
     if (!question) {
-      const hint = ctx.chat?.type === "private" ? WORDING.askUsage : WORDING.groupAskHint;
+      const hint = ctx.chat?.type === "private" ? WORDING.askUsage : WORDING.groupAskHint(ctx.me.username);
       await ctx.reply(hint, { reply_parameters: { message_id: ctx.msg!.message_id, allow_sending_without_reply: true } });
       return;
     }

@@ -1,15 +1,11 @@
-/** /docs: the documents the bot answers from, with the short numbers /item accepts. */
+/** /docs [words]: the documents, ten to a page, or those matching a year, an issuer or a word of the title. */
 import { Composer, type Context } from "grammy";
-import { renderDocumentsHtml } from "../../format/answer-html.ts";
-import { escapeHtml } from "../../format/escape-html.ts";
+import { docsReply } from "../../../commands/docs.ts";
 import type { BotDeps } from "../deps.ts";
-import { sendHtml } from "../replies.ts";
-import { WORDING } from "../wording.ts";
+import { sendReply } from "../replies.ts";
 
 export function docsFeature(deps: BotDeps): Composer<Context> {
   const composer = new Composer<Context>();
-  composer.command("docs", (ctx) =>
-    sendHtml(ctx, `${renderDocumentsHtml(deps.service.documents())}\n\n${escapeHtml(WORDING.itemsHint)}`),
-  );
+  composer.command("docs", (ctx) => sendReply(ctx, deps, docsReply(deps.service.corpus(), ctx.match)));
   return composer;
 }

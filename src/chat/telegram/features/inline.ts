@@ -1,14 +1,16 @@
 /**
  * Inline mode (`@bot 绩效工资` in any chat): lists matching items; choosing one posts
- * the item's text with its citation.
+ * the item's text (its first page) with its citation.
  */
 import { Composer, type Context } from "grammy";
 import type { InlineQueryResultArticle } from "grammy/types";
-import { firstLine, renderItemHtml, sourceLineHtml } from "../../format/answer-html.ts";
-import { htmlToPlainText } from "../../format/escape-html.ts";
+import { citationLine } from "../../../answer/render-answer.ts";
+import { itemPages } from "../../../commands/item.ts";
+import { clipText } from "../../../commands/reply.ts";
+import { WORDING } from "../../../wording/wording.ts";
+import { pageHtml } from "../../format/reply-html.ts";
 import { splitHtml } from "../../format/split-html.ts";
 import type { BotDeps } from "../deps.ts";
-import { WORDING } from "../wording.ts";
 
 /** Room left in a 4096-character message for the "see /item" note. */
 const INLINE_TEXT_LIMIT = 3900;
@@ -24,13 +26,14 @@ export function inlineFeature(deps: BotDeps): Composer<Context> {
     }
     const hits = await deps.service.search(query, deps.options.inlineResults);
     const results: InlineQueryResultArticle[] = hits.map((hit, k) => {
-      const parts = splitHtml(renderItemHtml(hit.item, hit.meta), INLINE_TEXT_LIMIT);
-      const text = parts.length > 1 ? `${parts[0]}\n\n${WORDING.inlineMore}` : (parts[0] ?? "");
+      const pages = itemPages(hit.item, hit.meta);
+      const parts = splitHtml(pageHtml(pages.page(0)), INLINE_TEXT_LIMIT);
+      const text = parts.length > 1 || pages.pageCount > 1 ? `${parts[0]}\n\n${WORDING.inlineMore}` : (parts[0] ?? "");
       return {
         type: "article",
         id: String(k),
-        title: htmlToPlainText(sourceLineHtml({ title: hit.meta.title, docNumber: null, item: hit.item.label, kind: hit.item.kind })),
-        description: firstLine(hit.item.text, 100),
+        title: citationLine({ title: hit.meta.title, docNumber: null, item: hit.item.label, kind: hit.item.kind }),
+        description: clipText(hit.item.text.split("\n").find((l) => l.trim() !== "") ?? "", 100),
         input_message_content: { message_text: text, parse_mode: "HTML", link_preview_options: { is_disabled: true } },
       };
     });

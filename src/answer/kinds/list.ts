@@ -1,0 +1,176 @@
+/**
+ * List questions (省财政厅负责哪些任务, 只由省教育厅负责的有哪些, 哪些事要求2020年6月底前,
+ * 日常工作里哪些跟验收有关, 二、里面有哪些措施): answered from the structured items, not
+ * from search, so the list is exhaustive. The items in scope (the documents, section or
+ * item kind the question points at) are filtered by unit and role, by date, and by the
+ * topic words left; the answer is the count, then one line per item.
+ */
+import type { DocumentMeta, Item, ParsedDocument } from "../../corpus/types.ts";
+import { DATE } from "../../text/dates.ts";
+import { squash } from "../../text/normalize.ts";
+import type { CitedItem } from "../compose/citations.ts";
+import type { AnalysedQuestion } from "../question/analysed-question.ts";
+import { mentions, type Concept } from "../question/concepts.ts";
+import type { KindContext, QuestionKind } from "./kind.ts";
+
+/** A name shaped like a responsible unit: 省卫生健康委, 市教育局, 人民银行某分行. */
+const UNIT_NAME = /[省市县区]?[\p{Script=Han}]{1,8}?(委员会|委|厅|局|办|部|中心|政府|分行|公司)(?=负责|参与|牵头|承担|管|的|在|有|作为)/u;
+
+/** The role a unit list question asks about. */
+type Role = "only" | "lead" | "any";
+
+function roleOf(q: AnalysedQuestion, ctx: KindContext): Role {
+  const w = ctx.vocabulary.answerWords;
+  if (w.onlyWords.some((x) => q.text.includes(x))) return "only";
+  if (w.leadWords.some((x) => q.text.includes(x))) return "lead";
+  return "any";
+}
+
+/** Whether the question asks for a list: a list word before an object word, or a unit with 哪些. */
+function asksList(q: { text: string; units: readonly string[] }, ctx: KindContext): boolean {
+  const k = ctx.vocabulary.kinds;
+  const cues = k.list.join("|");
+  const objects = k.listObjects.join("|");
+  // 哪些任务, 哪几项措施, 哪些主要任务: the list word, a word or two, then what is listed.
+  if (new RegExp(`(${cues})[^，。？?、]{0,3}?(${objects})`).test(q.text)) return true;
+  // "有几条提到技能大赛" / "提到职教高考的有多少项": a count of the items a topic word names.
+  const mentionWords = k.listScopes.filter((w) => /提|写|涉及|说/.test(w)).join("|");
+  if (new RegExp(`(几|多少)(条|项).{0,4}(${mentionWords})|(${mentionWords}).{0,12}(几|多少)(条|项)`).test(q.text)) return true;
+  // "省财政厅负责哪些" / "城投公司要参与哪几条": a unit in a role, then a list word.
+  const roles = k.listScopes.join("|");
+  return q.units.length > 0 && new RegExp(`(${roles}).{0,6}(${cues})`).test(q.text);
+}
+
+/** A part of a document a question can name: a section (四、优化职业教育社会服务), the attachment, the boxes. */
+interface Part {
+  readonly names: readonly string[];
+  readonly items: readonly CitedItem[];
+}
+
+/** The named parts of a document, from its layout. */
+function partsOf(doc: ParsedDocument, appendixNames: readonly string[]): Part[] {
+  const labelled = doc.items.filter((i) => i.label !== null).map((item) => ({ item, meta: doc.meta, score: 1 }));
+  const parts: Part[] = [];
+  const sections = new Map<string, CitedItem[]>();
+  for (const c of labelled) {
+    const top = c.item.path[0];
+    if (top && /^[一二三四五六七八九十]+、/.test(top)) sections.set(top, [...(sections.get(top) ?? []), c]);
+  }
+  for (const [heading, items] of sections) {
+    const number = /^([一二三四五六七八九十]+)、/.exec(heading)![1]!;
+    parts.push({ names: [heading.replace(/^[一二三四五六七八九十]+、\s*/, ""), `第${number}部分`, `${number}、`], items });
+  }
+  const appendix = labelled.filter((c) => c.item.kind === "appendix");
+  if (appendix.length > 0) parts.push({ names: ["附件", ...appendixNames], items: appendix });
+  const boxes = labelled.filter((c) => c.item.kind === "box");
+  if (boxes.length > 0) parts.push({ names: ["专栏"], items: boxes });
+  return parts;
+}
+
+/** Items in the scope the question points at: its documents, and the part of them it names. */
+function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: CitedItem[]; named: string[] } {
+  const docs = ctx.corpus.documents.filter((d) => q.documents.length === 0 || q.documents.includes(d.meta.file));
+  const text = squash(q.text);
+  const out: CitedItem[] = [];
+  const named: string[] = [];
+  // A part named in the question (日常工作, 四、) is the scope, in the documents that have it.
+  for (const d of docs) {
+    const part = partsOf(d, ctx.appendixNames(d)).find((p) => p.names.some((n) => text.includes(squash(n))));
+    if (!part) continue;
+    out.push(...part.items);
+    named.push(...part.names.filter((n) => text.includes(squash(n))));
+  }
+  if (out.length > 0) return { items: out, named };
+  for (const d of docs) for (const item of d.items) if (item.label !== null) out.push({ item, meta: d.meta, score: 1 });
+  return { items: out, named };
+}
+
+/** Concepts that name the scope (document title words, list words, units), not the topic. */
+function topicConcepts(q: AnalysedQuestion, ctx: KindContext, scope: readonly { meta: DocumentMeta }[], named: readonly string[]): Concept[] {
+  const titles = squash([...new Set(scope.map((s) => s.meta.title)), ...named].join(" "));
+  const k = ctx.vocabulary.kinds;
+  const scopeWords = new Set([...k.listObjects, ...k.listScopes, ...k.list]);
+  return q.concepts.filter(
+    (c) =>
+      !mentions(c, titles) &&
+      !scopeWords.has(c.text) &&
+      !ctx.units.findIn(c.text).length &&
+      !/^20\d{2}年$/.test(c.text) &&
+      c.source !== "english",
+  );
+}
+
+/** The text of an item a topic is looked for in: its headings and its own text. */
+function itemContext(item: Item): string {
+  return squash([...item.path, item.text].join(" "));
+}
+
+export const list: QuestionKind = {
+  name: "list",
+  detect: (q, ctx) => asksList(q, ctx),
+  sentenceFit: () => 0,
+  answers: () => false,
+  write: () => null,
+  compose(q, _search, ctx) {
+    const { items: scope, named } = itemsInScope(q, ctx);
+    let matches = scope;
+    const said: string[] = [];
+    let note = "";
+    // A unit the circulars never name as responsible (省卫生健康委) is responsible for nothing in them.
+    const unknown = UNIT_NAME.exec(q.text)?.[0];
+    if (q.units.length === 0 && unknown && !ctx.units.findIn(unknown).length && !ctx.inCorpus(unknown)) {
+      return { refused: true, lead: `文件中没有找到${unknown}负责的事项。`, evidence: [], items: [] };
+    }
+    // By responsible unit, in the asked role.
+    if (q.units.length > 0) {
+      const unit = q.units[0]!;
+      const role = roleOf(q, ctx);
+      const exact = q.excludedUnits.length > 0;
+      matches = matches.filter(({ item }) => {
+        if (!item.responsible) return false;
+        if (role === "only") return item.responsible.length === 1 && ctx.units.listed(item.responsible, unit, exact);
+        if (q.excludedUnits.some((u) => ctx.units.listed(item.responsible, u, true))) return false;
+        return ctx.units.listed(item.responsible, unit, exact);
+      });
+      // Which unit leads is said only where the document says it; these circulars list units without saying.
+      const leads = role === "lead" && matches.some(({ item }) => item.lead && ctx.units.canonical(item.lead) === unit);
+      if (leads) matches = matches.filter(({ item }) => item.lead && ctx.units.canonical(item.lead) === unit);
+      said.push(`${unit}${role === "only" ? "单独负责" : leads ? "牵头" : "负责或参与"}`);
+      if (role === "lead" && !leads) note = "（文件未注明牵头单位）";
+    }
+    // By a date written in the question (2020年6月底前), or a year no document is dated (2025年, a target).
+    const date = DATE.exec(q.text)?.[0]?.replace(/^(到|至|自|从)/, "");
+    const docYears = new Set(ctx.corpus.documents.map((d) => d.meta.year));
+    const target = q.years.find((y) => !docYears.has(y));
+    const phrase = date && /月|底|前/.test(date) ? date : target !== undefined ? `${target}年` : null;
+    if (phrase) {
+      matches = matches.filter(({ item }) => squash(item.text).includes(phrase));
+      said.push(`写明“${phrase}”`);
+    }
+    // By the topic words left (现场工程师学院, 验收, 中期检查), in the items and their headings;
+    // words most items in scope have (进行, 工作) narrow nothing.
+    const common = (c: Concept) => scope.filter(({ item }) => mentions(c, itemContext(item))).length >= Math.max(2, scope.length / 2);
+    const topic = topicConcepts(q, ctx, scope, named).filter((c) => !common(c));
+    if (topic.length > 0 && said.length === 0) {
+      const found = topic.filter((c) => matches.some(({ item }) => mentions(c, itemContext(item))));
+      if (found.length === 0) return null;
+      matches = matches.filter(({ item }) => found.every((c) => mentions(c, itemContext(item))));
+      said.push(`提到${found.map((c) => c.text).join("、")}`);
+    }
+    if (named.length > 0 && said.length === 0) said.push(`${named[0]}中`);
+    // "《…》提出了哪些主要任务": one document and nothing else to filter by lists its main items.
+    let whole: string | null = null;
+    if (said.length === 0 && q.documents.length === 1 && topic.length === 0) {
+      whole = `《${ctx.documents.get(q.documents[0]!)!.meta.title}》`;
+      matches = scope.filter(({ item }) => item.kind !== "appendix" && item.kind !== "box");
+    }
+    if (said.length === 0 && !whole) return null;
+    if (matches.length === 0) {
+      return { refused: true, lead: `文件中没有找到${said.join("、")}的事项。`, evidence: [], items: [] };
+    }
+    // Years named in the question narrow nothing further: they chose the documents.
+    const kind = matches.every((m) => m.item.kind === "row") ? "项" : "条";
+    const lead = whole ? `${whole}共${matches.length}${kind}` : `${said.join("、")}的共${matches.length}${kind}${note}`;
+    return { refused: false, listed: true, lead, evidence: [], items: matches };
+  },
+};

@@ -1,0 +1,156 @@
+/**
+ * Explicit references to an item ("2023年要点第7条", "任务清单第33项", "技工规划三（九）",
+ * "专栏5", "附件12", "日常工作第30项") are resolved without search, inside the documents
+ * the question points at. A reference to an item that does not exist resolves to nothing,
+ * with the range that does exist, so no other item is ever cited for it.
+ */
+import { labelKey } from "../../corpus/numbering.ts";
+import type { Item, ItemKind, ParsedDocument } from "../../corpus/types.ts";
+import { CHINESE_NUMERAL_CHARS, parseNumber } from "../../text/numerals.ts";
+
+const CN = `[${CHINESE_NUMERAL_CHARS}]+`;
+
+/** How a reference is numbered, which decides where its label can be found. */
+export type ReferenceStyle = "path" | "section" | "box" | "appendix" | "numbered";
+
+/** An item named in a question. */
+export interface Reference {
+  /** As written in the question. */
+  readonly written: string;
+  readonly style: ReferenceStyle;
+  /** The label key (CONTRACT §2 comparison form) it asks for. */
+  readonly key: string;
+  /** The documents it was looked for in (the ones the question points at, else all). */
+  readonly documents: readonly string[];
+  /** The item, when exactly one exists; null when none does (or it is ambiguous). */
+  readonly item: Item | null;
+  /** True when some document in scope has an item with this label. */
+  readonly exists: boolean;
+}
+
+interface Pattern {
+  readonly style: ReferenceStyle;
+  readonly pattern: RegExp;
+  readonly key: (m: RegExpExecArray) => string | null;
+}
+
+const num = (s: string) => {
+  const n = parseNumber(s);
+  return Number.isFinite(n) && n > 0 ? String(n) : null;
+};
+
+// Longest forms first: a nested path, then a section, boxes, attachments, then 第N条/项.
+const PATTERNS: readonly Pattern[] = [
+  { style: "path", pattern: new RegExp(`(${CN})[、，]?\\s*[（(](${CN})[）)]\\s*(\\d{1,3})(?![\\d%％年月日万亿个所项条])\\s*[.．、]?`, "u"), key: (m) => labelKey(`${m[1]}${m[2]}${m[3]}`) },
+  { style: "path", pattern: new RegExp(`(${CN})[、，]\\s*[（(](${CN})[）)]|(?<![${CHINESE_NUMERAL_CHARS}])(${CN})[（(](${CN})[）)]`, "u"), key: (m) => labelKey(`${m[1] ?? m[3]}${m[2] ?? m[4]}`) },
+  { style: "box", pattern: /专栏\s*(\d{1,3}|[一二三四五六七八九十]+)/u, key: (m) => (num(m[1]!) ? `专栏${num(m[1]!)}` : null) },
+  { style: "appendix", pattern: new RegExp(`附件\\s*(?:第\\s*)?(\\d{1,4}|${CN})\\s*[项条]?`, "u"), key: (m) => (num(m[1]!) ? `附件${num(m[1]!)}` : null) },
+  { style: "section", pattern: new RegExp(`第\\s*[（(](${CN})[）)]\\s*[条项]?|(?<![${CHINESE_NUMERAL_CHARS}、])[（(](${CN})[）)]\\s*[条项]`, "u"), key: (m) => `（${m[1] ?? m[2]}）` },
+  { style: "numbered", pattern: new RegExp(`第\\s*(\\d{1,5}|${CN})\\s*[条项]`, "u"), key: (m) => num(m[1]!) },
+];
+
+/** The reference a question makes, before resolution: its pattern match, or null. */
+function match(question: string): { style: ReferenceStyle; key: string; written: string } | null {
+  for (const p of PATTERNS) {
+    const m = p.pattern.exec(question);
+    if (!m) continue;
+    const key = p.key(m);
+    if (key) return { style: p.style, key, written: m[0].trim() };
+  }
+  return null;
+}
+
+/** The words of a question that name an item (第20项, 三（二）2), or null. */
+export function writtenReference(question: string): string | null {
+  return match(question)?.written ?? null;
+}
+
+/** The question without the words that name an item (so they are not taken for its topic). */
+export function stripReference(question: string): string {
+  const m = match(question);
+  return m ? question.replace(m.written, " ") : question;
+}
+
+/** Which item kinds a numbering style can name. */
+const KINDS_OF: Readonly<Record<ReferenceStyle, readonly ItemKind[] | null>> = {
+  path: null,
+  section: null,
+  box: ["box"],
+  appendix: ["appendix"],
+  numbered: ["item", "row", "article", "appendix"],
+};
+
+/** Items of a document a reference can name: a section key (（十五）) matches the end of a path label. */
+function itemsFor(doc: ParsedDocument, style: ReferenceStyle, key: string): Item[] {
+  const kinds = KINDS_OF[style];
+  return doc.items.filter((i) => {
+    if (i.label === null || (kinds && !kinds.includes(i.kind))) return false;
+    // A section key keeps its brackets (（十四）): without them 四、（十四） would read 四十四.
+    if (style === "section") return i.label.replace(/\s/g, "").replace(/[(]/g, "（").replace(/[)]/g, "）").endsWith(key);
+    const k = labelKey(i.label);
+    if (style === "numbered" && i.kind === "appendix") return false;
+    // 第四条 of a regulation is labelled by its path (第二章第四条): its own number decides.
+    if (style === "numbered" && i.kind === "article") return String(parseNumber(/第([^第条]+)条$/.exec(k)?.[1] ?? "")) === key;
+    return k === key;
+  });
+}
+
+/**
+ * Resolves a question's reference inside `scope` (the documents the question points at;
+ * empty means every document). "日常工作第30项" names an attachment item when the scope's
+ * attachment is called 日常工作: `appendixNames` gives each document's attachment titles.
+ */
+export function resolveReference(
+  question: string,
+  documents: readonly ParsedDocument[],
+  scope: readonly string[],
+  appendixNames: (doc: ParsedDocument) => readonly string[] = () => [],
+): Reference | null {
+  const found = match(question);
+  if (!found) return null;
+  const inScope = scope.length > 0 ? documents.filter((d) => scope.includes(d.meta.file)) : documents;
+  let { style, key } = found;
+  // "日常工作第30项": an attachment named by its title.
+  if (style === "numbered" && inScope.some((d) => appendixNames(d).some((n) => question.includes(n)))) {
+    style = "appendix";
+    key = `附件${key}`;
+  }
+  const hits = inScope.flatMap((d) => itemsFor(d, style, key));
+  return {
+    written: found.written,
+    style,
+    key,
+    documents: inScope.map((d) => d.meta.file),
+    item: hits.length === 1 ? hits[0]! : null,
+    exists: hits.length > 0,
+  };
+}
+
+/** What does exist, in the numbering a reference used: "只有专栏1–专栏4", "共45项（1–45）". */
+export function existingRange(doc: ParsedDocument, style: ReferenceStyle, written = ""): string | null {
+  const kinds = KINDS_OF[style];
+  const labels = doc.items.filter((i) => i.label !== null && (!kinds || kinds.includes(i.kind))).map((i) => i.label!);
+  if (labels.length === 0) return null;
+  if (style === "box") return `只有${labels[0]}–${labels[labels.length - 1]}`;
+  if (style === "appendix") return `附件共${labels.length}项（${labels[0]}–${labels[labels.length - 1]}）`;
+  if (style === "numbered") {
+    const numbers = labels.filter((l) => /^\d+$/.test(l)).map(Number);
+    if (numbers.length === 0) return null;
+    return `共${numbers.length}${doc.items.some((i) => i.kind === "row") ? "项" : "条"}（第${Math.min(...numbers)}–${Math.max(...numbers)}${doc.items.some((i) => i.kind === "row") ? "项" : "条"}）`;
+  }
+  // Sections and paths: the top-level parts and how far each runs.
+  const tops = new Map<string, string[]>();
+  for (const l of labels) {
+    const top = /^([一二三四五六七八九十]+、)/.exec(l)?.[1];
+    if (!top) continue;
+    const sub = /（([一二三四五六七八九十]+)）/.exec(l)?.[0];
+    const list = tops.get(top) ?? [];
+    if (sub && !list.includes(sub)) list.push(sub);
+    tops.set(top, list);
+  }
+  if (tops.size === 0) return null;
+  // Within the part the reference names (三（九） → 三、), only that part's range.
+  const named = written ? [...tops.keys()].find((top) => written.startsWith(top.replace("、", ""))) : undefined;
+  const shown = named ? [[named, tops.get(named)!] as const] : [...tops];
+  return (named ? "只有" : "") + shown.map(([top, subs]) => (subs.length > 0 ? `${top}${subs[0]}–${subs[subs.length - 1]}` : top)).join("；");
+}

@@ -1,0 +1,206 @@
+/**
+ * The project's vocabulary, read from the data folder (`data/` by default, from
+ * settings): every word list and table the stages use, each checked by its schema. This
+ * is the one place data files are named and loaded; the index hashes the same files.
+ */
+import path from "node:path";
+import { z } from "zod";
+import { readJsonTable, readWordList } from "./data-file.ts";
+
+/** One group of words that exclude each other; "item" groups hold for a cited item as a whole. */
+export interface ContrastGroup {
+  readonly words: readonly string[];
+  readonly scope: "sentence" | "item";
+}
+
+/** A measure a figure question can ask for (所, 人次, %…). */
+export interface Measure {
+  readonly name: string;
+  /** What a question writes after 多少/几 (多少所, 多少学生). */
+  readonly asks: readonly string[];
+  /** Words that ask for the measure on their own (比例, 百分之多少). */
+  readonly alone: readonly string[];
+  /** Measure words written after a figure in the circulars. */
+  readonly written: readonly string[];
+  /** A generic counter (个) that any counted measure answers. */
+  readonly counts: boolean;
+}
+
+/** Cue words of each question kind (data/question-kinds.json). */
+export interface KindCues {
+  readonly compare: readonly string[];
+  readonly list: readonly string[];
+  readonly listObjects: readonly string[];
+  readonly listScopes: readonly string[];
+  readonly who: readonly string[];
+  readonly when: readonly string[];
+  readonly number: readonly string[];
+  readonly yesno: readonly string[];
+  /** Per document fact (issuer, docNumber, date…), the words that ask for it. */
+  readonly meta: Readonly<Record<MetaFact, readonly string[]>>;
+  /** English question words → the Chinese that asks the same (who → 谁). */
+  readonly englishAsks: ReadonlyMap<string, string>;
+  /** Words that open an English yes/no question (does, is, can…). */
+  readonly englishYesno: readonly string[];
+}
+
+/** Facts about a circular itself that a question can ask for. */
+export const META_FACTS = ["title", "implementers", "issuer", "docNumber", "date", "addressees", "public", "basis", "contact", "effect", "attachments", "count"] as const;
+export type MetaFact = (typeof META_FACTS)[number];
+
+/** Words the answer stage reads (data/answer-words.json). */
+export interface AnswerWords {
+  readonly yesnoVerbs: ReadonlyMap<string, string>;
+  readonly negatedLeads: ReadonlyMap<string, string>;
+  readonly negations: readonly string[];
+  readonly notNegations: readonly string[];
+  readonly actorVerbs: readonly string[];
+  readonly issueVerbs: readonly string[];
+  readonly onlyWords: readonly string[];
+  readonly leadWords: readonly string[];
+  readonly partWords: readonly string[];
+}
+
+/** Unit spellings and compound entries (data/units.json). */
+export interface UnitTable {
+  /** Canonical name → other spellings. */
+  readonly spellings: ReadonlyMap<string, readonly string[]>;
+  /** An entry that names several units (各市、县（市、区）人民政府) → the units it names. */
+  readonly includes: ReadonlyMap<string, readonly string[]>;
+}
+
+/** Chat around a question (data/chat.json). */
+export interface ChatWords {
+  readonly greetings: readonly string[];
+  readonly preambles: readonly string[];
+  readonly closings: readonly string[];
+  readonly context: readonly string[];
+  /** Words that make a clause a question. */
+  readonly asks: readonly string[];
+  /** Openings of a clause that instructs the bot (忽略以上…, 说…): no question, no topic. */
+  readonly instructions: readonly string[];
+}
+
+/** Place names (data/places.json). */
+export interface Places {
+  readonly otherProvinces: readonly string[];
+  readonly home: readonly string[];
+  readonly cities: readonly string[];
+}
+
+/** Everything in the data folder. */
+export interface Vocabulary {
+  /** Abbreviation or everyday word → the circulars' wording. */
+  readonly aliases: ReadonlyMap<string, readonly string[]>;
+  /** English word or phrase (lower case) → Chinese terms. */
+  readonly english: ReadonlyMap<string, readonly string[]>;
+  /** English words that carry no topic (the, of, which…). */
+  readonly englishStopwords: ReadonlySet<string>;
+  /** Words that carry nothing for search. */
+  readonly stopwords: ReadonlySet<string>;
+  /** Words that only say what kind of answer is wanted, or are filler: no topic. */
+  readonly questionWords: ReadonlySet<string>;
+  /** Terms the segmenter keeps whole. */
+  readonly domainTerms: readonly string[];
+  /** Responsible units: canonical name → other spellings, and entries that name several units. */
+  readonly units: UnitTable;
+  readonly contrasts: readonly ContrastGroup[];
+  readonly chat: ChatWords;
+  readonly kinds: KindCues;
+  readonly measures: readonly Measure[];
+  readonly answerWords: AnswerWords;
+  readonly places: Places;
+}
+
+/** The data files, by what they hold. */
+export const DATA_FILES = {
+  aliases: "aliases.json",
+  english: "en-zh.json",
+  englishStopwords: "english-stopwords.txt",
+  stopwords: "stopwords.txt",
+  questionWords: "question-words.txt",
+  domainTerms: "domain-terms.txt",
+  units: "units.json",
+  contrasts: "contrasts.json",
+  chat: "chat.json",
+  kinds: "question-kinds.json",
+  measures: "measures.json",
+  answerWords: "answer-words.json",
+  places: "places.json",
+} as const;
+
+const Words = z.array(z.string().min(1));
+const TermMap = z.record(z.string(), z.array(z.string().min(1)));
+const ContrastFile = z.object({
+  groups: z.array(z.union([Words.min(2), z.object({ words: Words.min(2), scope: z.enum(["sentence", "item"]) })])),
+});
+const UnitFile = z.object({ spellings: TermMap, includes: TermMap });
+const ChatFile = z.object({ greetings: Words, preambles: Words, closings: Words, context: Words, asks: Words, instructions: Words });
+const KindFile = z.object({
+  compare: Words,
+  list: Words,
+  listObjects: Words,
+  listScopes: Words,
+  who: Words,
+  when: Words,
+  number: Words,
+  yesno: Words,
+  meta: z.object(Object.fromEntries(META_FACTS.map((f) => [f, Words])) as Record<MetaFact, typeof Words>),
+  englishAsks: z.record(z.string(), z.string()),
+  englishYesno: Words,
+});
+const MeasureFile = z.object({
+  measures: z.array(z.object({ name: z.string().min(1), asks: Words.min(1), alone: Words.optional(), written: Words.min(1), counts: z.boolean().optional() })),
+});
+const AnswerWordsFile = z.object({
+  yesnoVerbs: z.record(z.string(), z.string()),
+  negatedLeads: z.record(z.string(), z.string()),
+  negations: Words,
+  notNegations: Words,
+  actorVerbs: Words,
+  issueVerbs: Words,
+  onlyWords: Words,
+  leadWords: Words,
+  partWords: Words,
+});
+const PlacesFile = z.object({ otherProvinces: Words, home: Words, cities: Words });
+
+/** The data files the search index is built from (segmentation); the index is rebuilt when they change. */
+export const INDEX_DATA_FILES: readonly (keyof typeof DATA_FILES)[] = ["stopwords", "domainTerms"];
+
+/** Keys are matched in lower case (English), longest first where order matters. */
+function termMap(record: Record<string, string[]>): Map<string, string[]> {
+  return new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+}
+
+function unitTable(data: z.infer<typeof UnitFile>): UnitTable {
+  return { spellings: new Map(Object.entries(data.spellings)), includes: new Map(Object.entries(data.includes)) };
+}
+
+/** Reads every data file of `dir`; a missing or malformed file is a DataFileError naming it. */
+export function loadVocabulary(dir: string): Vocabulary {
+  const file = (name: keyof typeof DATA_FILES) => path.join(dir, DATA_FILES[name]);
+  const kindFile = readJsonTable(file("kinds"), KindFile);
+  const kinds = { ...kindFile, englishAsks: new Map(Object.entries(kindFile.englishAsks)) };
+  const words = readJsonTable(file("answerWords"), AnswerWordsFile);
+  return {
+    aliases: termMap(readJsonTable(file("aliases"), TermMap)),
+    // Hyphens read as spaces, in the glossary as in questions: high-tech zone = high tech zone.
+    english: new Map([...termMap(readJsonTable(file("english"), TermMap))].map(([k, v]) => [k.replace(/-/g, " ").replace(/\s+/g, " "), v])),
+    englishStopwords: new Set(readWordList(file("englishStopwords"))),
+    stopwords: new Set(readWordList(file("stopwords"))),
+    questionWords: new Set(readWordList(file("questionWords"))),
+    domainTerms: readWordList(file("domainTerms")),
+    units: unitTable(readJsonTable(file("units"), UnitFile)),
+    contrasts: readJsonTable(file("contrasts"), ContrastFile).groups.map((g) => (Array.isArray(g) ? { words: g, scope: "item" as const } : g)),
+    chat: readJsonTable(file("chat"), ChatFile),
+    kinds,
+    measures: readJsonTable(file("measures"), MeasureFile).measures.map((m) => ({ ...m, alone: m.alone ?? [], counts: m.counts ?? false })),
+    answerWords: {
+      ...words,
+      yesnoVerbs: new Map(Object.entries(words.yesnoVerbs)),
+      negatedLeads: new Map(Object.entries(words.negatedLeads)),
+    },
+    places: readJsonTable(file("places"), PlacesFile),
+  };
+}
