@@ -3,14 +3,16 @@
  * parsing every circular again (10,000 circulars parse in about half a minute). Binary
  * sections: every distinct string once in a UTF-16 blob, every distinct list (heading
  * path, responsible units) once, items as columns of string and list numbers; decoding
- * shares one string, and one array, between all items that have it. Decoding runs in
+ * shares one string, and one array, between all items that have it. A document's facts
+ * (issuer, addressees, basis… with their sources) are one JSON line each: a few hundred
+ * bytes per circular, read as they were written. Decoding runs in
  * time slices, so that swapping in a rebuilt index never holds the event loop long.
  */
-import type { Corpus, DocumentMeta, IngestProblem, Item, ItemKind, ParsedDocument } from "../corpus/types.ts";
+import type { Corpus, DocumentFacts, DocumentMeta, IngestProblem, Item, ItemKind, ParsedDocument } from "../corpus/types.ts";
 import { timeSlicer } from "../util/time-slice.ts";
 import { encodeSections, Sections, SectionFormatError } from "./binary-sections.ts";
 
-const FILE_KIND = "policybot-corpus/2";
+const FILE_KIND = "policybot-corpus/3";
 /** String number meaning null. */
 const NONE = 0xffffffff;
 const NO_YEAR = -0x80000000;
@@ -70,6 +72,7 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
   const order = new Uint32Array(items.length);
   const path = new Uint32Array(items.length);
   const responsible = new Uint32Array(items.length);
+  const lead = new Uint32Array(items.length);
   const lists = new ListTable();
   let i = 0;
   docs.forEach((d, k) => {
@@ -85,12 +88,14 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
       order[i] = item.order;
       path[i] = lists.add(item.path.map(ref));
       responsible[i] = lists.add(item.responsible && item.responsible.map(ref));
+      lead[i] = ref(item.lead ?? null);
       i++;
     }
   });
   itemStart[docs.length] = i;
   const strings = Buffer.concat(blob);
   const problems = Buffer.from(corpus.problems.map((p) => JSON.stringify(p)).join("\n"), "utf8");
+  const facts = Buffer.from(docs.map((d) => (d.meta.facts ? JSON.stringify(d.meta.facts) : "")).join("\n"), "utf8");
   return encodeSections(
     FILE_KIND,
     { documents: docs.length, items: items.length, strings: ids.size, lists: lists.start.length - 1 },
@@ -109,6 +114,8 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
       "item.order": order,
       "item.path": path,
       "item.responsible": responsible,
+      "item.lead": lead,
+      "doc.facts": new Uint8Array(facts.buffer, facts.byteOffset, facts.byteLength),
       problems: new Uint8Array(problems.buffer, problems.byteOffset, problems.byteLength),
     },
   );
@@ -168,6 +175,9 @@ export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
   const order = s.get("item.order", "u32", N);
   const path = s.get("item.path", "u32", N);
   const responsible = s.get("item.responsible", "u32", N);
+  const lead = s.get("item.lead", "u32", N);
+  const factLines = s.bytesOf("doc.facts").toString("utf8").split("\n");
+  if (factLines.length !== Math.max(1, D!)) throw new SectionFormatError("document facts do not match the documents");
 
   const documents: ParsedDocument[] = [];
   for (let k = 0; k < D!; k++) {
@@ -178,6 +188,7 @@ export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
       issuer: strOrNull(docMeta[k * 5 + 3]!),
       date: strOrNull(docMeta[k * 5 + 4]!),
       year: docYear[k] === NO_YEAR ? null : docYear[k]!,
+      ...(factLines[k] ? { facts: parseFacts(factLines[k]!, k) } : {}),
     };
     if (itemStart[k]! > itemStart[k + 1]! || itemStart[k + 1]! > N!) throw new SectionFormatError(`document ${k} items out of range`);
     const items: Item[] = [];
@@ -193,6 +204,7 @@ export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
         text: str(text[i]!),
         responsible: responsible[i] === NONE ? null : list(responsible[i]!),
         order: order[i]!,
+        lead: strOrNull(lead[i]!),
       });
     }
     documents.push({ meta: m, items });
@@ -206,4 +218,12 @@ export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
     throw new SectionFormatError("problems are not JSON Lines");
   }
   return { documents, problems };
+}
+
+function parseFacts(line: string, doc: number): DocumentFacts {
+  try {
+    return JSON.parse(line) as DocumentFacts;
+  } catch {
+    throw new SectionFormatError(`document ${doc}'s facts are not JSON`);
+  }
 }
