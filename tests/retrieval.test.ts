@@ -99,7 +99,7 @@ describe("the hybrid retriever on the real seeds", () => {
   it("is a LangChain retriever too: items as Documents with the citation in metadata", async () => {
     const settings = loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-retrieval-${process.pid}`) });
     const retriever = new PolicyRetriever({ search: (await buildEngine(settings, silentLogger)).retriever, k: 3 });
-    const docs = await retriever.invoke("任务清单第33项说了什么");
+    const docs = await retriever.invoke("公办职业院校绩效工资水平可以提高到基准线的几倍");
     expect(docs).toHaveLength(3);
     expect(docs[0]!.metadata).toMatchObject({ file: "004_14cb77bf2456b070.txt", label: "33", title: "山东省工作任务清单" });
     expect(docs[0]!.pageContent).toContain("绩效工资");
