@@ -11,6 +11,8 @@ export class UnitNames {
   private readonly canonicalOf = new Map<string, string>();
   /** Every spelling, longest first, for finding units in a question. */
   private readonly spellings: string[];
+  /** Positions in `spellings` of the names (two characters or more) starting with each character. */
+  private readonly byFirst = new Map<string, number[]>();
 
   /** @param known unit names as the corpus writes them (each is its own canonical unless aliased). */
   constructor(
@@ -23,6 +25,12 @@ export class UnitNames {
     }
     for (const name of known) if (!this.canonicalOf.has(name)) this.canonicalOf.set(name, name);
     this.spellings = [...this.canonicalOf.keys()].sort((a, b) => b.length - a.length);
+    this.spellings.forEach((s, i) => {
+      if (s.length < 2) return;
+      const list = this.byFirst.get(s[0]!);
+      if (list) list.push(i);
+      else this.byFirst.set(s[0]!, [i]);
+    });
   }
 
   /** The alias table and the corpus's own unit names. */
@@ -44,8 +52,14 @@ export class UnitNames {
   findIn(text: string): string[] {
     let rest = text;
     const found: string[] = [];
-    for (const s of this.spellings) {
-      if (s.length < 2 || !rest.includes(s)) continue;
+    // Only spellings starting with a character of the text can occur in it; they are tried
+    // in the same order as all would be (longest first), so a corpus of thousands of unit
+    // names costs a lookup per character, not a search per name.
+    const tried = new Set<number>();
+    for (const ch of text) for (const i of this.byFirst.get(ch) ?? []) tried.add(i);
+    for (const i of [...tried].sort((a, b) => a - b)) {
+      const s = this.spellings[i]!;
+      if (!rest.includes(s)) continue;
       const c = this.canonical(s);
       if (!found.includes(c)) found.push(c);
       rest = rest.split(s).join("\u0000");

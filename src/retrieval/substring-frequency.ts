@@ -177,10 +177,10 @@ export class SubstringFrequency {
     return this.textStart.length - 1;
   }
 
-  /** Every distinct pair of adjacent Han characters (U+3400–U+9FFF, as text/bigrams.ts reads runs) in the texts. */
-  *hanPairs(): Iterable<string> {
-    const han = (u: number) => u >= 0x3400 && u <= 0x9fff;
-    for (const key of this.pairs) if (han(key >>> 16) && han(key & 0xffff)) yield String.fromCharCode(key >>> 16, key & 0xffff);
+  /** The items (ascending) whose text holds a pair of code units; empty when none does. */
+  itemsWithPair(pair: string): Uint32Array {
+    const at = pair.length === 2 ? this.findPair(pairKey(pair, 0)) : -1;
+    return at < 0 ? new Uint32Array(0) : this.items(at);
   }
 
   /** The characters (UTF-16 code units) the texts use. */
@@ -222,19 +222,15 @@ export class SubstringFrequency {
   }
 
   /** How many of the candidate items (ascending) contain `t`: one forward search per match. */
+  /**
+   * How many candidates hold `t`: each searched within its own text, so a term no
+   * candidate holds costs the candidates' length, not a search to the end of the corpus.
+   */
   private verify(candidates: Uint32Array, t: string): number {
     let count = 0;
-    let c = 0;
-    while (c < candidates.length) {
-      const at = this.blob.indexOf(t, this.textStart[candidates[c]!]! * 2, "utf16le");
-      if (at < 0) break;
-      // The item holding this match: every candidate before it lacks the term.
-      const item = upperBound(this.textStart, at / 2) - 1;
-      while (c < candidates.length && candidates[c]! < item) c++;
-      if (c < candidates.length && candidates[c] === item) {
-        count++;
-        c++;
-      }
+    for (const c of candidates) {
+      const text = this.blob.subarray(this.textStart[c]! * 2, this.textStart[c + 1]! * 2);
+      if (text.indexOf(t, 0, "utf16le") >= 0) count++;
     }
     return count;
   }
@@ -287,18 +283,6 @@ function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
     }
   }
   return out.subarray(0, n);
-}
-
-/** First index whose value is greater than `value` in an ascending array. */
-function upperBound(values: Uint32Array, value: number): number {
-  let lo = 0;
-  let hi = values.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (values[mid]! <= value) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function fail(message: string): never {

@@ -9,7 +9,7 @@ import type { DecisionModel } from "../answer/decide/decision-model.ts";
 import type { KindContext } from "../answer/kinds/kind.ts";
 import { QuestionAnalyser } from "../answer/question/analyse-question.ts";
 import { ConceptExtractor } from "../answer/question/concepts.ts";
-import { DocumentFinder } from "../answer/question/documents.ts";
+import { DocumentFinder, type DocumentsWith } from "../answer/question/documents.ts";
 import { HomophoneMatcher } from "../answer/question/homophones.ts";
 import { Measures } from "../answer/question/measures.ts";
 import { UnitNames } from "../answer/unit-names.ts";
@@ -73,6 +73,27 @@ function appendixNames(doc: ParsedDocument): string[] {
   return out.filter((n) => n !== "");
 }
 
+/**
+ * In how many documents' items a pair is written, through the frequency index's lists of
+ * items (an item's counted text holds its title and headings too, which changes nothing
+ * for the pairs that matter here: those most documents write).
+ */
+function documentsWith(parts: LexicalParts): DocumentsWith {
+  const { corpus, passages, frequency } = parts;
+  const position = new Map(corpus.documents.map((d, k) => [d.meta.file, k]));
+  const docOf = Uint32Array.from(passages.items, ({ meta }) => position.get(meta.file)!);
+  return (pair) => {
+    let n = 0;
+    let last = -1;
+    // Items come in document order, so a document's items are consecutive.
+    for (const i of frequency.itemsWithPair(pair)) {
+      if (docOf[i] !== last) n++;
+      last = docOf[i]!;
+    }
+    return n;
+  };
+}
+
 /** Assembles retriever, question analysis and answer stage over built parts. */
 export function assembleEngine(
   parts: LexicalParts,
@@ -104,13 +125,13 @@ export function assembleEngine(
     total: stats.total,
   });
   const knownChars = stats.knownChars();
-  const homophones = new HomophoneMatcher({ contains: inCorpus, bigrams: () => stats.hanPairs() });
+  const homophones = new HomophoneMatcher({ contains: inCorpus, chars: () => [...knownChars].filter((c) => c >= "\u3400" && c <= "\u9fff") });
   const analyser = new QuestionAnalyser({
     vocabulary,
     corpus,
     concepts,
     homophones,
-    documents: new DocumentFinder(corpus.documents),
+    documents: new DocumentFinder(corpus.documents, documentsWith(parts)),
     measures,
     units,
     kinds,

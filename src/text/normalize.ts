@@ -9,8 +9,12 @@ import { createRequire } from "node:module";
 /** Chinese punctuation keeps its full-width form: the sentence splitter and the labels read it. */
 const KEEP_FULL_WIDTH = new Set([..."（）：；，。！？、"]);
 
+const WIDE = /[\uff01-\uff5e\u3000]/;
+
 /** Full-width ASCII (Ｈ, ２, ＃) to half-width, and the ideographic space to a space. */
 export function foldWidth(text: string): string {
+  // Most text has nothing to fold; one test is cheaper than two replacements.
+  if (!WIDE.test(text)) return text;
   return text
     .replace(/[\uff01-\uff5e]/g, (ch) => (KEEP_FULL_WIDTH.has(ch) ? ch : String.fromCharCode(ch.charCodeAt(0) - 0xfee0)))
     .replace(/\u3000/g, " ");
@@ -24,11 +28,13 @@ export function expandYears(text: string): string {
   return text.replace(/(?<![\d近满超过约第余])(1[5-9]|2\d|3[0-5])(?=年(?!以上|以下|左右|以内|内|来|多|后|间|的时间))/g, "20$1");
 }
 
+const MARKS = /[“”‘’"'「」『』*]/;
+const MARKS_ALL = new RegExp(MARKS.source, "g");
+
 /** The form in which texts are compared: folded width, lower case, no quotes or bold marks. */
 export function matchForm(text: string): string {
-  return foldWidth(text)
-    .replace(/[“”‘’"'「」『』*]/g, "")
-    .toLowerCase();
+  const folded = foldWidth(text);
+  return (MARKS.test(folded) ? folded.replace(MARKS_ALL, "") : folded).toLowerCase();
 }
 
 /** matchForm without any whitespace: PDF line breaks fall inside words. */

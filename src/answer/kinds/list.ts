@@ -101,8 +101,16 @@ function topicConcepts(q: AnalysedQuestion, ctx: KindContext, scope: readonly { 
 }
 
 /** The text of an item a topic is looked for in: its headings and its own text. */
+const contexts = new WeakMap<Item, string>();
+
+/** An item's headings and text, squashed; kept per item, since list questions read whole documents. */
 function itemContext(item: Item): string {
-  return squash([...item.path, item.text].join(" "));
+  let text = contexts.get(item);
+  if (text === undefined) {
+    text = squash([...item.path, item.text].join(" "));
+    contexts.set(item, text);
+  }
+  return text;
 }
 
 export const list: QuestionKind = {

@@ -34,39 +34,72 @@ export const DOCUMENT_DEFAULTS = {
   genericShare: 0.8,
 } as const;
 
+/** In how many documents' texts a pair of characters is written. */
+export type DocumentsWith = (pair: string) => number;
+
+/** Counts by scanning each document's text (for a few circulars; the service counts through the index). */
+export function scanDocuments(documents: readonly ParsedDocument[]): DocumentsWith {
+  let sets: Set<string>[] | undefined;
+  return (pair) => {
+    sets ??= documents.map((d) => bigramSet(d.items.map((i) => i.text).join("")));
+    return sets.filter((s) => s.has(pair)).length;
+  };
+}
+
 export class DocumentFinder {
   private readonly weights = new Map<string, number>();
   private readonly titles: { meta: DocumentMeta; pairs: Set<string> }[];
+  /** For each title pair, the documents (positions in `titles`, ascending) whose title has it. */
+  private readonly byPair = new Map<string, number[]>();
+  private readonly byYear = new Map<number, number[]>();
+  private readonly numbered: number[] = [];
 
-  constructor(documents: readonly ParsedDocument[]) {
+  /**
+   * Titles are indexed by their pairs, so a question costs the documents sharing its
+   * pairs, not a pass over every title; a pair's weight is worked out the first time a
+   * question has it.
+   */
+  constructor(
+    documents: readonly ParsedDocument[],
+    private readonly documentsWith: DocumentsWith = scanDocuments(documents),
+  ) {
     this.titles = documents.map((d) => ({ meta: d.meta, pairs: bigramSet(d.meta.title) }));
-    const df = new Map<string, number>();
-    for (const t of this.titles) for (const p of t.pairs) df.set(p, (df.get(p) ?? 0) + 1);
-    // In how many documents' texts each title pair is written: one pass over each text's pairs.
-    const used = new Map<string, number>();
-    for (const d of documents) {
-      for (const p of bigramSet(d.items.map((i) => i.text).join(""))) if (df.has(p)) used.set(p, (used.get(p) ?? 0) + 1);
-    }
-    const n = this.titles.length;
-    for (const [p, count] of df) {
-      const generic = n > 1 && (used.get(p) ?? 0) >= DOCUMENT_DEFAULTS.genericShare * n;
-      this.weights.set(p, n <= 1 ? 1 : generic || count === n ? 0 : Math.log(n / count) / Math.log(n));
-    }
+    this.titles.forEach(({ meta, pairs }, k) => {
+      for (const p of pairs) push(this.byPair, p, k);
+      if (meta.year !== null) push(this.byYear, meta.year, k);
+      if (meta.docNumber) this.numbered.push(k);
+    });
   }
 
-  /** Every document's strength for a normalised question (years expanded), strongest first. */
+  /** log(N/df)/log(N) over titles; 0 for a pair every title has, or one most documents' texts write (generic). */
+  private weight(pair: string): number {
+    let w = this.weights.get(pair);
+    if (w === undefined) {
+      const n = this.titles.length;
+      const count = this.byPair.get(pair)?.length ?? 0;
+      const generic = n > 1 && this.documentsWith(pair) >= DOCUMENT_DEFAULTS.genericShare * n;
+      w = n <= 1 ? 1 : generic || count === n ? 0 : Math.log(n / count) / Math.log(n);
+      this.weights.set(pair, w);
+    }
+    return w;
+  }
+
+  /** The documents with any strength for a normalised question (years expanded), strongest first. */
   strengths(question: string, years: readonly number[]): DocumentPointer[] {
-    const pairs = bigramSet(question);
+    const strength = new Map<number, number>();
+    const add = (k: number, s: number) => strength.set(k, (strength.get(k) ?? 0) + s);
+    for (const p of bigramSet(question)) for (const k of this.byPair.get(p) ?? []) add(k, this.weight(p));
+    for (const y of new Set(years)) for (const k of this.byYear.get(y) ?? []) add(k, DOCUMENT_DEFAULTS.yearWeight);
     const numbers = findDocNumbers(question);
-    return this.titles
-      .map(({ meta, pairs: title }) => {
-        let strength = 0;
-        for (const p of title) if (pairs.has(p)) strength += this.weights.get(p)!;
-        if (meta.year !== null && years.includes(meta.year)) strength += DOCUMENT_DEFAULTS.yearWeight;
-        if (meta.docNumber && numbers.some((n) => sameDocNumber(n, meta.docNumber!))) strength += DOCUMENT_DEFAULTS.numberWeight;
-        return { file: meta.file, strength };
-      })
-      .sort((a, b) => b.strength - a.strength);
+    if (numbers.length > 0) {
+      for (const k of this.numbered) {
+        if (numbers.some((n) => sameDocNumber(n, this.titles[k]!.meta.docNumber!))) add(k, DOCUMENT_DEFAULTS.numberWeight);
+      }
+    }
+    return [...strength]
+      .filter(([, s]) => s > 0)
+      .sort((a, b) => b[1] - a[1] || a[0] - b[0])
+      .map(([k, s]) => ({ file: this.titles[k]!.meta.file, strength: s }));
   }
 
   /**
@@ -80,7 +113,7 @@ export class DocumentFinder {
     for (const m of question.matchAll(/(20\d{2})年([^，。,.；;？?！!\s]{0,8})/gu)) {
       const year = Number(m[1]);
       const after = m[2]!;
-      const pairs = [...bigramSet(after)].filter((p) => (this.weights.get(p) ?? 0) > 0);
+      const pairs = [...bigramSet(after)].filter((p) => this.byPair.has(p) && this.weight(p) > 0);
       const named = series.filter((t) => pairs.some((p) => t.pairs.has(p)));
       if (named.length > 0 && !named.some((t) => t.meta.year === year)) {
         const end = Math.max(...pairs.filter((p) => named.some((t) => t.pairs.has(p))).map((p) => after.indexOf(p) + 2));
@@ -105,6 +138,12 @@ export class DocumentFinder {
     const top = all[0];
     if (!top || top.strength < DOCUMENT_DEFAULTS.minStrength) return [];
     const close = all.filter((d) => d.strength >= DOCUMENT_DEFAULTS.minStrength && top.strength - d.strength < DOCUMENT_DEFAULTS.minMargin);
-    return close.length > DOCUMENT_DEFAULTS.maxPointed || close.length === all.length ? [] : close.map((d) => d.file);
+    return close.length > DOCUMENT_DEFAULTS.maxPointed || close.length === this.titles.length ? [] : close.map((d) => d.file);
   }
+}
+
+function push<K>(map: Map<K, number[]>, key: K, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }

@@ -38,31 +38,39 @@ export interface Correction {
 export interface CorpusText {
   /** Whether any item contains `text` (squashed form). */
   readonly contains: (text: string) => boolean;
-  /** Every distinct pair of adjacent Han characters in the corpus. */
-  readonly bigrams: () => Iterable<string>;
+  /** Every Han character (U+3400–U+9FFF) the corpus writes. */
+  readonly chars: () => Iterable<string>;
 }
 
 export class HomophoneMatcher {
+  /** The corpus's characters by their sound, each list in code order. */
   private bySound?: Map<string, string[]>;
 
   constructor(private readonly corpus: CorpusText) {}
 
-  private sound(pair: string): string {
-    const p = loadPinyin();
-    return [...pair].map(p).join(" ");
-  }
-
+  /**
+   * Corpus pairs with the same sound as `pair`, other than itself, in code order. A pair
+   * sounds as its two characters do, so the candidates are the pairs of same-sounding
+   * characters that the corpus writes: no table of every corpus pair is built (at ten
+   * thousand circulars that took seconds on the first question).
+   */
   private candidates(pair: string): string[] {
+    const sound = loadPinyin();
     if (!this.bySound) {
       this.bySound = new Map();
-      for (const b of this.corpus.bigrams()) {
-        const key = this.sound(b);
+      for (const ch of [...this.corpus.chars()].sort()) {
+        const key = sound(ch);
         const list = this.bySound.get(key);
-        if (list) list.push(b);
-        else this.bySound.set(key, [b]);
+        if (list) list.push(ch);
+        else this.bySound.set(key, [ch]);
       }
     }
-    return (this.bySound.get(this.sound(pair)) ?? []).filter((c) => c !== pair);
+    const [a, b] = [...pair] as [string, string];
+    const out: string[] = [];
+    for (const x of this.bySound.get(sound(a)) ?? []) {
+      for (const y of this.bySound.get(sound(b)) ?? []) if (x + y !== pair && this.corpus.contains(x + y)) out.push(x + y);
+    }
+    return out;
   }
 
   /**
