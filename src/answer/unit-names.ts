@@ -13,6 +13,8 @@ export class UnitNames {
   private readonly spellings: string[];
   /** Positions in `spellings` of the names (two characters or more) starting with each character. */
   private readonly byFirst = new Map<string, number[]>();
+  /** Each canonical unit's spellings, longest first (built on first use). */
+  private byCanonical?: Map<string, string[]>;
 
   /** @param known unit names as the corpus writes them (each is its own canonical unless aliased). */
   constructor(
@@ -26,10 +28,7 @@ export class UnitNames {
     for (const name of known) if (!this.canonicalOf.has(name)) this.canonicalOf.set(name, name);
     this.spellings = [...this.canonicalOf.keys()].sort((a, b) => b.length - a.length);
     this.spellings.forEach((s, i) => {
-      if (s.length < 2) return;
-      const list = this.byFirst.get(s[0]!);
-      if (list) list.push(i);
-      else this.byFirst.set(s[0]!, [i]);
+      if (s.length >= 2) push(this.byFirst, s[0]!, i);
     });
   }
 
@@ -45,7 +44,11 @@ export class UnitNames {
 
   /** Every spelling of a canonical unit. */
   spellingsOf(canonical: string): string[] {
-    return this.spellings.filter((s) => this.canonicalOf.get(s) === canonical);
+    if (!this.byCanonical) {
+      this.byCanonical = new Map();
+      for (const s of this.spellings) push(this.byCanonical, this.canonicalOf.get(s)!, s);
+    }
+    return [...(this.byCanonical.get(canonical) ?? [])];
   }
 
   /** Units named in a text, canonical, longest match first, without overlaps. */
@@ -78,4 +81,10 @@ export class UnitNames {
       return c === unit || (!exact && (this.table.includes.get(c) ?? []).some((u) => this.canonical(u) === unit));
     });
   }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
