@@ -7,7 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Answer, QaService } from "../src/answer/types.ts";
+import type { Answer } from "../src/answer/types.ts";
+import type { QaService } from "../src/service/contract.ts";
 import { BOT_DEFAULTS } from "../src/chat/telegram/deps.ts";
 import { TERMINAL_DEFAULTS } from "../src/chat/terminal/terminal-chat.ts";
 import { pageText } from "../src/chat/format/reply-text.ts";

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
-import type { QaService } from "../src/answer/types.ts";
+import type { QaService } from "../src/service/contract.ts";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
 import { decodeCallback, encodeCallback, CALLBACK_DATA_MAX_BYTES } from "../src/chat/telegram/callback-data.ts";
 import { questionForBot } from "../src/chat/telegram/group-trigger.ts";

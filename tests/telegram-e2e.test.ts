@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { QaService } from "../src/answer/types.ts";
+import type { QaService } from "../src/service/contract.ts";
 import { htmlToPlainText } from "../src/chat/format/escape-html.ts";
 import { BOT_PROFILE, COMMAND_WORDING, WORDING } from "../src/wording/wording.ts";
 import { JOURNAL_FILES } from "../src/chat/telegram/journal.ts";

@@ -4,7 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { Answer, QaService } from "../answer/types.ts";
+import type { Answer } from "../answer/types.ts";
+import type { QaService } from "../service/contract.ts";
 import { answerReply } from "../commands/ask.ts";
 import { allPages } from "../commands/reply.ts";
 import { pageText } from "../chat/format/reply-text.ts";

@@ -6,7 +6,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { AboutInfo, Answer, AskOptions, Citation, Evidence, ItemHit, QaService } from "../../src/answer/types.ts";
+import type { Answer, Citation, Evidence } from "../../src/answer/types.ts";
+import type { AboutInfo, AskOptions, ItemHit, QaService } from "../../src/service/contract.ts";
 import type { Corpus, DocumentMeta, Item, ItemKind } from "../../src/corpus/types.ts";
 
 /** Knobs for tests: slow answers, slow reindex. */
