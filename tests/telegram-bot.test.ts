@@ -49,7 +49,7 @@ describe("inline mode (not in the emulator: unit-tested)", () => {
     expect(results.length).toBe(hits.length);
     results.forEach((r, k) => {
       const hit = hits[k]!;
-      expect(r.title).toBe(citationLine({ title: hit.meta.title, docNumber: null, item: hit.item.label, kind: hit.item.kind }));
+      expect(r.title).toBe(citationLine({ title: hit.meta.title, docNumber: null, label: hit.item.label, kind: hit.item.kind }));
       expect(hit.item.text.startsWith(r.description.replace(/…$/, ""))).toBe(true);
       expect(r.input_message_content.parse_mode).toBe("HTML");
       expect(r.input_message_content.message_text.startsWith(`<b>《`)).toBe(true);

@@ -216,7 +216,7 @@ describe("telegram bot on the Bot API emulator", () => {
     const alice = harness.chat(TOKEN, { userId: ALICE });
     const question = "省教育厅负责哪些任务？";
     const answer = await service.ask(question);
-    const cited = answer.citations.map((c) => c.item);
+    const cited = answer.citations.map((c) => c.label);
     expect(cited).toHaveLength(40);
     await alice.say(question);
     const [first] = await alice.replies(1);

@@ -10,8 +10,11 @@ import type { KindName } from "./question/analysed-question.ts";
 /** A cited item with what a reader needs to verify it. */
 export interface Citation {
   readonly file: string;
-  /** Canonical label, null for unnumbered text of the document. */
-  readonly item: string | null;
+  /**
+   * Canonical item label ("7", "三、（八）", "附件38"), null for unnumbered text of the document.
+   * The JSON of CONTRACT §3 calls it `item`; it is renamed only there (cli/ask-command.ts).
+   */
+  readonly label: string | null;
   readonly title: string;
   readonly docNumber: string | null;
   /** ISO date of the document, to tell newer from older. */
@@ -28,7 +31,8 @@ export interface Citation {
 /** An item the retriever ranked, before answer selection. */
 export interface RetrievedRef {
   readonly file: string;
-  readonly item: string | null;
+  /** Canonical item label, as in Citation (`item` in the JSON of CONTRACT §3). */
+  readonly label: string | null;
   readonly score: number;
   /** The item's text (unlabelled segments share item null; scoring needs the text to tell them apart). */
   readonly text?: string;

@@ -84,7 +84,7 @@ export class PolicyQaService implements QaService {
       question: message.questions[message.questions.length - 1]!.text,
       shape: draft.shape,
       refused: draft.refused,
-      citations: draft.citations.map((c) => ({ file: c.file, item: c.item, title: c.title })),
+      citations: draft.citations.map((c) => ({ file: c.file, item: c.label, title: c.title })),
       at: Date.now(),
     };
     return { ...draft, question, turn, timings: { totalMs: performance.now() - started, retrievalMs } };

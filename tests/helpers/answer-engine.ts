@@ -45,5 +45,5 @@ export async function answer(engine: Engine, message: string): Promise<DraftAnsw
 
 /** "file-stem:label" of each citation. */
 export function cites(a: Pick<DraftAnswer, "citations">): string[] {
-  return a.citations.map((c) => `${c.file.replace(/\.txt$/, "")}:${c.item}`);
+  return a.citations.map((c) => `${c.file.replace(/\.txt$/, "")}:${c.label}`);
 }
