@@ -100,7 +100,7 @@ describe("meta", () => {
     const a = await answer(engine, "实习管理实施细则的联系人是谁？");
     expect(a.refused).toBe(false);
     expect(a.lead).toContain("王明");
-    expect(a.citations[0]!.item).toBeNull();
+    expect(a.citations[0]!.label).toBeNull();
     expect(a.citations[0]!.text).toContain("联系人：王明");
   });
 

@@ -7,7 +7,8 @@ import type { PolicyQaService } from "../src/service/qa-service.ts";
 import { resolveFollowUp } from "../src/answer/question/follow-up.ts";
 
 let service: PolicyQaService;
-const cited = (a: { citations: readonly { file: string; item: string | null }[] }) => a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`);
+const cited = (a: { citations: readonly { file: string; label: string | null }[] }) =>
+  a.citations.map((c) => `${c.file.slice(0, 3)}:${c.label}`);
 
 beforeAll(async () => {
   const settings = loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-answers-${process.pid}`) });
@@ -69,7 +70,7 @@ describe("answers on the real seeds", () => {
 
   it("does not answer a 十四五 question from an item about 十三五 results, though the plan's title says 十四五", async () => {
     const a = await service.ask("“十四五”期间要建多少所技师学院");
-    expect(a.citations.map((c) => c.item)).not.toContain("一、（一）1.");
+    expect(a.citations.map((c) => c.label)).not.toContain("一、（一）1.");
   });
 
   it("number: an indicator table row leads with its columns named, quoted as written", async () => {
@@ -135,7 +136,7 @@ describe("answers on the real seeds", () => {
     const a = await service.ask("2023年的职教工作要点是哪天印发的");
     expect(a.lead).toBe("2023年2月20日（山东省教育厅职业教育处印发）");
     expect(a.shape).toBe("meta");
-    expect(a.citations[0]!.item).toBeNull();
+    expect(a.citations[0]!.label).toBeNull();
     expect(a.citations[0]!.text).toContain("2023年2月20日");
   });
 

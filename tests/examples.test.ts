@@ -7,7 +7,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { Answer, QaService } from "../src/answer/types.ts";
+import type { Answer } from "../src/answer/types.ts";
+import type { QaService } from "../src/service/contract.ts";
 import { BOT_DEFAULTS } from "../src/chat/telegram/deps.ts";
 import { TERMINAL_DEFAULTS } from "../src/chat/terminal/terminal-chat.ts";
 import { pageText } from "../src/chat/format/reply-text.ts";
@@ -25,7 +26,7 @@ const POINTS_2023 = "000_346006db63b2c568.txt";
 
 /** What the reader sees for an answer, every page. */
 const shown = (a: Answer) => allPages(answerReply(a)).map((p) => pageText(p)).join("\n\n");
-const cited = (a: Answer) => a.citations.map((c) => `${c.file}#${c.item}`);
+const cited = (a: Answer) => a.citations.map((c) => `${c.file}#${c.label}`);
 
 /** README questions and what their answer must cite. */
 const README_QUESTIONS: Record<string, (a: Answer) => void> = {
@@ -63,7 +64,7 @@ describe("the examples /start and /help show", () => {
       const [y, m, d] = doc.date!.split("-").map(Number);
       expect(a.lead).toContain(`${y}年${m}月${d}日`);
     }],
-    [/提出了哪些主要任务？$/, (a) => expect(a.citations.filter((c) => c.item !== null).length).toBeGreaterThan(0)],
+    [/提出了哪些主要任务？$/, (a) => expect(a.citations.filter((c) => c.label !== null).length).toBeGreaterThan(0)],
     // The failure users met: the answer was the notice's title.
     [/由哪个部门负责落实？$/, (a, doc) => expect(a.lead).not.toContain(doc.title)],
     [/是哪份文件？$/, (a, doc) => expect(shown(a)).toContain(`《${doc.title}》`)],

@@ -55,7 +55,7 @@ const HOSTILE: Readonly<Record<string, string>> = {
 const ECHO = [/<a\b/i, /<script/i, /javascript/i, /evil/i, /\[x\]/, /\u0000/, /\u202e/];
 
 const compact = (s: string) => s.replace(/\*\*|\s/g, "");
-const cited = (a: Answer) => a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`);
+const cited = (a: Answer) => a.citations.map((c) => `${c.file.slice(0, 3)}:${c.label}`);
 
 /** Markup problems in one Telegram HTML message: tags outside `allowed`, bare `&`, unbalanced tags. */
 function markupProblems(html: string, allowed: RegExp): string[] {

@@ -23,7 +23,7 @@ import { loadVocabulary } from "../src/lexicon/vocabulary.ts";
 import { squash } from "../src/text/normalize.ts";
 import { PassageTable } from "../src/retrieval/passage-table.ts";
 import { frequencyText, SubstringFrequency } from "../src/retrieval/substring-frequency.ts";
-import { analyzerFor } from "../src/service/build-engine.ts";
+import { analyzerFor } from "../src/service/assemble-engine.ts";
 import { indexInputsHash } from "../src/service/index-inputs.ts";
 import { loadSearchIndex, openSavedIndex, type LoadedIndex } from "../src/service/load-search-index.ts";
 

@@ -41,7 +41,8 @@ let fallback: DraftAnswer;
 function citationOf(file: string, label: string, score: number): Citation {
   const doc = corpus.documents.find((d) => d.meta.file === file)!;
   const item = doc.items.find((i) => i.label === label)!;
-  return { file, item: label, title: doc.meta.title, docNumber: doc.meta.docNumber, date: doc.meta.date, kind: item.kind, text: item.text, score };
+  const { title, docNumber, date } = doc.meta;
+  return { file, label, title, docNumber, date, kind: item.kind, text: item.text, score };
 }
 
 function config(overrides: Partial<LlmConfig> = {}): LlmConfig {
@@ -87,7 +88,7 @@ beforeAll(async () => {
     citations: [row33],
     related: [],
     text: renderAnswerText({ lead, evidence, citations: [row33], related: [], refused: false }),
-    retrieved: [row33, row34, row12].map((c) => ({ file: c.file, item: c.item, score: c.score })),
+    retrieved: [row33, row34, row12].map((c) => ({ file: c.file, label: c.label, score: c.score })),
     via: "extractive",
   };
   asked = analysed(fallback.question);
@@ -343,9 +344,11 @@ describe("the prompt file", () => {
 describe("candidates and logs", () => {
   it("offers the extractive citations first, then retrieved rows looked up in the corpus", () => {
     const lookup = new CitationLookup(corpus);
-    const draft = { citations: [row33], retrieved: [{ file: TASK_LIST, item: "33", score: 0.9 }, { file: TASK_LIST, item: null, score: 0.8 }, { file: TASK_LIST, item: "34", score: 0.5 }, { file: TASK_LIST, item: "12", score: 0.4 }] };
+    const ranked = [["33", 0.9], [null, 0.8], ["34", 0.5], ["12", 0.4]] as const;
+    const retrieved = ranked.map(([label, score]) => ({ file: TASK_LIST, label, score }));
+    const draft = { citations: [row33], retrieved };
     expect(candidateCitations(draft, lookup, 3)).toEqual([row33, { ...row34, score: 0.5 }, { ...row12, score: 0.4 }]);
-    expect(candidateCitations(draft, lookup, 2).map((c) => c.item)).toEqual(["33", "34"]);
+    expect(candidateCitations(draft, lookup, 2).map((c) => c.label)).toEqual(["33", "34"]);
   });
 
   it("logs why the model's answer was not used, without the API key", async () => {

@@ -89,7 +89,7 @@ describe("the terms file", () => {
 
 describe("figures, with their measure word and subject", () => {
   const bad = (answer: string, cited: Citation[] = [row33]) =>
-    figuresUngrounded(answer, citedText(cited, terms), [], cited.map((c) => c.item), measures, []);
+    figuresUngrounded(answer, citedText(cited, terms), [], cited.map((c) => c.label), measures, []);
 
   it("a number of the row under another measure word grounds nothing (6月, 50%, 2020年 are not 6倍, 50倍, 2020倍)", () => {
     expect(row33.text).toMatch(/6月底前[\s\S]*5倍[\s\S]*50%/);

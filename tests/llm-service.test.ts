@@ -72,7 +72,7 @@ describe("answers with a language model configured", () => {
     const a = await service.ask(PAY);
     expect(a.via).toBe("llm");
     expect(a.lead).toBe("最高可达到基准线的5倍。");
-    expect(a.citations[0]).toMatchObject({ file: "004_14cb77bf2456b070.txt", item: "33" });
+    expect(a.citations[0]).toMatchObject({ file: "004_14cb77bf2456b070.txt", label: "33" });
   });
 
   it("falls back to the extractive answer when the model invents a figure", async () => {

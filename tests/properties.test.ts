@@ -176,7 +176,10 @@ const text = fc.oneof(
 );
 const ITEM_KINDS: ItemKind[] = ["item", "appendix", "section", "subitem", "box", "row", "chapter", "article", "text"];
 const citation: fc.Arbitrary<Citation> = fc
-  .record({ file: text, item: fc.option(text), title: text, docNumber: fc.option(text), date: fc.option(text), kind: fc.option(fc.constantFrom(...ITEM_KINDS)), text, score: fc.double({ noNaN: true }) })
+  .record({
+    file: text, label: fc.option(text), title: text, docNumber: fc.option(text), date: fc.option(text),
+    kind: fc.option(fc.constantFrom(...ITEM_KINDS)), text, score: fc.double({ noNaN: true }),
+  })
   .map(({ kind, ...c }) => (kind === null ? c : { ...c, kind }));
 const SHAPES: QuestionShape[] = ["who", "list", "when", "number", "yesno", "compare", "fact", "reference"];
 const answer: fc.Arbitrary<Answer> = fc

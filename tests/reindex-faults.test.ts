@@ -102,7 +102,7 @@ describe("a rebuild after bad files were added to seeds/", () => {
     for (const d of during) {
       expect(d.items).toBe(before.items);
       expect(d.answer.refused).toBe(false);
-      expect(d.answer.citations.map((c) => `${c.file}:${c.item}`)).toContain(`${SEED_FILES[4]}:9`);
+      expect(d.answer.citations.map((c) => `${c.file}:${c.label}`)).toContain(`${SEED_FILES[4]}:9`);
     }
 
     const byFile = new Map(report.problems.map((p) => [p.file, p]));
@@ -263,7 +263,7 @@ describe("a damaged index found at start", () => {
     const warning = log.lines.find((l) => /rebuilding/.test(l));
     expect(warning).toMatch(expected);
     const a = await service.ask(SEED_QUESTION);
-    expect(a.citations.map((c) => `${c.file}:${c.item}`)).toContain(`${SEED_FILES[4]}:9`);
+    expect(a.citations.map((c) => `${c.file}:${c.label}`)).toContain(`${SEED_FILES[4]}:9`);
     // The rebuilt index is a new generation that the next start opens as it is.
     expect(fs.readFileSync(path.join(indexDir, "CURRENT"), "utf8").trim()).not.toBe(current);
     const next = capturingLogger();

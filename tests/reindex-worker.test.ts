@@ -48,7 +48,7 @@ describe("a rebuild off the answering thread", () => {
     const asking = (async () => {
       while (rebuilding) {
         const a = await service.ask(OLD_QUESTION);
-        during.push(a.citations.some((c) => c.item === "9"));
+        during.push(a.citations.some((c) => c.label === "9"));
         await new Promise((r) => setTimeout(r, 10));
       }
     })();

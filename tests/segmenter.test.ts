@@ -14,7 +14,7 @@ import { matchForm } from "../src/text/normalize.ts";
 import { PassageTable } from "../src/retrieval/passage-table.ts";
 import { SegmenterDictionary } from "../src/retrieval/segmenter.ts";
 import { keptWords } from "../src/retrieval/text-analysis.ts";
-import { unitTerms } from "../src/service/build-engine.ts";
+import { unitTerms } from "../src/service/assemble-engine.ts";
 
 describe("the question segmenter", () => {
   it("cuts every seed passage and question exactly as jieba with its whole dictionary", async () => {

@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Update } from "grammy/types";
-import type { QaService } from "../src/answer/types.ts";
+import type { QaService } from "../src/service/contract.ts";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
 import { decodeCallback, encodeCallback, CALLBACK_DATA_MAX_BYTES } from "../src/chat/telegram/callback-data.ts";
 import { questionForBot } from "../src/chat/telegram/group-trigger.ts";
@@ -49,7 +49,7 @@ describe("inline mode (not in the emulator: unit-tested)", () => {
     expect(results.length).toBe(hits.length);
     results.forEach((r, k) => {
       const hit = hits[k]!;
-      expect(r.title).toBe(citationLine({ title: hit.meta.title, docNumber: null, item: hit.item.label, kind: hit.item.kind }));
+      expect(r.title).toBe(citationLine({ title: hit.meta.title, docNumber: null, label: hit.item.label, kind: hit.item.kind }));
       expect(hit.item.text.startsWith(r.description.replace(/…$/, ""))).toBe(true);
       expect(r.input_message_content.parse_mode).toBe("HTML");
       expect(r.input_message_content.message_text.startsWith(`<b>《`)).toBe(true);

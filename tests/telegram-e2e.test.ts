@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { QaService } from "../src/answer/types.ts";
+import type { QaService } from "../src/service/contract.ts";
 import { htmlToPlainText } from "../src/chat/format/escape-html.ts";
 import { BOT_PROFILE, COMMAND_WORDING, WORDING } from "../src/wording/wording.ts";
 import { JOURNAL_FILES } from "../src/chat/telegram/journal.ts";
@@ -216,7 +216,7 @@ describe("telegram bot on the Bot API emulator", () => {
     const alice = harness.chat(TOKEN, { userId: ALICE });
     const question = "省教育厅负责哪些任务？";
     const answer = await service.ask(question);
-    const cited = answer.citations.map((c) => c.item);
+    const cited = answer.citations.map((c) => c.label);
     expect(cited).toHaveLength(40);
     await alice.say(question);
     const [first] = await alice.replies(1);

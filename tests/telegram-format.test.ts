@@ -22,7 +22,7 @@ import { balanced } from "./helpers/html-balance.ts";
 const visible = (html: string) => htmlToPlainText(html).replace(/\s+/g, "");
 
 const citation = (over: Partial<Citation> = {}): Citation => ({
-  file: "004_14cb77bf2456b070.txt", item: "33", kind: "row", title: "山东省工作任务清单", docNumber: null, date: null,
+  file: "004_14cb77bf2456b070.txt", label: "33", kind: "row", title: "山东省工作任务清单", docNumber: null, date: null,
   text: "公办职业院校绩效工资水平最高可达到基准线的5倍。", score: 0.9, ...over,
 });
 
@@ -46,7 +46,7 @@ const meta = (file: string) => doc(file).meta;
 const cite = (file: string, label: string, over: Partial<Citation> = {}): Citation => {
   const it = item(file, label);
   const m = meta(file);
-  return { file: m.file, item: label, kind: it.kind, title: m.title, docNumber: m.docNumber, date: m.date, text: it.text, score: 1,
+  return { file: m.file, label, kind: it.kind, title: m.title, docNumber: m.docNumber, date: m.date, text: it.text, score: 1,
     ...over };
 };
 
@@ -56,7 +56,7 @@ describe("escaping and answer layout", () => {
       answer({
         lead: "a<b>&c",
         evidence: [{ quote: "<script>alert(1)</script> & more", citation: 0 }],
-        citations: [citation({ title: "T<i>", docNumber: "鲁〔2023〕1号&", item: "<3>" })],
+        citations: [citation({ title: "T<i>", docNumber: "鲁〔2023〕1号&", label: "<3>" })],
       }),
     );
     expect(page).toBe(

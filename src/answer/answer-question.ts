@@ -159,7 +159,9 @@ export class Answerer {
   /** The answer to a prepared question, deciding with `decision` (the fitted model by default). */
   finish(prepared: PreparedQuestion, decision: DecisionModel = this.deps.decision): DraftAnswer {
     const { q, search } = prepared;
-    const retrieved: RetrievedRef[] = search.items.slice(0, 10).map((s) => ({ file: s.item.file, item: s.item.label, score: Number(s.score.toFixed(4)), text: s.item.text }));
+    const retrieved: RetrievedRef[] = search.items
+      .slice(0, 10)
+      .map((s) => ({ file: s.item.file, label: s.item.label, score: Number(s.score.toFixed(4)), text: s.item.text }));
     // A question whose only content is a digit or a letter ("1", "x") names no topic to answer.
     if (!q.reference && !q.concepts.some((c) => [...c.text].length >= 2 && !/^[\d.%]+$/.test(c.text))) return this.refusal(prepared, retrieved);
     // A reference to an item that does not exist is answered with what does exist, citing nothing.

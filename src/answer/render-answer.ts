@@ -16,8 +16,8 @@ export function readableLabel(label: string | null, kind?: Item["kind"]): string
 }
 
 /** 《title》（docNumber）label */
-export function citationLine(c: Pick<Citation, "title" | "docNumber" | "item" | "kind">): string {
-  return `《${c.title}》${c.docNumber ? `（${c.docNumber}）` : ""}${readableLabel(c.item, c.kind)}`;
+export function citationLine(c: Pick<Citation, "title" | "docNumber" | "label" | "kind">): string {
+  return `《${c.title}》${c.docNumber ? `（${c.docNumber}）` : ""}${readableLabel(c.label, c.kind)}`;
 }
 
 /** The whole answer as a person reads it: lead, quoted evidence, sources. */
@@ -51,7 +51,7 @@ function renderList(lead: string, citations: readonly Citation[]): string {
       title = c.title;
       lines.push(`《${c.title}》${c.docNumber ? `（${c.docNumber}）` : ""}`);
     }
-    lines.push(`  ${readableLabel(c.item, c.kind)}${c.topic ? ` ${c.topic}` : ""}`);
+    lines.push(`  ${readableLabel(c.label, c.kind)}${c.topic ? ` ${c.topic}` : ""}`);
   }
   return lines.join("\n");
 }

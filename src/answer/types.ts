@@ -1,15 +1,20 @@
 /**
  * Shapes of an answer, as produced by the answer stage and rendered by the chat and
- * command-line layers. The JSON form of CONTRACT §3 is derived from these.
+ * command-line layers. The JSON form of CONTRACT §3 is derived from these. What the
+ * service offers its front ends (QaService and its options and reports) is in
+ * src/service/contract.ts, since the answer stage must not know the stage above it.
  */
-import type { Corpus, DocumentMeta, IngestProblem, Item } from "../corpus/types.ts";
+import type { Item } from "../corpus/types.ts";
 import type { KindName } from "./question/analysed-question.ts";
 
 /** A cited item with what a reader needs to verify it. */
 export interface Citation {
   readonly file: string;
-  /** Canonical label, null for unnumbered text of the document. */
-  readonly item: string | null;
+  /**
+   * Canonical item label ("7", "三、（八）", "附件38"), null for unnumbered text of the document.
+   * The JSON of CONTRACT §3 calls it `item`; it is renamed only there (cli/ask-command.ts).
+   */
+  readonly label: string | null;
   readonly title: string;
   readonly docNumber: string | null;
   /** ISO date of the document, to tell newer from older. */
@@ -26,7 +31,8 @@ export interface Citation {
 /** An item the retriever ranked, before answer selection. */
 export interface RetrievedRef {
   readonly file: string;
-  readonly item: string | null;
+  /** Canonical item label, as in Citation (`item` in the JSON of CONTRACT §3). */
+  readonly label: string | null;
   readonly score: number;
   /** The item's text (unlabelled segments share item null; scoring needs the text to tell them apart). */
   readonly text?: string;
@@ -79,50 +85,4 @@ export interface ConversationTurn {
   readonly citations: readonly { readonly file: string; readonly item: string | null; readonly title: string }[];
   /** Epoch milliseconds; turns older than the front end's expiry are dropped there. */
   readonly at: number;
-}
-
-/** Per-request options. */
-export interface AskOptions {
-  /** The conversation's previous turn, for follow-up questions; omit for a one-off question. */
-  readonly previous?: ConversationTurn;
-  /** Abort the request (e.g. on shutdown). */
-  readonly signal?: AbortSignal;
-}
-
-/** Facts shown by /about. */
-export interface AboutInfo {
-  readonly embeddingModel: string;
-  readonly indexBuiltAt: string;
-  readonly documents: number;
-  readonly items: number;
-  readonly answerMode: "extractive" | "llm";
-}
-
-/** A search hit for inline mode and "可能相关" lists. */
-export interface ItemHit {
-  readonly item: Item;
-  readonly meta: DocumentMeta;
-  readonly score: number;
-}
-
-/**
- * The question-answering service every front end (CLI, terminal chat, Telegram) uses.
- * One instance per process; safe to call concurrently.
- */
-export interface QaService {
-  ask(question: string, options?: AskOptions): Promise<Answer>;
-  /** The parsed corpus the current index was built from (documents and items, for listings and item lookups). */
-  corpus(): Corpus;
-  search(query: string, limit: number): Promise<readonly ItemHit[]>;
-  about(): AboutInfo;
-  /** Rebuilds the index from seeds while answers keep coming from the old one, then swaps. */
-  reindex(): Promise<ReindexReport>;
-}
-
-/** What a rebuild did: the new index's size, and every file that was skipped or needs a look. */
-export interface ReindexReport {
-  readonly documents: number;
-  readonly items: number;
-  readonly ms: number;
-  readonly problems: readonly IngestProblem[];
 }

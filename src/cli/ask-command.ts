@@ -4,7 +4,8 @@
  */
 import { readFileSync } from "node:fs";
 import { z } from "zod";
-import type { Answer, QaService } from "../answer/types.ts";
+import type { Answer } from "../answer/types.ts";
+import type { QaService } from "../service/contract.ts";
 import { answerReply } from "../commands/ask.ts";
 import { allPages } from "../commands/reply.ts";
 import { pageText } from "../chat/format/reply-text.ts";
@@ -13,18 +14,20 @@ import type { Io } from "./corpus-commands.ts";
 
 const BatchLine = z.object({ id: z.union([z.string(), z.number()]).transform(String), question: z.string() });
 
-/** The JSON object of CONTRACT §3 for one answer. */
+/** The JSON object of CONTRACT §3 for one answer; a citation's `label` is `item` there. */
 export function answerJson(answer: Answer, id?: string): Record<string, unknown> {
   return {
     ...(id !== undefined ? { id } : {}),
     question: answer.question,
     answer: answer.text,
     refused: answer.refused,
-    citations: answer.citations.map((c) => ({ file: c.file, item: c.item, title: c.title, docNumber: c.docNumber, text: c.text, score: c.score })),
-    retrieved: answer.retrieved.map((r) => ({ file: r.file, item: r.item, score: r.score })),
+    citations: answer.citations.map((c) => ({
+      file: c.file, item: c.label, title: c.title, docNumber: c.docNumber, text: c.text, score: c.score,
+    })),
+    retrieved: answer.retrieved.map((r) => ({ file: r.file, item: r.label, score: r.score })),
     shape: answer.shape,
     lead: answer.lead,
-    related: answer.related.map((c) => ({ file: c.file, item: c.item, title: c.title })),
+    related: answer.related.map((c) => ({ file: c.file, item: c.label, title: c.title })),
     via: answer.via,
     timings: { totalMs: Number(answer.timings.totalMs.toFixed(3)), retrievalMs: Number(answer.timings.retrievalMs.toFixed(3)) },
   };

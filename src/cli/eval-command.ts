@@ -14,7 +14,7 @@ import path from "node:path";
 import { serialiseDecisionModel } from "../answer/decide/decision-model.ts";
 import { answerWith, crossValidate, fitDecision, itemTexts, prepareAll, type CurvePoint, type PreparedMessage } from "../eval/cross-validate.ts";
 import { heldOutQuestions, labelledQuestions, unseenQuestions, type SetQuestion } from "../eval/question-sets.ts";
-import { readQuestionSet, scoreAnswers, type Metrics } from "../eval/score-answers.ts";
+import { readQuestionSet, scoreAnswers, shortRef, type Metrics } from "../eval/score-answers.ts";
 import type { Engine } from "../service/qa-service.ts";
 import type { Io } from "./corpus-commands.ts";
 
@@ -44,13 +44,17 @@ function curveTable(curve: readonly CurvePoint[], chosen: readonly number[]): st
   return lines.join("\n");
 }
 
-function missLines(prepared: readonly PreparedMessage[], answers: readonly { refused: boolean; citations: readonly { file: string; item: string | null }[] }[], m: Metrics): string[] {
+function missLines(
+  prepared: readonly PreparedMessage[],
+  answers: readonly { refused: boolean; citations: readonly { file: string; label: string | null }[] }[],
+  m: Metrics,
+): string[] {
   const ids = new Set(m.misses.map((x) => x.id));
   return prepared
     .map((p, i) => ({ p, a: answers[i]! }))
     .filter(({ p }) => ids.has(p.question.id))
     .map(({ p, a }) => {
-      const got = a.refused ? "refused" : `cited ${a.citations.slice(0, 2).map((c) => `${c.file.slice(0, 3)}:${c.item}`).join(" ")}`;
+      const got = a.refused ? "refused" : `cited ${a.citations.slice(0, 2).map(shortRef).join(" ")}`;
       const want = p.question.expected.length === 0 ? "should refuse" : `expected ${p.question.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ")}`;
       return `  ${p.question.id} [${p.parts.map((x) => x.q.kind).join("+")}] ${p.question.question} → ${got}; ${want}`;
     });

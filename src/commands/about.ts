@@ -1,5 +1,5 @@
 /** about: which model and index answer, and how much they hold. */
-import type { AboutInfo } from "../answer/types.ts";
+import type { AboutInfo } from "../service/contract.ts";
 import { WORDING } from "../wording/wording.ts";
 import { replyOf, type Reply } from "./reply.ts";
 

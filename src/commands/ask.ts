@@ -50,7 +50,7 @@ function byDocument(citations: readonly Citation[]): { citation: Citation; index
 }
 
 const sourceButton = (c: Citation, text: string): Button | undefined =>
-  c.item === null ? undefined : { text, action: { kind: "source", file: c.file, label: c.item } };
+  c.label === null ? undefined : { text, action: { kind: "source", file: c.file, label: c.label } };
 
 /** The list's heading: the lead up to its colon (the enumeration follows there), with the count. */
 function listHeading(lead: string, count: number): string {
@@ -90,10 +90,10 @@ function listReply(answer: Answer): Reply {
       const buttons: Button[] = [];
       groups.forEach((group, g) => {
         const heading: Line = [{ bold: `${numbered ? `${g + 1}. ` : ""}${documentName(group[0]!.citation)}` }];
-        const lines = group.map(({ citation: c }): Line => [`${readableLabel(c.item, c.kind)}　${topicOf(c)}`]);
+        const lines = group.map(({ citation: c }): Line => [`${readableLabel(c.label, c.kind)}　${topicOf(c)}`]);
         blocks.push({ kind: "text", lines: [heading, ...lines] });
         for (const { citation: c } of group) {
-          const b = sourceButton(c, WORDING.sourceButtonNumbered(`${numbered ? `${g + 1}·` : ""}${readableLabel(c.item, c.kind)}`));
+          const b = sourceButton(c, WORDING.sourceButtonNumbered(`${numbered ? `${g + 1}·` : ""}${readableLabel(c.label, c.kind)}`));
           if (b) buttons.push(b);
         }
       });
@@ -106,7 +106,7 @@ function listReply(answer: Answer): Reply {
 function sourcesBlock(citations: readonly Citation[]): Block {
   const tagged = citations.length > 1;
   const label = ({ citation: c, index }: { citation: Citation; index: number }) =>
-    readableLabel(c.item, c.kind) + (tagged ? `［${index + 1}］` : "");
+    readableLabel(c.label, c.kind) + (tagged ? `［${index + 1}］` : "");
   const groups = byDocument(citations).map((group) => documentName(group[0]!.citation) + group.map(label).join("、"));
   const heading = { bold: WORDING.sources };
   const lines: Line[] = groups.length === 1 ? [[heading, `：${groups[0]}`]] : [[heading], ...groups.map((g) => [g])];

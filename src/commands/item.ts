@@ -68,7 +68,7 @@ export function cutText(text: string, limit: number): string[] {
 
 /** The item's pages: heading, path and text; the units line closes the last page. */
 export function itemPages(item: Item, meta: DocumentMeta): Reply {
-  const cite = citationLine({ title: meta.title, docNumber: meta.docNumber, item: item.label, kind: item.kind });
+  const cite = citationLine({ title: meta.title, docNumber: meta.docNumber, label: item.label, kind: item.kind });
   const { body, units } = splitUnits(item);
   const parts = cutText(body, ITEM_PAGE_CHARS);
   return {

@@ -57,7 +57,7 @@ type TextOf = (file: string, label: string | null) => string | undefined;
 
 /** Whether a candidate's item answers its labelled question. */
 function correct(p: PreparedMessage, file: string, label: string | null, text: string, textOf: TextOf): boolean {
-  return p.question.expected.some((e) => matches({ file, item: label, text }, e, textOf));
+  return p.question.expected.some((e) => matches({ file, label, text }, e, textOf));
 }
 
 /** Candidate examples of the questions answered from sentences, labelled right or wrong. */

@@ -40,23 +40,26 @@ export function readQuestionSet(file: string): EvalQuestion[] {
 /** The parts of an answer scoring looks at. */
 export interface ScoredAnswer {
   readonly refused: boolean;
-  readonly citations: readonly { file: string; item: string | null; text: string }[];
-  readonly retrieved: readonly { file: string; item: string | null; text?: string }[];
+  readonly citations: readonly { file: string; label: string | null; text: string }[];
+  readonly retrieved: readonly { file: string; label: string | null; text?: string }[];
   readonly timings: { readonly totalMs: number; readonly retrievalMs?: number };
 }
+
+/** "004:33": a cited item in a miss line. */
+export const shortRef = (c: { file: string; label: string | null }) => `${c.file.slice(0, 3)}:${c.label}`;
 
 const squash = (s: string) => s.replace(/\s+/g, "").replace(/\*\*/g, "");
 
 /** Whether a cited or retrieved item matches one expected place. */
 export function matches(
-  got: { file: string; item: string | null; text?: string },
+  got: { file: string; label: string | null; text?: string },
   expected: { file: string; item: string | null; evidence: string },
-  textOf?: (file: string, item: string | null) => string | undefined,
+  textOf?: (file: string, label: string | null) => string | undefined,
 ): boolean {
   if (got.file !== expected.file) return false;
-  const text = got.text ?? textOf?.(got.file, got.item) ?? "";
+  const text = got.text ?? textOf?.(got.file, got.label) ?? "";
   if (text && squash(text).includes(squash(expected.evidence))) return true;
-  return got.item !== null && expected.item !== null && labelKey(got.item) === labelKey(expected.item);
+  return got.label !== null && expected.item !== null && labelKey(got.label) === labelKey(expected.item);
 }
 
 /** Figures of one question type. */
@@ -130,7 +133,11 @@ function percentile(values: number[], p: number): number {
 const round = (x: number, d = 3) => Number(x.toFixed(d));
 
 /** Scores answers (same order as questions). `textOf` gives an item's text for retrieved items. */
-export function scoreAnswers(questions: readonly EvalQuestion[], answers: readonly ScoredAnswer[], textOf: (file: string, item: string | null) => string | undefined): Metrics {
+export function scoreAnswers(
+  questions: readonly EvalQuestion[],
+  answers: readonly ScoredAnswer[],
+  textOf: (file: string, label: string | null) => string | undefined,
+): Metrics {
   const hitAt = { 1: 0, 3: 0, 5: 0, 10: 0 };
   let mrr = 0;
   let labelAt1 = 0;
@@ -145,7 +152,7 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
   const answerable = questions.filter((q) => q.expected.length > 0);
   questions.forEach((q, i) => {
     const a = answers[i]!;
-    const hitOf = (g: { file: string; item: string | null; text?: string }) => q.expected.some((e) => matches(g, e, textOf));
+    const hitOf = (g: { file: string; label: string | null; text?: string }) => q.expected.some((e) => matches(g, e, textOf));
     const head = a.citations[0];
     const isList = q.type === "list" && q.expected.length > 0;
     outcomes.push({
@@ -159,22 +166,28 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
     });
     if (q.expected.length === 0) {
       if (a.refused) refusedRight++;
-      else misses.push({ id: q.id, question: q.question, why: `answered, should refuse (cited ${a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`).join(" ")})` });
+      else misses.push({ id: q.id, question: q.question, why: `answered, should refuse (cited ${a.citations.map(shortRef).join(" ")})` });
       return;
     }
     if (a.refused) falseRefusals++;
-    const hit = (g: { file: string; item: string | null; text?: string }) => q.expected.some((e) => matches(g, e, textOf));
+    const hit = (g: { file: string; label: string | null; text?: string }) => q.expected.some((e) => matches(g, e, textOf));
     const rank = a.retrieved.findIndex((r) => hit(r));
     for (const k of [1, 3, 5, 10] as const) if (rank >= 0 && rank < k) hitAt[k]++;
     if (rank >= 0) mrr += 1 / (rank + 1);
     const top = a.retrieved[0];
     // Unnumbered text has the label null: the top item then matches when it is that text.
     const sameLabel = (e: EvalQuestion["expected"][number]) =>
-      top !== undefined && e.file === top.file && (e.item === null ? top.item === null && matches(top, e, textOf) : top.item !== null && labelKey(e.item) === labelKey(top.item));
+      top !== undefined &&
+      e.file === top.file &&
+      (e.item === null ? top.label === null && matches(top, e, textOf) : top.label !== null && labelKey(e.item) === labelKey(top.label));
     if (q.expected.some(sameLabel)) labelAt1++;
     const first = a.citations[0];
     if (!a.refused && first && hit(first)) citeAt1++;
-    else misses.push({ id: q.id, question: q.question, why: a.refused ? "refused" : `cited ${a.citations.slice(0, 3).map((c) => `${c.file.slice(0, 3)}:${c.item}`).join(" ")}; expected ${q.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ")}` });
+    else {
+      const expected = q.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ");
+      const why = a.refused ? "refused" : `cited ${a.citations.slice(0, 3).map(shortRef).join(" ")}; expected ${expected}`;
+      misses.push({ id: q.id, question: q.question, why });
+    }
     if (!a.refused && a.citations.some((c) => hit(c))) citeAny++;
     if (q.type === "list") {
       listTotal += q.expected.length;

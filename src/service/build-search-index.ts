@@ -24,7 +24,7 @@ import { frequencyText, SubstringFrequency } from "../retrieval/substring-freque
 import { dictionaryText, KEPT_WORD_FREQUENCY } from "../retrieval/jieba-dictionary.ts";
 import { SegmenterDictionary } from "../retrieval/segmenter.ts";
 import { keptWords } from "../retrieval/text-analysis.ts";
-import { analyzerFor, unitTerms } from "./build-engine.ts";
+import { analyzerFor, unitTerms } from "./assemble-engine.ts";
 import { indexInputsHash } from "./index-inputs.ts";
 import { encodeSearchIndex } from "./search-index-files.ts";
 

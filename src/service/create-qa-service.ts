@@ -7,7 +7,7 @@ import { loadDecisionModel, type DecisionModel } from "../answer/decide/decision
 import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
 import type { Logger } from "../logging/logger.ts";
 import type { RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
-import { assembleEngine } from "./build-engine.ts";
+import { assembleEngine } from "./assemble-engine.ts";
 import { loadSearchIndex } from "./load-search-index.ts";
 import { PolicyQaService, type Engine } from "./qa-service.ts";
 

@@ -13,7 +13,7 @@ import { fingerprintSeeds, type SourceFile } from "../index/source-fingerprint.t
 import type { Logger } from "../logging/logger.ts";
 import { loadVocabulary } from "../lexicon/vocabulary.ts";
 import { TextAnalyzer } from "../retrieval/text-analysis.ts";
-import type { LexicalParts } from "./build-engine.ts";
+import type { LexicalParts } from "./assemble-engine.ts";
 import { buildInWorker } from "./build-in-worker.ts";
 import type { BuildRequest } from "./build-search-index.ts";
 import { indexInputsHash } from "./index-inputs.ts";

@@ -6,7 +6,8 @@ import type { Corpus } from "../corpus/types.ts";
 import type { Answerer, DraftAnswer } from "../answer/answer-question.ts";
 import type { QuestionAnalyser } from "../answer/question/analyse-question.ts";
 import type { AnalysedQuestion } from "../answer/question/analysed-question.ts";
-import type { AboutInfo, Answer, AskOptions, ConversationTurn, ItemHit, QaService, ReindexReport } from "../answer/types.ts";
+import type { Answer, ConversationTurn } from "../answer/types.ts";
+import type { AboutInfo, AskOptions, ItemHit, QaService, ReindexReport } from "./contract.ts";
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
 import { WORDING } from "../wording/wording.ts";
@@ -83,7 +84,7 @@ export class PolicyQaService implements QaService {
       question: message.questions[message.questions.length - 1]!.text,
       shape: draft.shape,
       refused: draft.refused,
-      citations: draft.citations.map((c) => ({ file: c.file, item: c.item, title: c.title })),
+      citations: draft.citations.map((c) => ({ file: c.file, item: c.label, title: c.title })),
       at: Date.now(),
     };
     return { ...draft, question, turn, timings: { totalMs: performance.now() - started, retrievalMs } };

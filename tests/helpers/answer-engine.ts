@@ -11,7 +11,7 @@ import { ingestFile } from "../../src/corpus/load-corpus.ts";
 import type { Corpus } from "../../src/corpus/types.ts";
 import { loadVocabulary } from "../../src/lexicon/vocabulary.ts";
 import { mergeAnswers, searchFor } from "../../src/service/answer-message.ts";
-import { assembleEngine, buildLexicalParts } from "../../src/service/build-engine.ts";
+import { assembleEngine, buildLexicalParts } from "../../src/service/assemble-engine.ts";
 import type { Engine } from "../../src/service/qa-service.ts";
 import type { DraftAnswer } from "../../src/answer/answer-question.ts";
 
@@ -45,5 +45,5 @@ export async function answer(engine: Engine, message: string): Promise<DraftAnsw
 
 /** "file-stem:label" of each citation. */
 export function cites(a: Pick<DraftAnswer, "citations">): string[] {
-  return a.citations.map((c) => `${c.file.replace(/\.txt$/, "")}:${c.item}`);
+  return a.citations.map((c) => `${c.file.replace(/\.txt$/, "")}:${c.label}`);
 }

@@ -15,7 +15,7 @@
  * - DRAIN_TIMEOUT_MS: how long shutdown waits for answers under way.
  */
 import path from "node:path";
-import type { AskOptions, QaService } from "../../src/answer/types.ts";
+import type { AskOptions, QaService } from "../../src/service/contract.ts";
 import { loadSettings, PROJECT_ROOT } from "../../src/config/settings.ts";
 import { createLogger } from "../../src/logging/logger.ts";
 import { createBot } from "../../src/chat/telegram/create-bot.ts";

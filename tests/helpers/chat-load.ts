@@ -8,7 +8,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import type { QaService } from "../../src/answer/types.ts";
+import type { QaService } from "../../src/service/contract.ts";
 import { emulatorSettings, startBotOnEmulator, startEmulator, testToken, type EmulatorHarness } from "./telegram-emulator.ts";
 
 export interface ChatLoadOptions {

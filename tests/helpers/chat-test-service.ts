@@ -4,7 +4,7 @@
  * in the seed-backed fake, to tell a front-end failure from a service one.
  */
 import path from "node:path";
-import type { QaService } from "../../src/answer/types.ts";
+import type { QaService } from "../../src/service/contract.ts";
 import { loadSettings, PROJECT_ROOT } from "../../src/config/settings.ts";
 import { silentLogger } from "../../src/logging/logger.ts";
 import { createQaService } from "../../src/service/create-qa-service.ts";

@@ -6,7 +6,8 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import type { AboutInfo, Answer, AskOptions, Citation, Evidence, ItemHit, QaService } from "../../src/answer/types.ts";
+import type { Answer, Citation, Evidence } from "../../src/answer/types.ts";
+import type { AboutInfo, AskOptions, ItemHit, QaService } from "../../src/service/contract.ts";
 import type { Corpus, DocumentMeta, Item, ItemKind } from "../../src/corpus/types.ts";
 
 /** Knobs for tests: slow answers, slow reindex. */
@@ -157,7 +158,7 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
     return best.trim();
   };
   const cite = (x: { item: Item; meta: DocumentMeta; score: number }): Citation => ({
-    file: x.item.file, item: x.item.label, title: x.meta.title, docNumber: x.meta.docNumber,
+    file: x.item.file, label: x.item.label, title: x.meta.title, docNumber: x.meta.docNumber,
     date: x.meta.date, kind: x.item.kind, text: x.item.text, score: Number(x.score.toFixed(4)),
   });
 
@@ -169,13 +170,13 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
       if (o.askDelayMs) await sleep(o.askDelayMs);
       const ranked = rank(question);
       const top = ranked[0]!;
-      const retrieved = ranked.slice(0, 10).map((x) => ({ file: x.item.file, item: x.item.label, score: x.score }));
+      const retrieved = ranked.slice(0, 10).map((x) => ({ file: x.item.file, label: x.item.label, score: x.score }));
       const timings = { totalMs: performance.now() - t0, retrievalMs: 0 };
       if (top.score < o.refuseBelow) {
         const related = ranked.slice(0, 2).map(cite);
         return {
           question, shape: "fact", refused: true, lead: "文件中没有找到相关规定。", evidence: [], citations: [], related,
-          text: `文件中没有找到相关规定。\n可能相关：${related.map((c) => `《${c.title}》${c.item ?? ""}`).join("；")}`,
+          text: `文件中没有找到相关规定。\n可能相关：${related.map((c) => `《${c.title}》${c.label ?? ""}`).join("；")}`,
           retrieved, via: "extractive", timings, turn: { question, shape: "fact", refused: true, citations: [], at: Date.now() },
         };
       }
@@ -190,11 +191,14 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
         : /谁|哪些|单位|部门/.test(question) && units
           ? `责任单位：${units.join("、")}`
           : evidence[0]!.quote;
-      const text = [lead, ...evidence.map((e) => `「${e.quote}」`), ...citations.map((c) => `《${c.title}》${c.item ?? ""}`)].join("\n");
+      const text = [lead, ...evidence.map((e) => `「${e.quote}」`), ...citations.map((c) => `《${c.title}》${c.label ?? ""}`)].join("\n");
       return {
         question, shape: isList ? "list" : "fact", refused: false, lead, evidence, citations, related: [],
         text, retrieved, via: "extractive", timings,
-        turn: { question, shape: isList ? "list" : "fact", refused: false, citations: citations.map((c) => ({ file: c.file, item: c.item, title: c.title })), at: Date.now() },
+        turn: {
+          question, shape: isList ? "list" : "fact", refused: false,
+          citations: citations.map((c) => ({ file: c.file, item: c.label, title: c.title })), at: Date.now(),
+        },
       };
     },
     corpus: () => corpus,

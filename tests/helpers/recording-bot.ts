@@ -4,7 +4,7 @@
  * network, plus builders for the updates the tests send.
  */
 import type { Update, UserFromGetMe } from "grammy/types";
-import type { QaService } from "../../src/answer/types.ts";
+import type { QaService } from "../../src/service/contract.ts";
 import { loadSettings } from "../../src/config/settings.ts";
 import { createBot, type PolicyBot } from "../../src/chat/telegram/create-bot.ts";
 import type { CreateBotOptions } from "../../src/chat/telegram/deps.ts";

@@ -6,7 +6,7 @@
 import net from "node:net";
 import emulatorModule from "telegram-test-api";
 import type { StoredBotUpdate, TelegramServer } from "telegram-test-api/lib/telegramServer.js";
-import type { QaService } from "../../src/answer/types.ts";
+import type { QaService } from "../../src/service/contract.ts";
 import { loadSettings, type Settings } from "../../src/config/settings.ts";
 import { createLogger, type Logger } from "../../src/logging/logger.ts";
 import { createBot, type PolicyBot } from "../../src/chat/telegram/create-bot.ts";

@@ -28,13 +28,13 @@ export function topicOf(item: Item): string {
 
 /** Whether two citations name the same item (unnumbered text is told apart by its text). */
 export function sameCitation(a: Citation, b: Citation): boolean {
-  return a.file === b.file && a.item === b.item && a.text === b.text;
+  return a.file === b.file && a.label === b.label && a.text === b.text;
 }
 
 export function toCitation(hit: CitedItem): Citation {
   return {
     file: hit.item.file,
-    item: hit.item.label,
+    label: hit.item.label,
     title: hit.meta.title,
     docNumber: hit.meta.docNumber,
     date: hit.meta.date,

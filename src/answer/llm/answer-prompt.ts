@@ -58,7 +58,7 @@ export function renderDocuments(candidates: readonly Citation[]): string {
         `title="${escapeAttribute(c.title)}"`,
         c.docNumber ? `doc_number="${escapeAttribute(c.docNumber)}"` : null,
         c.date ? `date="${escapeAttribute(c.date)}"` : null,
-        `item="${escapeAttribute(c.item ?? "正文")}"`,
+        `item="${escapeAttribute(c.label ?? "正文")}"`,
       ].filter(Boolean);
       return `<document ${attrs.join(" ")}>\n${escapeData(c.text)}\n</document>`;
     })

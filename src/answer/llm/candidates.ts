@@ -24,20 +24,21 @@ export class CitationLookup {
     if (label === null) return null;
     const hit = this.byRef.get(refKey(file, label));
     if (!hit) return null;
-    return { file, item: label, title: hit.meta.title, docNumber: hit.meta.docNumber, date: hit.meta.date, kind: hit.item.kind, text: hit.item.text, score };
+    const { meta, item } = hit;
+    return { file, label, title: meta.title, docNumber: meta.docNumber, date: meta.date, kind: item.kind, text: item.text, score };
   }
 }
 
 /** The extractive citations first, then retrieved items in rank order, without repeats. */
 export function candidateCitations(draft: Pick<Answer, "citations" | "retrieved">, lookup: CitationLookup, max: number = DEFAULT_MAX_CANDIDATES): Citation[] {
   const out: Citation[] = [...draft.citations];
-  const seen = new Set(out.map((c) => refKey(c.file, c.item)));
+  const seen = new Set(out.map((c) => refKey(c.file, c.label)));
   for (const r of draft.retrieved) {
     if (out.length >= max) break;
-    if (seen.has(refKey(r.file, r.item))) continue;
-    const c = lookup.citation(r.file, r.item, r.score);
+    if (seen.has(refKey(r.file, r.label))) continue;
+    const c = lookup.citation(r.file, r.label, r.score);
     if (!c) continue;
-    seen.add(refKey(r.file, r.item));
+    seen.add(refKey(r.file, r.label));
     out.push(c);
   }
   return out;

@@ -10,7 +10,7 @@ import type { Citation, Evidence } from "../types.ts";
 /** How many quotes an answer shows at most. */
 const MAX_QUOTES = 3;
 
-const citationKey = (c: Pick<Citation, "file" | "item" | "text">) => `${c.file}\u0000${c.item ?? ""}\u0000${c.text}`;
+const citationKey = (c: Pick<Citation, "file" | "label" | "text">) => `${c.file}\u0000${c.label ?? ""}\u0000${c.text}`;
 
 /** The sentence of `text` that shares most character pairs with `lead`; null when none shares any. */
 function closestSentence(text: string, lead: string): string | null {

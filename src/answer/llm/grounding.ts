@@ -80,7 +80,7 @@ export class GroundingCheck {
       fail("secret", echoesSecret(answer, this.secrets) ? ["a configured secret"] : []) ??
       fail("leak", leaksIn(answer, evidence.all, this.terms)) ??
       fail("off-topic", offTopic(q, cited, text.sentences, extractive.citations)) ??
-      fail("ungrounded-number", figuresUngrounded(answer, text, also, cited.map((c) => c.item), this.measures, q.concepts)) ??
+      fail("ungrounded-number", figuresUngrounded(answer, text, also, cited.map((c) => c.label), this.measures, q.concepts)) ??
       fail("ungrounded-unit", unitsUngrounded(answer, evidence.all, this.terms, this.ctx.units)) ??
       fail("ungrounded-lead", leadsUngrounded(answer, evidence.all, this.ctx.vocabulary.answerWords.leadWords, this.ctx.units)) ??
       fail("contradicts", polarityConflicts(answer, q, evidence, extractive.lead, { ctx: this.ctx, plainNo: this.terms.plainNo })) ??

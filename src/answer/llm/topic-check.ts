@@ -39,7 +39,7 @@ export function offTopic(
       const share = topicOf(q, c, evidence[i]!.join(""));
       return share < TOPIC_FLOOR || share < bar * TOPIC_SHARE;
     })
-    .map((c) => `${c.file}:${c.item ?? "正文"}`);
+    .map((c) => `${c.file}:${c.label ?? "正文"}`);
 }
 
 /** The answer's character pairs, and those of them found in the cited text or the question. */

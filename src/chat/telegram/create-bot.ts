@@ -5,7 +5,7 @@
 import path from "node:path";
 import { Bot, GrammyError, HttpError, type BotError, type Context } from "grammy";
 import { sequentialize } from "@grammyjs/runner";
-import type { QaService } from "../../answer/types.ts";
+import type { QaService } from "../../service/contract.ts";
 import { ConfigError, secretsOf, type Settings } from "../../config/settings.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { Redactor } from "../../logging/redact.ts";

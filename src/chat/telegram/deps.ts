@@ -3,7 +3,7 @@
  * with their defaults in one place.
  */
 import type { UserFromGetMe } from "grammy/types";
-import type { QaService } from "../../answer/types.ts";
+import type { QaService } from "../../service/contract.ts";
 import type { Settings } from "../../config/settings.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { SESSION_DEFAULTS, type SessionStorage } from "./conversation-session.ts";

@@ -4,7 +4,7 @@
  * and topic that asked); /stats totals the journals.
  */
 import { Composer, type Context } from "grammy";
-import type { ReindexReport } from "../../../answer/types.ts";
+import type { ReindexReport } from "../../../service/contract.ts";
 import { statsReply } from "../../../commands/stats.ts";
 import { isAdmin, type BotDeps } from "../deps.ts";
 import { sendReply } from "../replies.ts";

@@ -51,7 +51,7 @@ export async function answerQuestion(ctx: Context, deps: BotDeps, question: stri
       chatType: chat.type,
       question,
       refused: answer.refused,
-      citations: answer.citations.map((c) => ({ file: c.file, item: c.item })),
+      citations: answer.citations.map((c) => ({ file: c.file, item: c.label })),
       ms,
     })
     .catch((e: unknown) => deps.logger.error("could not log question", { error: e }));

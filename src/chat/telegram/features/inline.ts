@@ -32,7 +32,7 @@ export function inlineFeature(deps: BotDeps): Composer<Context> {
       return {
         type: "article",
         id: String(k),
-        title: citationLine({ title: hit.meta.title, docNumber: null, item: hit.item.label, kind: hit.item.kind }),
+        title: citationLine({ title: hit.meta.title, docNumber: null, label: hit.item.label, kind: hit.item.kind }),
         description: clipText(hit.item.text.split("\n").find((l) => l.trim() !== "") ?? "", 100),
         input_message_content: { message_text: text, parse_mode: "HTML", link_preview_options: { is_disabled: true } },
       };
