@@ -7,7 +7,8 @@ import type { PolicyQaService } from "../src/service/qa-service.ts";
 import { resolveFollowUp } from "../src/answer/question/follow-up.ts";
 
 let service: PolicyQaService;
-const cited = (a: { citations: readonly { file: string; item: string | null }[] }) => a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`);
+const cited = (a: { citations: readonly { file: string; item: string | null }[] }) =>
+  a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`);
 
 beforeAll(async () => {
   const settings = loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-answers-${process.pid}`) });

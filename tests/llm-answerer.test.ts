@@ -41,7 +41,16 @@ let fallback: DraftAnswer;
 function citationOf(file: string, label: string, score: number): Citation {
   const doc = corpus.documents.find((d) => d.meta.file === file)!;
   const item = doc.items.find((i) => i.label === label)!;
-  return { file, item: label, title: doc.meta.title, docNumber: doc.meta.docNumber, date: doc.meta.date, kind: item.kind, text: item.text, score };
+  return {
+    file,
+    item: label,
+    title: doc.meta.title,
+    docNumber: doc.meta.docNumber,
+    date: doc.meta.date,
+    kind: item.kind,
+    text: item.text,
+    score,
+  };
 }
 
 function config(overrides: Partial<LlmConfig> = {}): LlmConfig {
@@ -302,7 +311,8 @@ describe("a document that carries an injected instruction", () => {
     expect((await answerer().answer(asked, [plain], fallback)).reason).toBe("accepted");
   });
 
-  it("control: the same figure stated as plain document text would ground the answer (the check is against the data, not the truth)", async () => {
+  it("control: the same figure stated as plain document text would ground the answer " +
+    "(the check is against the data, not the truth)", async () => {
     const plain: Citation = { ...row33, text: `${row33.text}\n绩效工资是10倍。` };
     server.setReply(() => ({ content: reply("绩效工资是10倍。", ["c1"]) }));
     const outcome = await answerer().answer(asked, [plain], fallback);
@@ -343,7 +353,15 @@ describe("the prompt file", () => {
 describe("candidates and logs", () => {
   it("offers the extractive citations first, then retrieved rows looked up in the corpus", () => {
     const lookup = new CitationLookup(corpus);
-    const draft = { citations: [row33], retrieved: [{ file: TASK_LIST, item: "33", score: 0.9 }, { file: TASK_LIST, item: null, score: 0.8 }, { file: TASK_LIST, item: "34", score: 0.5 }, { file: TASK_LIST, item: "12", score: 0.4 }] };
+    const draft = {
+      citations: [row33],
+      retrieved: [
+        { file: TASK_LIST, item: "33", score: 0.9 },
+        { file: TASK_LIST, item: null, score: 0.8 },
+        { file: TASK_LIST, item: "34", score: 0.5 },
+        { file: TASK_LIST, item: "12", score: 0.4 },
+      ],
+    };
     expect(candidateCitations(draft, lookup, 3)).toEqual([row33, { ...row34, score: 0.5 }, { ...row12, score: 0.4 }]);
     expect(candidateCitations(draft, lookup, 2).map((c) => c.item)).toEqual(["33", "34"]);
   });

@@ -12,7 +12,15 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { serialiseDecisionModel } from "../answer/decide/decision-model.ts";
-import { answerWith, crossValidate, fitDecision, itemTexts, prepareAll, type CurvePoint, type PreparedMessage } from "../eval/cross-validate.ts";
+import {
+  answerWith,
+  crossValidate,
+  fitDecision,
+  itemTexts,
+  prepareAll,
+  type CurvePoint,
+  type PreparedMessage,
+} from "../eval/cross-validate.ts";
 import { heldOutQuestions, labelledQuestions, unseenQuestions, type SetQuestion } from "../eval/question-sets.ts";
 import { readQuestionSet, scoreAnswers, type Metrics } from "../eval/score-answers.ts";
 import type { Engine } from "../service/qa-service.ts";
@@ -27,10 +35,13 @@ export function metricsTable(m: Metrics, title: string): string {
     "type          n   cite@1  false-ref  ref-recall  list-cov  wrong-1st",
     ...Object.entries(m.byType).map(
       ([t, x]) =>
-        `${t.padEnd(12)} ${String(x.questions).padStart(3)}  ${pct(x.citeAt1)}   ${pct(x.falseRefusals)}     ${pct(x.refusalRecall)}    ${pct(x.listCoverage)}   ${pct(x.wrongFirstShare)}`,
+        `${t.padEnd(12)} ${String(x.questions).padStart(3)}  ${pct(x.citeAt1)}   ${pct(x.falseRefusals)}     ` +
+          `${pct(x.refusalRecall)}    ${pct(x.listCoverage)}   ${pct(x.wrongFirstShare)}`,
     ),
-    `${"all".padEnd(12)} ${String(m.questions).padStart(3)}  ${pct(m.citeAt1)}   ${pct(m.falseRefusalRate)}     ${pct(m.refusalRecall)}    ${pct(m.listCoverage)}   ${pct(m.wrongFirstShare)}`,
-    `retrieval hit@1 ${pct(m.hitAt[1])}  hit@5 ${pct(m.hitAt[5])}  MRR ${m.mrr.toFixed(3)}   answer p50 ${m.latencyMs.p50} ms  p95 ${m.latencyMs.p95} ms`,
+    `${"all".padEnd(12)} ${String(m.questions).padStart(3)}  ${pct(m.citeAt1)}   ${pct(m.falseRefusalRate)}     ` +
+      `${pct(m.refusalRecall)}    ${pct(m.listCoverage)}   ${pct(m.wrongFirstShare)}`,
+    `retrieval hit@1 ${pct(m.hitAt[1])}  hit@5 ${pct(m.hitAt[5])}  MRR ${m.mrr.toFixed(3)}   ` +
+      `answer p50 ${m.latencyMs.p50} ms  p95 ${m.latencyMs.p95} ms`,
   ];
   return rows.join("\n");
 }
@@ -44,14 +55,26 @@ function curveTable(curve: readonly CurvePoint[], chosen: readonly number[]): st
   return lines.join("\n");
 }
 
-function missLines(prepared: readonly PreparedMessage[], answers: readonly { refused: boolean; citations: readonly { file: string; item: string | null }[] }[], m: Metrics): string[] {
+function missLines(
+  prepared: readonly PreparedMessage[],
+  answers: readonly { refused: boolean; citations: readonly { file: string; item: string | null }[] }[],
+  m: Metrics,
+): string[] {
   const ids = new Set(m.misses.map((x) => x.id));
   return prepared
     .map((p, i) => ({ p, a: answers[i]! }))
     .filter(({ p }) => ids.has(p.question.id))
     .map(({ p, a }) => {
-      const got = a.refused ? "refused" : `cited ${a.citations.slice(0, 2).map((c) => `${c.file.slice(0, 3)}:${c.item}`).join(" ")}`;
-      const want = p.question.expected.length === 0 ? "should refuse" : `expected ${p.question.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ")}`;
+      const got = a.refused
+        ? "refused"
+        : `cited ${a.citations
+            .slice(0, 2)
+            .map((c) => `${c.file.slice(0, 3)}:${c.item}`)
+            .join(" ")}`;
+      const want =
+        p.question.expected.length === 0
+          ? "should refuse"
+          : `expected ${p.question.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ")}`;
       return `  ${p.question.id} [${p.parts.map((x) => x.q.kind).join("+")}] ${p.question.question} → ${got}; ${want}`;
     });
 }
@@ -94,7 +117,16 @@ export async function evalCommand(engine: Engine, io: Io, args: EvalArgs): Promi
     const prepared = await prepareAll(engine, questions);
     const answers = prepared.map((p) => answerWith(engine.answerer, p, engine.answerer.decision));
     const m = scoreAnswers(questions, answers, textOf);
-    io.out(args.json ? JSON.stringify(m) : [metricsTable(m, `${args.file} (shipped model; in-sample for labelled sets)`), "", "missed:", ...missLines(prepared, answers, m)].join("\n"));
+    io.out(
+      args.json
+        ? JSON.stringify(m)
+        : [
+            metricsTable(m, `${args.file} (shipped model; in-sample for labelled sets)`),
+            "",
+            "missed:",
+            ...missLines(prepared, answers, m),
+          ].join("\n"),
+    );
     return 0;
   }
   const prepared = await prepareAll(engine, labelled);
@@ -103,7 +135,10 @@ export async function evalCommand(engine: Engine, io: Io, args: EvalArgs): Promi
     if (args.fit) {
       const file = path.join(args.vocabularyDir, "decision-model.json");
       writeFileSync(file, serialiseDecisionModel(fitted.decision, { questions: prepared.length, candidates: fitted.examples }));
-      io.out(`fitted on ${prepared.length} questions (${fitted.examples} candidates); threshold ${fitted.decision.threshold}; written to ${file}`);
+      io.out(
+        `fitted on ${prepared.length} questions (${fitted.examples} candidates); ` +
+          `threshold ${fitted.decision.threshold}; written to ${file}`,
+      );
       io.out(curveTable(fitted.curve, [fitted.decision.threshold]));
       return 0;
     }
@@ -111,7 +146,11 @@ export async function evalCommand(engine: Engine, io: Io, args: EvalArgs): Promi
     const judged = await prepareAll(engine, sets);
     const answers = judged.map((p) => answerWith(engine.answerer, p, fitted.decision));
     const m = scoreAnswers(sets, answers, textOf);
-    io.out(args.json ? JSON.stringify(m) : metricsTable(m, args.holdout ? "set-aside slice (fitted on all labelled questions)" : "unseen sets (written blind to the code)"));
+    io.out(
+      args.json
+        ? JSON.stringify(m)
+        : metricsTable(m, args.holdout ? "set-aside slice (fitted on all labelled questions)" : "unseen sets (written blind to the code)"),
+    );
     return 0;
   }
   const cv = crossValidate(engine, prepared, textOf);

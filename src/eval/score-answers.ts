@@ -130,7 +130,11 @@ function percentile(values: number[], p: number): number {
 const round = (x: number, d = 3) => Number(x.toFixed(d));
 
 /** Scores answers (same order as questions). `textOf` gives an item's text for retrieved items. */
-export function scoreAnswers(questions: readonly EvalQuestion[], answers: readonly ScoredAnswer[], textOf: (file: string, item: string | null) => string | undefined): Metrics {
+export function scoreAnswers(
+  questions: readonly EvalQuestion[],
+  answers: readonly ScoredAnswer[],
+  textOf: (file: string, item: string | null) => string | undefined,
+): Metrics {
   const hitAt = { 1: 0, 3: 0, 5: 0, 10: 0 };
   let mrr = 0;
   let labelAt1 = 0;
@@ -159,7 +163,12 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
     });
     if (q.expected.length === 0) {
       if (a.refused) refusedRight++;
-      else misses.push({ id: q.id, question: q.question, why: `answered, should refuse (cited ${a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`).join(" ")})` });
+      else
+        misses.push({
+          id: q.id,
+          question: q.question,
+          why: `answered, should refuse (cited ${a.citations.map((c) => `${c.file.slice(0, 3)}:${c.item}`).join(" ")})`,
+        });
       return;
     }
     if (a.refused) falseRefusals++;
@@ -170,11 +179,23 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
     const top = a.retrieved[0];
     // Unnumbered text has the label null: the top item then matches when it is that text.
     const sameLabel = (e: EvalQuestion["expected"][number]) =>
-      top !== undefined && e.file === top.file && (e.item === null ? top.item === null && matches(top, e, textOf) : top.item !== null && labelKey(e.item) === labelKey(top.item));
+      top !== undefined &&
+      e.file === top.file &&
+      (e.item === null ? top.item === null && matches(top, e, textOf) : top.item !== null && labelKey(e.item) === labelKey(top.item));
     if (q.expected.some(sameLabel)) labelAt1++;
     const first = a.citations[0];
     if (!a.refused && first && hit(first)) citeAt1++;
-    else misses.push({ id: q.id, question: q.question, why: a.refused ? "refused" : `cited ${a.citations.slice(0, 3).map((c) => `${c.file.slice(0, 3)}:${c.item}`).join(" ")}; expected ${q.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ")}` });
+    else
+      misses.push({
+        id: q.id,
+        question: q.question,
+        why: a.refused
+          ? "refused"
+          : `cited ${a.citations
+              .slice(0, 3)
+              .map((c) => `${c.file.slice(0, 3)}:${c.item}`)
+              .join(" ")}; expected ${q.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ")}`,
+      });
     if (!a.refused && a.citations.some((c) => hit(c))) citeAny++;
     if (q.type === "list") {
       listTotal += q.expected.length;
@@ -196,9 +217,41 @@ export function scoreAnswers(questions: readonly EvalQuestion[], answers: readon
     refusalRecall: unanswerable === 0 ? null : round(refusedRight / unanswerable),
     falseRefusalRate: round(falseRefusals / n),
     wrongFirstShare: round(outcomes.filter((o) => o.wrongFirst).length / Math.max(1, questions.length)),
-    byType: Object.fromEntries([...new Set(outcomes.map((o) => o.type))].sort().map((t) => [t, typeMetrics(outcomes.filter((o) => o.type === t))])),
-    latencyMs: { p50: round(percentile(answers.map((a) => a.timings.totalMs), 50), 2), p95: round(percentile(answers.map((a) => a.timings.totalMs), 95), 2) },
-    retrievalMs: { p50: round(percentile(answers.map((a) => a.timings.retrievalMs ?? 0), 50), 2), p95: round(percentile(answers.map((a) => a.timings.retrievalMs ?? 0), 95), 2) },
+    byType: Object.fromEntries(
+      [...new Set(outcomes.map((o) => o.type))].sort().map((t) => [t, typeMetrics(outcomes.filter((o) => o.type === t))]),
+    ),
+    latencyMs: {
+      p50: round(
+        percentile(
+          answers.map((a) => a.timings.totalMs),
+          50,
+        ),
+        2,
+      ),
+      p95: round(
+        percentile(
+          answers.map((a) => a.timings.totalMs),
+          95,
+        ),
+        2,
+      ),
+    },
+    retrievalMs: {
+      p50: round(
+        percentile(
+          answers.map((a) => a.timings.retrievalMs ?? 0),
+          50,
+        ),
+        2,
+      ),
+      p95: round(
+        percentile(
+          answers.map((a) => a.timings.retrievalMs ?? 0),
+          95,
+        ),
+        2,
+      ),
+    },
     misses,
   };
 }

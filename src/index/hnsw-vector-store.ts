@@ -193,7 +193,9 @@ export class HnswVectorStore extends VectorStore {
     try {
       await file.write(JSON.stringify(header) + "\n");
       for (const d of this.docs) {
-        await file.write(JSON.stringify({ ...(d.id === undefined ? {} : { id: d.id }), pageContent: d.pageContent, metadata: d.metadata }) + "\n");
+        await file.write(
+          JSON.stringify({ ...(d.id === undefined ? {} : { id: d.id }), pageContent: d.pageContent, metadata: d.metadata }) + "\n",
+        );
       }
     } finally {
       await file.close();

@@ -42,7 +42,9 @@ export class LexicalIndex {
    * @throws {SectionFormatError} when it is not one.
    */
   static async decode(saved: Buffer | { readonly file: string }): Promise<LexicalIndex> {
-    const s = Buffer.isBuffer(saved) ? Sections.decode(saved, FILE_KIND) : await Sections.open(saved.file, FILE_KIND, (name) => name.endsWith(".lists"));
+    const s = Buffer.isBuffer(saved)
+      ? Sections.decode(saved, FILE_KIND)
+      : await Sections.open(saved.file, FILE_KIND, (name) => name.endsWith(".lists"));
     const meta = s.meta as { k1?: unknown; b?: unknown };
     const params = typeof meta?.k1 === "number" && typeof meta.b === "number" ? { k1: meta.k1, b: meta.b } : BM25_DEFAULTS;
     return new LexicalIndex(Bm25Index.fromSections(s, "words", params), Bm25Index.fromSections(s, "bigrams", params));
@@ -50,7 +52,10 @@ export class LexicalIndex {
 
   /** The saved form, as buffers to write in order. */
   encode(): Buffer[] {
-    return encodeSections(FILE_KIND, this.wordIndex.params, { ...this.wordIndex.sections("words"), ...this.bigramIndex.sections("bigrams") });
+    return encodeSections(FILE_KIND, this.wordIndex.params, {
+      ...this.wordIndex.sections("words"),
+      ...this.bigramIndex.sections("bigrams"),
+    });
   }
 
   get size(): number {

@@ -27,7 +27,12 @@ export async function buildEngine(settings: Settings, logger: Logger, overrides:
   const embeddings = overrides.embeddings ?? createEmbeddings(settings.embedding, logger);
   const model = await embeddings.activeModel();
   const decision = overrides.decision ?? loadDecisionModel(settings.vocabularyDir);
-  const request = { seedsDir: settings.seedsDir, indexDir: settings.indexDir, vocabularyDir: settings.vocabularyDir, embedding: settings.embedding };
+  const request = {
+    seedsDir: settings.seedsDir,
+    indexDir: settings.indexDir,
+    vocabularyDir: settings.vocabularyDir,
+    embedding: settings.embedding,
+  };
   const index = await loadSearchIndex(request, embeddings, model, logger);
   const dense = { graph: index.graph, embeddings, modelId: `${model.id} (${model.dimensions} dims)` };
   const engine = assembleEngine(index.parts, dense, index.builtAt, decision, overrides.retrieval);
@@ -39,7 +44,9 @@ export async function buildEngine(settings: Settings, logger: Logger, overrides:
   ]);
   const llm = LlmAnswerer.fromSettings(settings, { context: engine.answerer.context, logger });
   if (!llm) return engine;
-  logger.info(`answers are written by ${settings.llm.model} at ${settings.llm.baseUrl}, checked against the cited text, extractive as fallback`);
+  logger.info(
+    `answers are written by ${settings.llm.model} at ${settings.llm.baseUrl}, checked against the cited text, extractive as fallback`,
+  );
   const lookup = new CitationLookup(engine.corpus);
   return { ...engine, refine: llm.refiner((draft) => candidateCitations(draft, lookup)) };
 }

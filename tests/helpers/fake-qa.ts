@@ -132,7 +132,8 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
   let corpus: Corpus = { documents: docs, problems: [] };
   const calls = { ask: 0, search: 0, reindex: 0 };
 
-  const all = () => docs.flatMap((d) => d.items.map((item) => ({ item, meta: d.meta, grams: bigrams(item.text + (item.responsible ?? []).join("、")) })));
+  const all = () =>
+    docs.flatMap((d) => d.items.map((item) => ({ item, meta: d.meta, grams: bigrams(item.text + (item.responsible ?? []).join("、")) })));
   let indexed = all();
   let builtAt = new Date().toISOString();
 
@@ -192,9 +193,24 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
           : evidence[0]!.quote;
       const text = [lead, ...evidence.map((e) => `「${e.quote}」`), ...citations.map((c) => `《${c.title}》${c.item ?? ""}`)].join("\n");
       return {
-        question, shape: isList ? "list" : "fact", refused: false, lead, evidence, citations, related: [],
-        text, retrieved, via: "extractive", timings,
-        turn: { question, shape: isList ? "list" : "fact", refused: false, citations: citations.map((c) => ({ file: c.file, item: c.item, title: c.title })), at: Date.now() },
+        question,
+        shape: isList ? "list" : "fact",
+        refused: false,
+        lead,
+        evidence,
+        citations,
+        related: [],
+        text,
+        retrieved,
+        via: "extractive",
+        timings,
+        turn: {
+          question,
+          shape: isList ? "list" : "fact",
+          refused: false,
+          citations: citations.map((c) => ({ file: c.file, item: c.item, title: c.title })),
+          at: Date.now(),
+        },
       };
     },
     corpus: () => corpus,
