@@ -25,8 +25,6 @@ export interface HnswStoreConfig extends HnswConfig {
   readonly numDimensions?: number;
 }
 
-export const HNSW_STORE_DEFAULTS: HnswStoreConfig = HNSW_DEFAULTS;
-
 /** Files a saved store consists of, inside its folder. */
 export const HNSW_STORE_FILES = {
   graph: "vectors.hnsw",

@@ -67,9 +67,4 @@ export class LexicalIndex {
     const bigrams = this.bigramIndex.rank(query.bigrams, limit);
     return { words: this.wordIndex.rank(query.words, limit, false).scores, bigrams: bigrams.scores, coverage: bigrams.coverage };
   }
-
-  /** The largest IDF among the query's words found in the corpus (how specific the question is). */
-  maxWordIdf(words: Iterable<string>): number {
-    return Math.max(0, ...[...words].map((w) => this.wordIndex.idfOf(w)));
-  }
 }

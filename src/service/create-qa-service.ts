@@ -11,8 +11,6 @@ import { assembleEngine } from "./build-engine.ts";
 import { loadSearchIndex } from "./load-search-index.ts";
 import { PolicyQaService, type Engine } from "./qa-service.ts";
 
-export { NoCircularsError } from "./build-search-index.ts";
-
 /** What tools (fitting, tuning) may set instead of the shipped defaults. */
 export interface EngineOverrides {
   /** A decision model other than data/decision-model.json (fitting has none yet). */
