@@ -128,7 +128,10 @@ export function assembleEngine(
     total: stats.total,
   });
   const knownChars = stats.knownChars();
-  const homophones = new HomophoneMatcher({ contains: inCorpus, chars: () => [...knownChars].filter((c) => c >= "\u3400" && c <= "\u9fff") });
+  const homophones = new HomophoneMatcher({
+    contains: inCorpus,
+    chars: () => [...knownChars].filter((c) => c >= "\u3400" && c <= "\u9fff"),
+  });
   const analyser = new QuestionAnalyser({
     vocabulary,
     corpus,
