@@ -1,12 +1,13 @@
 // The project's lint: @eslint/js and typescript-eslint recommended rules, lines ≤ 140, and the
 // layer rule of docs/architecture.md (nothing in src/ imports a later stage). `npm run lint` runs
-// this and then knip (unused files, exports and dependencies; see knip.json).
+// this and then knip (unused files, exports and dependencies; see knip.jsonc).
 //
 // The layer rule uses eslint-plugin-boundaries (its `boundaries/dependencies` rule): it classifies
 // every file by its folder and checks each import, `import type` and `import()` against one table,
 // and it works with ESLint 10 (it reads `context.filename`, not the removed `getFilename()`).
 // `no-restricted-imports` patterns per folder would work too, but each folder would list the
-// folders it may NOT import, which a new folder silently escapes; here an unlisted folder is an error.
+// folders it may NOT import, which a new folder silently escapes; here a file in a folder the table
+// does not list is an error (`boundaries/no-unknown-files`), so a new folder must take its place in it.
 import js from "@eslint/js";
 import { defineConfig } from "eslint/config";
 import boundaries from "eslint-plugin-boundaries";
@@ -70,6 +71,7 @@ export default defineConfig(
       "import/resolver": { node: { extensions: [".ts", ".js", ".mjs", ".json"] } },
     },
     rules: {
+      "boundaries/no-unknown-files": "error",
       "boundaries/dependencies": [
         "error",
         {
