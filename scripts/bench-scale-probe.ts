@@ -100,7 +100,12 @@ async function reindex() {
 async function recall() {
   const embeddings = createEmbeddings(settings.embedding, silentLogger);
   const model = await embeddings.activeModel();
-  const index = await loadSearchIndex({ seedsDir, indexDir, vocabularyDir: settings.vocabularyDir, embedding: settings.embedding }, embeddings, model, silentLogger);
+  const index = await loadSearchIndex(
+    { seedsDir, indexDir, vocabularyDir: settings.vocabularyDir, embedding: settings.embedding },
+    embeddings,
+    model,
+    silentLogger,
+  );
   const passages = index.parts.passages;
   const vectors: Float32Array[] = [];
   for (let at = 0; at < passages.size; at += 512) {
@@ -142,7 +147,15 @@ async function recall() {
         }
       });
       const n = queries.length * 10;
-      out.push({ m, efConstruction, efSearch, buildMs: Math.round(buildMs), recallAt10: asClose / n, sameIdsAt10: sameIds / n, searchMs: +searchMs.toFixed(2) });
+      out.push({
+        m,
+        efConstruction,
+        efSearch,
+        buildMs: Math.round(buildMs),
+        recallAt10: asClose / n,
+        sameIdsAt10: sameIds / n,
+        searchMs: +searchMs.toFixed(2),
+      });
     }
   }
   return { passages: vectors.length, queries: queries.length, graphs: out };

@@ -40,7 +40,11 @@ const BIN = path.join(PROJECT_ROOT, "bin", "policybot.mjs");
 const PROBE = path.join((await ensureBuild()) as string, "bench-scale-probe.js");
 
 /** Runs a child to its end; wall time and peak resident memory (sampled from /proc every 100 ms). */
-function runChild(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; peakMb: number }> {
+function runChild(
+  cmd: string,
+  argv: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number | null; stdout: string; stderr: string; ms: number; peakMb: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
@@ -85,7 +89,12 @@ async function main() {
   const questions = path.join(root, "questions.jsonl");
   const sets = ["dev", "train", "probe"].map((s) => readFileSync(path.join(PROJECT_ROOT, "eval", "questions", `${s}.jsonl`), "utf8"));
   await fs.writeFile(questions, sets.join("\n").split("\n").filter(Boolean).join("\n") + "\n");
-  console.log(`policybot bench:scale — node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg().map((x) => x.toFixed(1)).join(" ")}\n`);
+  console.log(
+    `policybot bench:scale — node ${process.version}, ${os.cpus().length} cores, load average ${os
+      .loadavg()
+      .map((x) => x.toFixed(1))
+      .join(" ")}\n`,
+  );
   const rows: Record<string, unknown>[] = [];
   try {
     for (const n of sizes) {
@@ -106,7 +115,8 @@ async function main() {
       for (let i = 0; i < runs; i++) {
         bare.push((await runChild(process.execPath, ["-e", "0"], {})).ms);
         const r = await runChild(process.execPath, [BIN, "ask", QUESTION], env);
-        if (r.code !== 0 || /rebuild|building/.test(r.stderr)) throw new Error(`restart of ${n} did not open the index: ${r.stderr.slice(-1000)}`);
+        if (r.code !== 0 || /rebuild|building/.test(r.stderr))
+          throw new Error(`restart of ${n} did not open the index: ${r.stderr.slice(-1000)}`);
         cold.push(r.ms);
       }
       const serve = await probe("serve", seeds, index, questions);
@@ -134,13 +144,18 @@ async function main() {
     else console.log(`corpora and indexes kept in ${root}`);
   }
   const f = (x: unknown, d = 0) => (typeof x === "number" ? x.toFixed(d) : "—");
-  console.log("\n| documents | passages | build | index on disk | cold start (node -e 0) | memory serving | answer p50 / p95 | longest stall during reindex |");
+  console.log(
+    "\n| documents | passages | build | index on disk | cold start (node -e 0) | memory serving | answer p50 / p95 " +
+      "| longest stall during reindex |",
+  );
   console.log("| --- | --- | --- | --- | --- | --- | --- | --- |");
   for (const r of rows) {
     const re = r.reindex as Record<string, number> | undefined;
     console.log(
-      `| ${Number(r.documents).toLocaleString("en")} | ${Number(r.passages).toLocaleString("en")} | ${f(Number(r.buildMs) / 1000, 1)} s | ${f(r.indexMb, 1)} MB | ` +
-        `${f(Number(r.coldStartMs) / 1000, 2)} s (${f(Number(r.nodeBareMs) / 1000, 2)} s) | ${f(r.rssMb)} MB | ${f(r.answerP50, 1)} / ${f(r.answerP95, 1)} ms | ` +
+      `| ${Number(r.documents).toLocaleString("en")} | ${Number(r.passages).toLocaleString("en")} ` +
+        `| ${f(Number(r.buildMs) / 1000, 1)} s | ${f(r.indexMb, 1)} MB | ` +
+        `${f(Number(r.coldStartMs) / 1000, 2)} s (${f(Number(r.nodeBareMs) / 1000, 2)} s) | ${f(r.rssMb)} MB ` +
+        `| ${f(r.answerP50, 1)} / ${f(r.answerP95, 1)} ms | ` +
         `${re ? `${re.maxStallMs} ms (${re.answeredDuring} answers during a ${f(Number(re.reindexMs) / 1000, 1)} s rebuild)` : "—"} |`,
     );
   }

@@ -66,13 +66,23 @@ function baseline(corpus: Corpus, questions: readonly EvalQuestion[]) {
     const scores = index.score(weights);
     const ranked = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, 10);
     times.push(performance.now() - t);
-    const rank = ranked.findIndex((c) => q.expected.some((e) => e.file === chunks[c]!.file && squash(chunks[c]!.text).includes(squash(e.evidence))));
+    const rank = ranked.findIndex((c) =>
+      q.expected.some((e) => e.file === chunks[c]!.file && squash(chunks[c]!.text).includes(squash(e.evidence))),
+    );
     if (rank === 0) h1++;
     if (rank >= 0 && rank < 5) h5++;
     if (rank >= 0) mrr += 1 / (rank + 1);
   }
   const n = answerable.length;
-  return { chunks: chunks.length, hitAt1: h1 / n, hitAt5: h5 / n, mrr: mrr / n, p50: pct(times, 50), p95: pct(times, 95), meanChunkChars: Math.round(chunks.reduce((a, c) => a + c.text.length, 0) / chunks.length) };
+  return {
+    chunks: chunks.length,
+    hitAt1: h1 / n,
+    hitAt5: h5 / n,
+    mrr: mrr / n,
+    p50: pct(times, 50),
+    p95: pct(times, 95),
+    meanChunkChars: Math.round(chunks.reduce((a, c) => a + c.text.length, 0) / chunks.length),
+  };
 }
 
 async function main() {
@@ -127,14 +137,20 @@ async function main() {
   // Quality side by side.
   const base = baseline(corpus, questions);
   const p = (x: number | null) => (x === null ? "n/a" : `${(x * 100).toFixed(1)}%`);
-  console.log(`\n${"".padEnd(24)}${"policybot".padEnd(14)}baseline (500-char chunks + BM25/jieba, ${base.chunks} chunks of ~${base.meanChunkChars} chars)`);
+  console.log(
+    `\n${"".padEnd(24)}${"policybot".padEnd(14)}` +
+      `baseline (500-char chunks + BM25/jieba, ${base.chunks} chunks of ~${base.meanChunkChars} chars)`,
+  );
   console.log(`${"hit@1".padEnd(24)}${p(metrics.hitAt[1]).padEnd(14)}${p(base.hitAt1)}`);
   console.log(`${"hit@5".padEnd(24)}${p(metrics.hitAt[5]).padEnd(14)}${p(base.hitAt5)}`);
   console.log(`${"MRR".padEnd(24)}${metrics.mrr.toFixed(3).padEnd(14)}${base.mrr.toFixed(3)}`);
   console.log(`${"label@1".padEnd(24)}${p(metrics.labelAt1).padEnd(14)}n/a (chunks have no item labels)`);
   console.log(`${"cite@1".padEnd(24)}${p(metrics.citeAt1).padEnd(14)}n/a (no answer stage)`);
   console.log(`${"refusal recall".padEnd(24)}${p(metrics.refusalRecall).padEnd(14)}0.0% (always returns chunks)`);
-  console.log(`${"retrieval p50 / p95".padEnd(24)}${`${ms(metrics.retrievalMs.p50)} / ${ms(metrics.retrievalMs.p95)}`.padEnd(22)}${ms(base.p50)} / ${ms(base.p95)}`);
+  console.log(
+    `${"retrieval p50 / p95".padEnd(24)}` +
+      `${`${ms(metrics.retrievalMs.p50)} / ${ms(metrics.retrievalMs.p95)}`.padEnd(22)}${ms(base.p50)} / ${ms(base.p95)}`,
+  );
   results.quality = { policybot: { ...metrics, misses: undefined }, baseline: base };
 
   // Our own questions (eval/questions/probe.jsonl), written apart from the dev set to check that changes generalise.
@@ -144,7 +160,10 @@ async function main() {
     const pm = await evaluateFile(engine, probeFile);
     const pb = baseline(corpus, probe);
     console.log(`\nprobe set (${probe.length} questions of our own, eval/questions/probe.jsonl)`);
-    console.log(`${"hit@1 / hit@5 / MRR".padEnd(24)}${`${p(pm.hitAt[1])} / ${p(pm.hitAt[5])} / ${pm.mrr.toFixed(3)}`.padEnd(26)}baseline ${p(pb.hitAt1)} / ${p(pb.hitAt5)} / ${pb.mrr.toFixed(3)}`);
+    console.log(
+      `${"hit@1 / hit@5 / MRR".padEnd(24)}${`${p(pm.hitAt[1])} / ${p(pm.hitAt[5])} / ${pm.mrr.toFixed(3)}`.padEnd(26)}` +
+        `baseline ${p(pb.hitAt1)} / ${p(pb.hitAt5)} / ${pb.mrr.toFixed(3)}`,
+    );
     console.log(`${"label@1 / cite@1".padEnd(24)}${p(pm.labelAt1)} / ${p(pm.citeAt1)}`);
     console.log(`${"refusal / false refusal".padEnd(24)}${p(pm.refusalRecall)} / ${p(pm.falseRefusalRate)}`);
     results.probe = { policybot: { ...pm, misses: undefined }, baseline: pb };
@@ -158,15 +177,30 @@ async function main() {
       const once = r.perQuestion.filter((q) => q.answers === 1).length;
       const lost = r.perQuestion.filter((q) => q.answers === 0).length;
       const dup = r.perQuestion.filter((q) => q.answers > 1).length;
-      line(label, `${r.perQuestion.length} questions: ${once} answered exactly once, ${lost} lost, ${dup} duplicated, ${r.errors.length} errors`);
+      line(
+        label,
+        `${r.perQuestion.length} questions: ${once} answered exactly once, ${lost} lost, ${dup} duplicated, ${r.errors.length} errors`,
+      );
       line("  reply latency p50 / p95", `${ms(pct(r.latenciesMs, 50))} / ${ms(pct(r.latenciesMs, 95))}`);
       line("  throughput", `${(r.perQuestion.length / (r.wallMs / 1000)).toFixed(1)} questions/s (wall ${ms(r.wallMs)})`);
-      return { questions: r.perQuestion.length, once, lost, dup, errors: r.errors.length, p50: pct(r.latenciesMs, 50), p95: pct(r.latenciesMs, 95), wallMs: r.wallMs };
+      return {
+        questions: r.perQuestion.length,
+        once,
+        lost,
+        dup,
+        errors: r.errors.length,
+        p50: pct(r.latenciesMs, 50),
+        p95: pct(r.latenciesMs, 95),
+        wallMs: r.wallMs,
+      };
     };
     console.log("");
     gc();
     const before = process.memoryUsage().rss;
-    const chat = summarize("chat 20 users × 25", await runChatLoad({ service: chatService, users: 20, questionsPerUser: 25, questions: texts, env }));
+    const chat = summarize(
+      "chat 20 users × 25",
+      await runChatLoad({ service: chatService, users: 20, questionsPerUser: 25, questions: texts, env }),
+    );
     gc();
     const after = process.memoryUsage().rss;
     line("  resident memory before / after", `${mb(before)} MB / ${mb(after)} MB`);
@@ -176,7 +210,13 @@ async function main() {
     const first = await runChatLoad({ service: chatService, users: 50, questionsPerUser: 2, questions: texts, env });
     gc();
     const rssFirst = process.memoryUsage().rss;
-    const rest = await runChatLoad({ service: chatService, users: 50, questionsPerUser: 18, questions: texts.slice(7).concat(texts.slice(0, 7)), env });
+    const rest = await runChatLoad({
+      service: chatService,
+      users: 50,
+      questionsPerUser: 18,
+      questions: texts.slice(7).concat(texts.slice(0, 7)),
+      env,
+    });
     gc();
     const rssLast = process.memoryUsage().rss;
     const all = {

@@ -19,7 +19,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const SRC = path.join(ROOT, "src");
 const DIST = path.join(ROOT, "dist");
 const CURRENT = path.join(DIST, "current.json");
-/** Entry points: the command line, the worker thread that builds indexes, and the scale benchmark's probe (so it measures compiled code). */
+/**
+ * Entry points: the command line, the worker thread that builds indexes, and the scale benchmark's probe (so it
+ * measures compiled code).
+ */
 const ENTRIES = {
   cli: "src/cli/main.ts",
   "index-build-worker": "src/service/index-build-worker.ts",
@@ -32,7 +35,8 @@ const ENTRIES = {
  */
 const EXTERNAL = ["hnswlib-node", "@node-rs/jieba", "@xenova/transformers", "onnxruntime-node", "sharp", "@langchain/openai", "iconv-lite"];
 /** Lets bundled CommonJS packages require Node's built-in modules from an ES module bundle. */
-const REQUIRE_SHIM = 'import { createRequire as __policybotRequire } from "node:module"; const require = __policybotRequire(import.meta.url);';
+const REQUIRE_SHIM =
+  'import { createRequire as __policybotRequire } from "node:module"; const require = __policybotRequire(import.meta.url);';
 /** Older builds are kept this long for processes still running from them. */
 const KEEP_OLD_MS = 24 * 60 * 60 * 1000;
 

@@ -16,7 +16,11 @@ const { values } = parseArgs({
 });
 
 const started = performance.now();
-const result = await buildOfflineModel({ seedsDir: path.resolve(values.seeds), outDir: path.resolve(values.out), vocabularyDir: loadSettings().vocabularyDir });
+const result = await buildOfflineModel({
+  seedsDir: path.resolve(values.seeds),
+  outDir: path.resolve(values.out),
+  vocabularyDir: loadSettings().vocabularyDir,
+});
 console.log(
   `built ${result.modelDir}: ${result.vocabSize} tokens × ${result.dims} dims in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

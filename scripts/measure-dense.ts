@@ -121,7 +121,9 @@ const questions = (await fs.readFile(values.dev, "utf8"))
   .filter((l) => l.trim())
   .map((l) => QuestionSchema.parse(JSON.parse(l)))
   .filter((q) => q.expected.length > 0);
-console.log(`${items.length} items, ${questions.length} answerable questions${values["with-path"] ? ", items embedded with their heading path" : ""}`);
+console.log(
+  `${items.length} items, ${questions.length} answerable questions${values["with-path"] ? ", items embedded with their heading path" : ""}`,
+);
 const logger = createLogger();
 
 if (values.variants) {
@@ -129,7 +131,12 @@ if (values.variants) {
   try {
     for (const [name, change] of Object.entries(VARIANTS)) {
       const outDir = path.join(root, name);
-      await buildOfflineModel({ seedsDir: path.join(PROJECT_ROOT, DEFAULTS.seedsDir), outDir, vocabularyDir: path.join(PROJECT_ROOT, DEFAULTS.vocabularyDir), recipe: { ...DEFAULT_RECIPE, ...change } });
+      await buildOfflineModel({
+        seedsDir: path.join(PROJECT_ROOT, DEFAULTS.seedsDir),
+        outDir,
+        vocabularyDir: path.join(PROJECT_ROOT, DEFAULTS.vocabularyDir),
+        recipe: { ...DEFAULT_RECIPE, ...change },
+      });
       const embeddings = new TransformersEmbeddings({ model: OFFLINE_MODEL_ID, localModelDir: outDir, offlineModelDir: outDir }, logger);
       const m = await measure(embeddings, items, questions);
       report(name, m, (await embeddings.activeModel()).dimensions, await folderSize(path.join(outDir, OFFLINE_MODEL_ID)));

@@ -21,7 +21,11 @@ for (const coverage of [0, 0.5, 1.0, 1.5]) {
         const m = await evaluateFile(engine, file);
         const f = (x: number | null) => (x === null ? "  n/a " : x.toFixed(3).padStart(6));
         const n = (x: number, w: number) => x.toFixed(1).padStart(w);
-        console.log(`${n(coverage, 5)} ${n(dense, 5)} ${String(k).padStart(3)} ${n(words, 7)} ${n(bigrams, 7)} | ${f(m.hitAt[1])} ${f(m.hitAt[5])} ${f(m.mrr)} ${f(m.labelAt1)}  ${f(m.citeAt1)} ${f(m.refusalRecall)} ${f(m.falseRefusalRate)}`);
+        console.log(
+          `${n(coverage, 5)} ${n(dense, 5)} ${String(k).padStart(3)} ${n(words, 7)} ${n(bigrams, 7)} | ` +
+            `${f(m.hitAt[1])} ${f(m.hitAt[5])} ${f(m.mrr)} ${f(m.labelAt1)}  ` +
+            `${f(m.citeAt1)} ${f(m.refusalRecall)} ${f(m.falseRefusalRate)}`,
+        );
       }
     }
   }

@@ -7,7 +7,12 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(__dirname, "..");
 const BIN = path.join(ROOT, "bin/policybot.mjs");
 const tmp = mkdtempSync(path.join(os.tmpdir(), "pb-cli-"));
-const env = { ...process.env, POLICYBOT_INDEX_DIR: path.join(tmp, "index"), POLICYBOT_DATA_DIR: path.join(tmp, "data"), TELEGRAM_BOT_TOKEN: "" };
+const env = {
+  ...process.env,
+  POLICYBOT_INDEX_DIR: path.join(tmp, "index"),
+  POLICYBOT_DATA_DIR: path.join(tmp, "data"),
+  TELEGRAM_BOT_TOKEN: "",
+};
 
 function run(args: string[], input?: string) {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env, input, encoding: "utf8", timeout: 60_000 });
@@ -78,19 +83,9 @@ describe("policybot command line", () => {
     // One match: its card, with every fact the corpus read from it.
     expect(run(["docs", "技工"]).out).toBe(
       [
-        "《山东省技工教育“十四五”发展规划》",
-        "编号：003",
-        "文号：鲁人社字〔2021〕172号",
-        "发文单位：山东省人力资源和社会保障厅",
-        "印发日期：2021-12-31",
-        "主送：各市人力资源社会保障局，各技工院校",
-        "公开方式：主动公开",
-        "依据：《人力资源和社会保障部技工教育“十四五”规划》；《关于推动现代职业教育高质量发展的意见》；《山东省“十四五”人力资源和社会保障事业发展规划》",
-        "联系：省人力资源社会保障厅职业能力建设处",
-        "共37条",
-        "",
-        "/item 003 一、（一）1.",
-        "",
+        "《山东省技工教育“十四五”发展规划》", "编号：003", "文号：鲁人社字〔2021〕172号", "发文单位：山东省人力资源和社会保障厅", "印发日期：2021-12-31", "主送：各市人力资源社会保障局，各技工院校", "公开方式：主动公开",
+        "依据：《人力资源和社会保障部技工教育“十四五”规划》；《关于推动现代职业教育高质量发展的意见》；《山东省“十四五”人力资源和社会保障事业发展规划》", "联系：省人力资源社会保障厅职业能力建设处", "共37条", "",
+        "/item 003 一、（一）1.", "",
       ].join("\n"),
     );
     const none = run(["docs", "1999"]);

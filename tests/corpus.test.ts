@@ -26,10 +26,25 @@ describe("the five seed circulars", () => {
   });
 
   it("reads titles, numbers, issuers and dates from the text", () => {
-    expect(doc("000").meta).toMatchObject({ title: "2023年山东省职业教育工作要点", docNumber: "鲁教职处函〔2023〕1号", issuer: "山东省教育厅职业教育处", date: "2023-02-20" });
+    expect(doc("000").meta).toMatchObject({
+      title: "2023年山东省职业教育工作要点",
+      docNumber: "鲁教职处函〔2023〕1号",
+      issuer: "山东省教育厅职业教育处",
+      date: "2023-02-20",
+    });
     expect(doc("001").meta).toMatchObject({ title: "2021年山东省职业教育工作要点", docNumber: "鲁教职处函〔2021〕6号", date: "2021-02-26" });
-    expect(doc("002").meta).toMatchObject({ title: "关于推动淄博高新区现代职业教育高质量发展的若干措施", docNumber: null, issuer: "淄博高新技术产业开发区管理委员会", date: "2023-09-01" });
-    expect(doc("003").meta).toMatchObject({ title: "山东省技工教育“十四五”发展规划", docNumber: "鲁人社字〔2021〕172号", issuer: "山东省人力资源和社会保障厅", date: "2021-12-31" });
+    expect(doc("002").meta).toMatchObject({
+      title: "关于推动淄博高新区现代职业教育高质量发展的若干措施",
+      docNumber: null,
+      issuer: "淄博高新技术产业开发区管理委员会",
+      date: "2023-09-01",
+    });
+    expect(doc("003").meta).toMatchObject({
+      title: "山东省技工教育“十四五”发展规划",
+      docNumber: "鲁人社字〔2021〕172号",
+      issuer: "山东省人力资源和社会保障厅",
+      date: "2021-12-31",
+    });
     expect(doc("004").meta).toMatchObject({ title: "山东省工作任务清单", docNumber: null, date: null });
   });
 
@@ -128,7 +143,9 @@ describe("the five seed circulars", () => {
     for (const q of lines) {
       for (const e of q.expected as { file: string; item: string | null; evidence: string }[]) {
         const d = corpus.documents.find((x) => x.meta.file === e.file)!;
-        const candidates = d.items.filter((i) => (e.item === null ? i.label === null : i.label !== null && labelKey(i.label) === labelKey(e.item)));
+        const candidates = d.items.filter((i) =>
+          e.item === null ? i.label === null : i.label !== null && labelKey(i.label) === labelKey(e.item),
+        );
         const found = candidates.some((i) => squash(i.text).includes(squash(e.evidence)));
         expect(found, `${q.id}: ${e.file} ${e.item} should contain ${e.evidence}`).toBe(true);
         checked++;
@@ -165,10 +182,16 @@ describe("other layouts and bad input", () => {
   });
 
   it("refuses empty and binary files with a message naming the file", () => {
-    expect(ingestFile("empty.txt", new Uint8Array()).problems[0]!.message).toBe("empty.txt: file is empty; remove it or put the circular's text in it.");
-    expect(ingestFile("blank.txt", Buffer.from("  \n\n ")).problems[0]!.message).toBe("blank.txt: file holds only whitespace; put the circular's text in it.");
+    expect(ingestFile("empty.txt", new Uint8Array()).problems[0]!.message).toBe(
+      "empty.txt: file is empty; remove it or put the circular's text in it.",
+    );
+    expect(ingestFile("blank.txt", Buffer.from("  \n\n ")).problems[0]!.message).toBe(
+      "blank.txt: file holds only whitespace; put the circular's text in it.",
+    );
     const binary = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 1, 2, 3]);
-    expect(ingestFile("image.txt", binary).problems[0]!.message).toBe("image.txt: not a text file (binary content); save the circular as plain text (.txt, UTF-8).");
+    expect(ingestFile("image.txt", binary).problems[0]!.message).toBe(
+      "image.txt: not a text file (binary content); save the circular as plain text (.txt, UTF-8).",
+    );
   });
 
   it("indexes a document without numbering as unlabelled text, with a warning", () => {

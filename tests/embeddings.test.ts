@@ -160,7 +160,10 @@ describe("the static model path (no transformers.js at run time)", () => {
       const file = path.join(PROJECT_ROOT, "eval", "questions", `${set}.jsonl`);
       for (const line of (await fs.readFile(file, "utf8")).split("\n").filter(Boolean)) texts.push(JSON.parse(line).question);
     }
-    texts.push("", "   ", "[CLS]中职[UNK]x[PAD]", "技校𪚥𪚥学籍", "ＡＢＣ１２３，Ⅻ ﬁ ㍿", "a\u0000b\ud800x", "İstanbul", "职业教育。。。！！", "𪚥,𪚥", "x".repeat(5000));
+    texts.push(
+      "", "   ", "[CLS]中职[UNK]x[PAD]", "技校𪚥𪚥学籍", "ＡＢＣ１２３，Ⅻ ﬁ ㍿", "a\u0000b\ud800x", "İstanbul", "职业教育。。。！！", "𪚥,𪚥",
+      "x".repeat(5000),
+    );
     return texts;
   }
 
@@ -243,7 +246,9 @@ describe("fallback to the offline model", () => {
     const warnings = lines.filter((l) => / WARN /.test(l));
     expect(warnings).toHaveLength(1);
     expect(lines).toHaveLength(1);
-    for (const hint of ["Xenova/bge-small-zh-v1.5", "policybot/offline-zh", "EMBEDDING_MODEL", "MODEL_REMOTE_HOST", "MODEL_LOCAL_DIR", "MODEL_CACHE_DIR"]) {
+    for (const hint of [
+      "Xenova/bge-small-zh-v1.5", "policybot/offline-zh", "EMBEDDING_MODEL", "MODEL_REMOTE_HOST", "MODEL_LOCAL_DIR", "MODEL_CACHE_DIR",
+    ]) {
       expect(warnings[0]).toContain(hint);
     }
   });
@@ -260,7 +265,13 @@ describe("fallback to the offline model", () => {
 
     const { lines, logger } = capture();
     const embeddings = new TransformersEmbeddings(
-      { model: "policybot/broken", localModelDir: models, cacheDir: path.join(tmp, "empty-cache"), remoteHost: CLOSED_PORT_HOST, quantized: false },
+      {
+        model: "policybot/broken",
+        localModelDir: models,
+        cacheDir: path.join(tmp, "empty-cache"),
+        remoteHost: CLOSED_PORT_HOST,
+        quantized: false,
+      },
       logger,
     );
     const vectors = await embeddings.embedDocuments(["技工院校", "职业教育"]);

@@ -22,7 +22,6 @@ import { createChatTestService } from "./helpers/chat-test-service.ts";
 
 const README = fs.readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8");
 const TASKS = "004_14cb77bf2456b070.txt";
-const POINTS_2023 = "000_346006db63b2c568.txt";
 
 /** What the reader sees for an answer, every page. */
 const shown = (a: Answer) => allPages(answerReply(a)).map((p) => pageText(p)).join("\n\n");

@@ -182,11 +182,23 @@ describe("hostile questions, extractive mode", () => {
 
 // The bot's own path: each question as a private message, every API call recorded instead of sent.
 describe("hostile questions through the Telegram bot", () => {
-  const ME = { id: 666, is_bot: true, first_name: "Policy", username: "TestNameBot", can_join_groups: true, can_read_all_group_messages: false, supports_inline_queries: true } as UserFromGetMe;
+  const ME = {
+    id: 666,
+    is_bot: true,
+    first_name: "Policy",
+    username: "TestNameBot",
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: true,
+  } as UserFromGetMe;
   const BOT_TAGS = /^(?:<\/?(?:b|i|code|blockquote)>|<blockquote expandable>)$/;
 
   it("replies to every hostile message with well-formed messages that do not echo the user's markup", async () => {
-    const settings = loadSettings({ TELEGRAM_BOT_TOKEN: testToken(31), POLICYBOT_DATA_DIR: path.join(tmp, "bot"), POLICYBOT_INDEX_DIR: path.join(tmp, "index") });
+    const settings = loadSettings({
+      TELEGRAM_BOT_TOKEN: testToken(31),
+      POLICYBOT_DATA_DIR: path.join(tmp, "bot"),
+      POLICYBOT_INDEX_DIR: path.join(tmp, "index"),
+    });
     const { logger, lines } = capturingLogger();
     const bot = createBot(service, settings, logger, { botInfo: ME });
     const calls: { method: string; payload: Record<string, unknown> }[] = [];
@@ -194,7 +206,8 @@ describe("hostile questions through the Telegram bot", () => {
     bot.api.config.use(async (_prev, method, payload) => {
       calls.push({ method, payload: payload as Record<string, unknown> });
       const p = payload as { chat_id?: number; text?: string };
-      const result = method === "sendMessage" ? { message_id: nextId++, date: 0, chat: { id: p.chat_id, type: "private" }, text: p.text } : true;
+      const result =
+        method === "sendMessage" ? { message_id: nextId++, date: 0, chat: { id: p.chat_id, type: "private" }, text: p.text } : true;
       return { ok: true, result } as never;
     });
 
@@ -204,7 +217,13 @@ describe("hostile questions through the Telegram bot", () => {
       const before = calls.filter((c) => c.method === "sendMessage").length;
       await bot.handleUpdate({
         update_id: updateId++,
-        message: { message_id: updateId, date: 0, chat: { id: userId, type: "private", first_name: "U" }, from: { id: userId, is_bot: false, first_name: "U" }, text: q },
+        message: {
+          message_id: updateId,
+          date: 0,
+          chat: { id: userId, type: "private", first_name: "U" },
+          from: { id: userId, is_bot: false, first_name: "U" },
+          text: q,
+        },
       } as unknown as Update);
       const sent = calls.filter((c) => c.method === "sendMessage").slice(before);
       expect(sent.length, JSON.stringify(q.slice(0, 40))).toBeGreaterThan(0);
@@ -289,7 +308,13 @@ describe("hostile questions with a language model that obeys the injection", () 
   });
 
   it("shows a grounded model answer that carries HTML as text, not markup", async () => {
-    server.setReply(() => ({ content: JSON.stringify({ answer: '<b>最高可达到基准线的5倍</b><a href="javascript:alert()">。</a>', citations: ["c1"], refused: false }) }));
+    server.setReply(() => ({
+      content: JSON.stringify({
+        answer: '<b>最高可达到基准线的5倍</b><a href="javascript:alert()">。</a>',
+        citations: ["c1"],
+        refused: false,
+      }),
+    }));
     const a = await llmService.ask("<b>公办职校绩效工资最高能到基准线的几倍</b>");
     expect(a.via).toBe("llm");
     expect(a.lead).toContain("<a href=");

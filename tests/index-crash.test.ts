@@ -85,10 +85,14 @@ interface Child {
 }
 
 function startChild(root: string, stopAt: string, n: number, payloadMb: number, rounds: number): Child {
-  const proc = spawn(process.execPath, ["--import", "tsx", script, root, stopAt, String(n), String(payloadMb), String(rounds), expected.corpusHash], {
-    cwd: PROJECT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const proc = spawn(
+    process.execPath,
+    ["--import", "tsx", script, root, stopAt, String(n), String(payloadMb), String(rounds), expected.corpusHash],
+    {
+      cwd: PROJECT,
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   const lines: string[] = [];
   let stderr = "";
   const waiters: { pattern: RegExp; resolve: (l: string) => void }[] = [];

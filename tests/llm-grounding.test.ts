@@ -76,7 +76,11 @@ describe("reply parsing", () => {
 
   it("names what is wrong", () => {
     expect(parseModelReply("最高5倍")).toMatchObject({ ok: false, reason: "not-json" });
-    expect(parseModelReply('{"answer":"x","citations":["c1"]}')).toMatchObject({ ok: false, reason: "schema", detail: expect.stringContaining("refused") });
+    expect(parseModelReply('{"answer":"x","citations":["c1"]}')).toMatchObject({
+      ok: false,
+      reason: "schema",
+      detail: expect.stringContaining("refused"),
+    });
   });
 });
 

@@ -52,7 +52,8 @@ function parseViolations(bytes: Uint8Array, pageNumbers: readonly string[] = [])
       if (labels.has(it.label)) out.push(`label ${it.label} names two items`);
       labels.add(it.label);
     }
-    if (it.responsible !== null && (it.responsible.length === 0 || it.responsible.some((u) => u.trim() === ""))) out.push(`item ${it.label} has empty responsible units`);
+    if (it.responsible !== null && (it.responsible.length === 0 || it.responsible.some((u) => u.trim() === "")))
+      out.push(`item ${it.label} has empty responsible units`);
     for (const page of pageNumbers) if (it.text.includes(page)) out.push(`item ${it.label} keeps the page number ${page}`);
   });
   return out;
@@ -61,8 +62,15 @@ function parseViolations(bytes: Uint8Array, pageNumbers: readonly string[] = [])
 const utf8 = (s: string) => new TextEncoder().encode(s);
 
 /** Pieces of the layouts circulars use, and of the artefacts of their conversion. */
-const MARKERS = ["一、", "二、", "三、", "十一、", "（一）", "（二）", "(三)", "1.", "2.", "3．", "1、", "12.", "第一章", "第二章", "第一条", "第二条", "第三十条", "第一节", "专栏1", "专栏 2", "专栏3"];
-const WORDS = ["加强职业教育", "推进产教融合", "各市", "县（市、区）人民政府", "省财政厅、省教育厅", "2023年6月底前", "50%以上", "5倍", "《通知》", "“双高计划”", "。", "；", "，", "：", "（", "）", "(", ")", "**", "\u3000", "\u00a0", " ", "|", " | ", "?", "—", "附件", "序号", "责任单位：", "（责任单位：省教育厅）", "（责任部门：省人力资源社会保障厅、省财政厅）", "鲁教职字〔2023〕1号", "2023年3月1日", "2023年3月1日印发"];
+const MARKERS = [
+  "一、", "二、", "三、", "十一、", "（一）", "（二）", "(三)", "1.", "2.", "3．", "1、", "12.", "第一章", "第二章", "第一条", "第二条", "第三十条", "第一节", "专栏1", "专栏 2",
+  "专栏3",
+];
+const WORDS = [
+  "加强职业教育", "推进产教融合", "各市", "县（市、区）人民政府", "省财政厅、省教育厅", "2023年6月底前", "50%以上", "5倍", "《通知》", "“双高计划”", "。", "；", "，", "：", "（", "）", "(", ")",
+  "**", "\u3000", "\u00a0", " ", "|", " | ", "?", "—", "附件", "序号", "责任单位：", "（责任单位：省教育厅）", "（责任部门：省人力资源社会保障厅、省财政厅）", "鲁教职字〔2023〕1号",
+  "2023年3月1日", "2023年3月1日印发",
+];
 const CELLS = ["\t序号", "\t编号", "\t政策内容", "\t责任部门", "\t1", "\t2", "\t3", "\t1", "\t加强职业教育。", "\t省教育厅、省财政厅"];
 const STANDALONE = ["附件", "附件1", "附件2", "| 序号 | 内容 | 责任单位 |", "|---|---|---|", "| 1 | 加强 | 省教育厅 |", "校核人：张三", "2023年3月1日"];
 /** Page-number lines as PDF conversion leaves them; none of the other pieces contains these. */
@@ -70,20 +78,34 @@ const PAGE_LINES = { "— 12 —": "—12—", " — 20 —": "—20—", "- 3 -
 
 const contentLine = fc.array(fc.constantFrom(...MARKERS, ...WORDS, ...WORDS), { minLength: 1, maxLength: 10 }).map((xs) => xs.join(""));
 const circularLine = fc.oneof(
-  { weight: 8, arbitrary: fc.tuple(fc.constantFrom("", "", "", " ", "\u3000\u3000", "- ", "* ", "**"), contentLine).map(([indent, text]) => indent + text) },
+  {
+    weight: 8,
+    arbitrary: fc
+      .tuple(fc.constantFrom("", "", "", " ", "\u3000\u3000", "- ", "* ", "**"), contentLine)
+      .map(([indent, text]) => indent + text),
+  },
   { weight: 3, arbitrary: fc.constantFrom(...CELLS) },
   { weight: 1, arbitrary: fc.constantFrom(...STANDALONE) },
   { weight: 1, arbitrary: fc.constantFrom(...Object.keys(PAGE_LINES)) },
   { weight: 1, arbitrary: fc.constant("") },
 );
-const circular = fc.tuple(fc.array(circularLine, { maxLength: 120, size: "max" }), fc.constantFrom("\n", "\r\n")).map(([lines, eol]) => lines.join(eol));
+const circular = fc
+  .tuple(fc.array(circularLine, { maxLength: 120, size: "max" }), fc.constantFrom("\n", "\r\n"))
+  .map(([lines, eol]) => lines.join(eol));
 
 describe("parser properties: ingestFile never throws, answers within a second, labels are unique", () => {
   it("arbitrary Unicode text", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: "grapheme", maxLength: 400, size: "max" }), fc.string({ unit: "binary", maxLength: 400, size: "max" }), fc.string({ unit: "binary-ascii", maxLength: 2000, size: "max" })), (text) => {
-        expect(parseViolations(utf8(text))).toEqual([]);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: "grapheme", maxLength: 400, size: "max" }),
+          fc.string({ unit: "binary", maxLength: 400, size: "max" }),
+          fc.string({ unit: "binary-ascii", maxLength: 2000, size: "max" }),
+        ),
+        (text) => {
+          expect(parseViolations(utf8(text))).toEqual([]);
+        },
+      ),
       { seed: SEED, numRuns: 400 },
     );
   });
@@ -125,9 +147,12 @@ describe("parser properties: ingestFile never throws, answers within a second, l
 
   it("arbitrary bytes", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ maxLength: 3000, size: "max" }), fc.uint8Array({ min: 0x80, max: 0xfe, maxLength: 3000, size: "max" })), (bytes) => {
-        expect(parseViolations(bytes)).toEqual([]);
-      }),
+      fc.property(
+        fc.oneof(fc.uint8Array({ maxLength: 3000, size: "max" }), fc.uint8Array({ min: 0x80, max: 0xfe, maxLength: 3000, size: "max" })),
+        (bytes) => {
+          expect(parseViolations(bytes)).toEqual([]);
+        },
+      ),
       { seed: SEED, numRuns: 300 },
     );
   });
@@ -135,7 +160,9 @@ describe("parser properties: ingestFile never throws, answers within a second, l
   it("large inputs: long documents, one huge item, long lines", () => {
     const large = fc.oneof(
       fc.array(circularLine, { minLength: 2000, maxLength: 4000 }).map((ls) => ls.join("\n")),
-      fc.tuple(fc.constantFrom(...MARKERS), contentLine, fc.integer({ min: 10000, max: 30000 })).map(([m, line, n]) => `${m}${line}\n${`${line}\n`.repeat(n)}`),
+      fc
+        .tuple(fc.constantFrom(...MARKERS), contentLine, fc.integer({ min: 10000, max: 30000 }))
+        .map(([m, line, n]) => `${m}${line}\n${`${line}\n`.repeat(n)}`),
       fc.tuple(contentLine, fc.integer({ min: 10000, max: 50000 })).map(([line, n]) => line.repeat(Math.ceil(n / line.length))),
     );
     let longest = 0;
@@ -161,8 +188,15 @@ describe("parser properties: ingestFile never throws, answers within a second, l
 
 // ---------------------------------------------------------------- the formatter
 
-const SPECIAL = ["<", ">", "&", "&amp;", "&lt;", "&#60;", '"', "<b>", "</b>", "<blockquote>", '<a href="javascript:alert(1)">', "[x](http://evil)", "\n", "\n\n", " ", "\u3000", "。", "；", "😀", "👍🏽", "🇨🇳", "❤️‍🔥", "\ud83d", "\ude00", "\u202e", "\u200b", "\u0000", "绩效工资", "第33项"];
-const piece = fc.oneof(fc.constantFrom(...SPECIAL), fc.string({ unit: "binary", maxLength: 24 }), fc.string({ unit: "grapheme", maxLength: 12 }));
+const SPECIAL = [
+  "<", ">", "&", "&amp;", "&lt;", "&#60;", '"', "<b>", "</b>", "<blockquote>", '<a href="javascript:alert(1)">', "[x](http://evil)", "\n",
+  "\n\n", " ", "\u3000", "。", "；", "😀", "👍🏽", "🇨🇳", "❤️‍🔥", "\ud83d", "\ude00", "\u202e", "\u200b", "\u0000", "绩效工资", "第33项",
+];
+const piece = fc.oneof(
+  fc.constantFrom(...SPECIAL),
+  fc.string({ unit: "binary", maxLength: 24 }),
+  fc.string({ unit: "grapheme", maxLength: 12 }),
+);
 /** Arbitrary text: mostly short, sometimes 5,000 to 9,000 characters. */
 const text = fc.oneof(
   { weight: 6, arbitrary: fc.array(piece, { maxLength: 10 }).map((xs) => xs.join("")) },
@@ -194,7 +228,12 @@ const answer: fc.Arbitrary<Answer> = fc
     text,
     via: fc.constantFrom("extractive" as const, "llm" as const),
   })
-  .map((a) => ({ ...a, retrieved: [], timings: { totalMs: 0, retrievalMs: 0 }, turn: { question: a.question, shape: a.shape, refused: a.refused, citations: [], at: 0 } }));
+  .map((a) => ({
+    ...a,
+    retrieved: [],
+    timings: { totalMs: 0, retrievalMs: 0 },
+    turn: { question: a.question, shape: a.shape, refused: a.refused, citations: [], at: 0 },
+  }));
 
 /** The text of a block of plain lines. */
 const blockText = (b: Block) => (b.kind === "text" ? b.lines.map(lineText).join("\n") : "");
@@ -242,8 +281,24 @@ describe("formatter properties: any answer renders to balanced, escaped messages
 
   it("an item's pages over arbitrary items", () => {
     const item: fc.Arbitrary<[Item, DocumentMeta]> = fc.tuple(
-      fc.record({ file: text, label: fc.option(text), kind: fc.constantFrom(...ITEM_KINDS), path: fc.array(text, { maxLength: 3 }), heading: text, text, responsible: fc.option(fc.array(text, { maxLength: 4 })), order: fc.nat() }),
-      fc.record({ file: text, title: text, docNumber: fc.option(text), issuer: fc.option(text), date: fc.option(text), year: fc.option(fc.integer()) }),
+      fc.record({
+        file: text,
+        label: fc.option(text),
+        kind: fc.constantFrom(...ITEM_KINDS),
+        path: fc.array(text, { maxLength: 3 }),
+        heading: text,
+        text,
+        responsible: fc.option(fc.array(text, { maxLength: 4 })),
+        order: fc.nat(),
+      }),
+      fc.record({
+        file: text,
+        title: text,
+        docNumber: fc.option(text),
+        issuer: fc.option(text),
+        date: fc.option(text),
+        year: fc.option(fc.integer()),
+      }),
     );
     fc.assert(
       fc.property(item, ([it, meta]) => {

@@ -17,7 +17,10 @@ const analyse = (q: string) => engine.analyser.analyse(q).questions;
 const chat = loadVocabulary(loadSettings().vocabularyDir).chat;
 
 beforeAll(async () => {
-  engine = await buildEngine(loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-analysis-${process.pid}`) }), silentLogger);
+  engine = await buildEngine(
+    loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-analysis-${process.pid}`) }),
+    silentLogger,
+  );
 });
 
 describe("the question inside a chat message", () => {

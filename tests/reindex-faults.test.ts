@@ -106,8 +106,14 @@ describe("a rebuild after bad files were added to seeds/", () => {
     }
 
     const byFile = new Map(report.problems.map((p) => [p.file, p]));
-    expect(byFile.get(GBK_FILE)).toMatchObject({ severity: "warning", message: `${GBK_FILE}: decoded as GB18030 (not UTF-8); consider saving it as UTF-8.` });
-    expect(byFile.get(EMPTY_FILE)).toMatchObject({ severity: "error", message: `${EMPTY_FILE}: file is empty; remove it or put the circular's text in it.` });
+    expect(byFile.get(GBK_FILE)).toMatchObject({
+      severity: "warning",
+      message: `${GBK_FILE}: decoded as GB18030 (not UTF-8); consider saving it as UTF-8.`,
+    });
+    expect(byFile.get(EMPTY_FILE)).toMatchObject({
+      severity: "error",
+      message: `${EMPTY_FILE}: file is empty; remove it or put the circular's text in it.`,
+    });
     expect(byFile.get(BINARY_FILE)).toMatchObject({
       severity: "error",
       message: `${BINARY_FILE}: not a text file (binary content); save the circular as plain text (.txt, UTF-8).`,
@@ -217,7 +223,8 @@ describe("a rebuild killed with SIGKILL through the command line", () => {
       for (const l of [...asOld.lines, ...asNew.lines]) expect(l).not.toMatch(/corrupt|damaged|truncated|checksum/);
       if (!run.finished && asOld.opened) killedMidBuild++;
       // Put the old index back as current for the next round.
-      if (asNew.opened) await createQaService(loadSettings({ POLICYBOT_SEEDS_DIR: oldSeeds, POLICYBOT_INDEX_DIR: indexDir }), capturingLogger().logger);
+      if (asNew.opened)
+        await createQaService(loadSettings({ POLICYBOT_SEEDS_DIR: oldSeeds, POLICYBOT_INDEX_DIR: indexDir }), capturingLogger().logger);
     }
     // The kills must really have landed inside builds for this test to show anything.
     expect(killedMidBuild).toBeGreaterThan(0);
@@ -227,7 +234,11 @@ describe("a rebuild killed with SIGKILL through the command line", () => {
 describe("a damaged index found at start", () => {
   type Damage = (gen: string) => void;
   const DAMAGES: [string, Damage, RegExp][] = [
-    ["truncated vectors", (g) => fs.truncateSync(path.join(g, "vectors.hnsw"), fs.statSync(path.join(g, "vectors.hnsw")).size - 100), /vectors\.hnsw: \d+ bytes, the manifest says \d+ \(truncated or damaged\)/],
+    [
+      "truncated vectors",
+      (g) => fs.truncateSync(path.join(g, "vectors.hnsw"), fs.statSync(path.join(g, "vectors.hnsw")).size - 100),
+      /vectors\.hnsw: \d+ bytes, the manifest says \d+ \(truncated or damaged\)/,
+    ],
     [
       "one bit flipped in the vectors",
       (g) => {

@@ -11,7 +11,6 @@ import { Bm25Index, BM25_DEFAULTS } from "../src/retrieval/bm25.ts";
 import { topK } from "../src/retrieval/top-k.ts";
 import { fuseRanks } from "../src/retrieval/fusion.ts";
 import { PolicyRetriever } from "../src/retrieval/langchain-retriever.ts";
-import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import { buildEngine, createQaService } from "../src/service/create-qa-service.ts";
 import type { PolicyQaService } from "../src/service/qa-service.ts";
 
@@ -82,7 +81,10 @@ describe("the hybrid retriever on the real seeds", () => {
   };
 
   beforeAll(async () => {
-    service = await createQaService(loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-retrieval-${process.pid}`) }), silentLogger);
+    service = await createQaService(
+      loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-retrieval-${process.pid}`) }),
+      silentLogger,
+    );
   });
 
   it("finds the item through abbreviations and reordered words", async () => {

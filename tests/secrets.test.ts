@@ -60,7 +60,8 @@ beforeAll(async () => {
   llm = await startOpenAiServer(() => {
     n++;
     // As some providers do: the rejected key quoted back in the error.
-    if (n === 1) return { status: 401, body: { error: { message: `Incorrect API key provided: ${API_KEY}`, type: "invalid_request_error" } } };
+    if (n === 1)
+      return { status: 401, body: { error: { message: `Incorrect API key provided: ${API_KEY}`, type: "invalid_request_error" } } };
     if (n === 2) return { hang: true };
     return { status: 500, body: { error: { message: `internal error for key ${API_KEY}` } } };
   });
@@ -145,7 +146,8 @@ describe("a full run of the bot", () => {
       for (const secret of secretForms()) if (text.includes(secret)) leaks.push(`${file} holds ${secret.slice(0, 6)}…`);
     }
     const sent = harness.server.storage.botMessages.filter((m) => m.botToken === TOKEN).map((m) => JSON.stringify(m.message));
-    for (const text of sent) for (const secret of secretForms()) if (text.includes(secret)) leaks.push(`a chat message holds ${secret.slice(0, 6)}…`);
+    for (const text of sent)
+      for (const secret of secretForms()) if (text.includes(secret)) leaks.push(`a chat message holds ${secret.slice(0, 6)}…`);
     expect(leaks).toEqual([]);
   }, 120_000);
 

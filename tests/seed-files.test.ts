@@ -22,7 +22,10 @@ function readdirTxt(dir: string): string[] {
 }
 
 const messages = (r: { problems: readonly { message: string }[] }) => r.problems.map((p) => p.message);
-const labels = (name: string, text: string) => ingestFile(name, Buffer.from(text)).document!.items.filter((i) => i.label).map((i) => i.label);
+const labels = (name: string, text: string) =>
+  ingestFile(name, Buffer.from(text))
+    .document!.items.filter((i) => i.label)
+    .map((i) => i.label);
 const LINK = "is a symbolic link; skipped, only regular files in the seeds folder are read " +
   "(copy the circular into the folder instead).";
 const NOT_CHINESE = "holds no Chinese text; a circular is written in Chinese, so the file was skipped (check that it is the right file).";

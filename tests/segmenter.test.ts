@@ -27,7 +27,9 @@ describe("the question segmenter", () => {
     const passages = PassageTable.build(corpus);
     const texts = Array.from({ length: passages.size }, (_, p) => matchForm(passages.text(p)));
     for (const set of ["dev", "train", "probe"]) {
-      for (const line of (await fs.readFile(path.join(PROJECT_ROOT, "eval", "questions", `${set}.jsonl`), "utf8")).split("\n").filter(Boolean)) {
+      for (const line of (await fs.readFile(path.join(PROJECT_ROOT, "eval", "questions", `${set}.jsonl`), "utf8"))
+        .split("\n")
+        .filter(Boolean)) {
         const q = JSON.parse(line).question as string;
         texts.push(q, matchForm(q));
       }

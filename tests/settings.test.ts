@@ -40,7 +40,9 @@ describe("settings from the environment", () => {
     expect(attempt({ LOG_LEVEL: "loud" })).toBe(levels);
     expect(loadSettings({ LOG_LEVEL: "debug" }).logLevel).toBe("debug");
     expect(loadSettings({}).logLevel).toBeUndefined();
-    expect(attempt({ ADMIN_USER_IDS: "alice" })).toBe("ADMIN_USER_IDS must be numeric Telegram ids separated by commas. Fix it in the environment or unset it.");
+    expect(attempt({ ADMIN_USER_IDS: "alice" })).toBe(
+      "ADMIN_USER_IDS must be numeric Telegram ids separated by commas. Fix it in the environment or unset it.",
+    );
     expect(attempt({ WEBHOOK_PORT: "99999" })).toBe("WEBHOOK_PORT must be at most 65535. Fix it in the environment or unset it.");
     expect(attempt({ LLM_BASE_URL: "http://127.0.0.1:1/v1" })).toMatch(/^LLM_MODEL is not set/);
     expect(attempt({ WEBHOOK_URL: "https://bot.example.org/hook" })).toMatch(/^WEBHOOK_SECRET is not set/);

@@ -44,7 +44,12 @@ describe("inline mode (not in the emulator: unit-tested)", () => {
       inline_query: { id: "iq1", from: user(1), query: "绩效工资", offset: "" },
     } as Update);
     const call = calls.find((c) => c.method === "answerInlineQuery")!;
-    const results = call.payload.results as { id: string; title: string; description: string; input_message_content: { message_text: string; parse_mode: string } }[];
+    const results = call.payload.results as {
+      id: string;
+      title: string;
+      description: string;
+      input_message_content: { message_text: string; parse_mode: string };
+    }[];
     const hits = await svc.search("绩效工资", 10);
     expect(results.length).toBe(hits.length);
     results.forEach((r, k) => {
@@ -93,7 +98,11 @@ describe("updates that are not questions never crash", () => {
   it("tells a private user what it can do for photos, stickers and voice, and stays quiet in groups", async () => {
     const { bot, sent, lines } = setup();
     await bot.handleUpdate(message(privateChat(21), 21, { photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }] }));
-    await bot.handleUpdate(message(privateChat(21), 21, { sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false } }));
+    await bot.handleUpdate(
+      message(privateChat(21), 21, {
+        sticker: { file_id: "s", file_unique_id: "s", type: "regular", width: 1, height: 1, is_animated: false, is_video: false },
+      }),
+    );
     await bot.handleUpdate(message(privateChat(21), 21, { voice: { file_id: "v", file_unique_id: "v", duration: 1 } }));
     expect(sent()).toEqual([WORDING.nonText, WORDING.nonText, WORDING.nonText]);
     await bot.handleUpdate(message(group, 21, { photo: [{ file_id: "p", file_unique_id: "p", width: 1, height: 1 }] }));
@@ -104,9 +113,18 @@ describe("updates that are not questions never crash", () => {
 
   it("handles edits, channel posts, membership changes and unknown buttons", async () => {
     const { bot, calls, sent, lines } = setup();
-    await bot.handleUpdate({ update_id: newUpdateId(), edited_message: { message_id: 5, date: 0, edit_date: 1, chat: privateChat(22), from: user(22), text: "改了" } } as Update);
-    await bot.handleUpdate({ update_id: newUpdateId(), edited_message: { message_id: 6, date: 0, edit_date: 1, chat: group, from: user(22), text: "改了" } } as Update);
-    await bot.handleUpdate({ update_id: newUpdateId(), channel_post: { message_id: 7, date: 0, chat: { id: -1009, type: "channel", title: "c" }, text: "公告" } } as Update);
+    await bot.handleUpdate({
+      update_id: newUpdateId(),
+      edited_message: { message_id: 5, date: 0, edit_date: 1, chat: privateChat(22), from: user(22), text: "改了" },
+    } as Update);
+    await bot.handleUpdate({
+      update_id: newUpdateId(),
+      edited_message: { message_id: 6, date: 0, edit_date: 1, chat: group, from: user(22), text: "改了" },
+    } as Update);
+    await bot.handleUpdate({
+      update_id: newUpdateId(),
+      channel_post: { message_id: 7, date: 0, chat: { id: -1009, type: "channel", title: "c" }, text: "公告" },
+    } as Update);
     await bot.handleUpdate({
       update_id: newUpdateId(),
       my_chat_member: {
@@ -114,8 +132,20 @@ describe("updates that are not questions never crash", () => {
         old_chat_member: { status: "left", user: ME }, new_chat_member: { status: "member", user: ME },
       },
     } as unknown as Update);
-    await bot.handleUpdate({ update_id: newUpdateId(), callback_query: { id: "cb1", from: user(22), chat_instance: "x", data: "something-old", message: { message_id: 3, date: 0, chat: privateChat(22) } } } as unknown as Update);
-    await bot.handleUpdate({ update_id: newUpdateId(), callback_query: { id: "cb2", from: user(22), chat_instance: "x", game_short_name: "g" } } as unknown as Update);
+    await bot.handleUpdate({
+      update_id: newUpdateId(),
+      callback_query: {
+        id: "cb1",
+        from: user(22),
+        chat_instance: "x",
+        data: "something-old",
+        message: { message_id: 3, date: 0, chat: privateChat(22) },
+      },
+    } as unknown as Update);
+    await bot.handleUpdate({
+      update_id: newUpdateId(),
+      callback_query: { id: "cb2", from: user(22), chat_instance: "x", game_short_name: "g" },
+    } as unknown as Update);
     await bot.handleUpdate(message(privateChat(22), 22, { text: "/nosuch", entities: [{ type: "bot_command", offset: 0, length: 7 }] }));
     // The membership change adds the bot to a group: it introduces itself there, once.
     expect(sent()).toEqual([WORDING.edited, WORDING.groupGreeting(ME.username), WORDING.unknownCommand]);
@@ -155,7 +185,8 @@ describe("access, admin and groups", () => {
   it("/reindex is for admins, runs in the background, and answers keep flowing meanwhile", async () => {
     const svc = createFakeQaService(seeds, { reindexDelayMs: 300 } satisfies FakeQaOptions);
     const { bot, sent } = setup({ ADMIN_USER_IDS: "41" }, svc);
-    const cmd = (from: number, t: string) => message(privateChat(from), from, { text: t, entities: [{ type: "bot_command", offset: 0, length: t.split(" ")[0]!.length }] });
+    const cmd = (from: number, t: string) =>
+      message(privateChat(from), from, { text: t, entities: [{ type: "bot_command", offset: 0, length: t.split(" ")[0]!.length }] });
     await bot.handleUpdate(cmd(42, "/reindex"));
     expect(sent()).toEqual([WORDING.adminOnly]);
     expect(svc.calls.reindex).toBe(0);
@@ -181,7 +212,10 @@ describe("access, admin and groups", () => {
       { file: "c.txt", severity: "info" as const, message: "c.txt: a degraded copy of the table was dropped." },
       ...Array.from({ length: 14 }, (_, k) => ({ file: `x${k}.bin`, severity: "error" as const, message: `x${k}.bin: not a text file` })),
     ];
-    const { bot, sent } = setup({ ADMIN_USER_IDS: "41" }, { ...svc, reindex: async () => ({ documents: 6, items: 195, ms: 1234, problems }) });
+    const { bot, sent } = setup(
+      { ADMIN_USER_IDS: "41" },
+      { ...svc, reindex: async () => ({ documents: 6, items: 195, ms: 1234, problems }) },
+    );
     await bot.handleUpdate(message(privateChat(41), 41, { text: "/reindex", entities: [{ type: "bot_command", offset: 0, length: 8 }] }));
     expect(await bot.policy.inFlight.drain(5_000)).toBe(true);
     const report = sent().at(-1)!;
@@ -201,10 +235,24 @@ describe("access, admin and groups", () => {
 
   it("finds the question in a group mention, a text mention and a reply to the bot", () => {
     const base = { message_id: 1, date: 0, chat: group, from: user(1) };
-    expect(questionForBot({ ...base, text: "@TestNameBot 绩效工资几倍", entities: [{ type: "mention", offset: 0, length: 12 }] } as never, ME)).toBe("绩效工资几倍");
-    expect(questionForBot({ ...base, text: "请问 @testnamebot ，绩效工资几倍", entities: [{ type: "mention", offset: 3, length: 12 }] } as never, ME)).toBe("请问 ，绩效工资几倍");
-    expect(questionForBot({ ...base, text: "机器人 绩效工资几倍", entities: [{ type: "text_mention", offset: 0, length: 3, user: ME }] } as never, ME)).toBe("绩效工资几倍");
-    expect(questionForBot({ ...base, text: "@OtherBot 绩效", entities: [{ type: "mention", offset: 0, length: 9 }] } as never, ME)).toBeUndefined();
+    expect(
+      questionForBot({ ...base, text: "@TestNameBot 绩效工资几倍", entities: [{ type: "mention", offset: 0, length: 12 }] } as never, ME),
+    ).toBe("绩效工资几倍");
+    expect(
+      questionForBot(
+        { ...base, text: "请问 @testnamebot ，绩效工资几倍", entities: [{ type: "mention", offset: 3, length: 12 }] } as never,
+        ME,
+      ),
+    ).toBe("请问 ，绩效工资几倍");
+    expect(
+      questionForBot(
+        { ...base, text: "机器人 绩效工资几倍", entities: [{ type: "text_mention", offset: 0, length: 3, user: ME }] } as never,
+        ME,
+      ),
+    ).toBe("绩效工资几倍");
+    expect(
+      questionForBot({ ...base, text: "@OtherBot 绩效", entities: [{ type: "mention", offset: 0, length: 9 }] } as never, ME),
+    ).toBeUndefined();
     expect(questionForBot({ ...base, text: "那2021年呢", reply_to_message: { ...base, from: ME, text: "…" } } as never, ME)).toBe("那2021年呢");
     expect(questionForBot({ ...base, text: "随便聊聊" } as never, ME)).toBeUndefined();
   });
@@ -217,7 +265,11 @@ describe("callback data and document references", () => {
       expect(Buffer.byteLength(data)).toBeLessThanOrEqual(CALLBACK_DATA_MAX_BYTES);
       expect(decodeCallback(data)).toEqual({ kind: "source", documentRef: "003", label });
     }
-    expect(decodeCallback(encodeCallback({ kind: "vote", vote: "down", answerId: "Ab3_-x" }))).toEqual({ kind: "vote", vote: "down", answerId: "Ab3_-x" });
+    expect(decodeCallback(encodeCallback({ kind: "vote", vote: "down", answerId: "Ab3_-x" }))).toEqual({
+      kind: "vote",
+      vote: "down",
+      answerId: "Ab3_-x",
+    });
     const more = { kind: "more", replyId: "k3j2h1x9", page: 3 } as const;
     expect(decodeCallback(encodeCallback(more))).toEqual(more);
     expect(encodeCallback({ kind: "source", documentRef: "003", label: "条".repeat(30) })).toBeUndefined();

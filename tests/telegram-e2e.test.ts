@@ -106,7 +106,9 @@ describe("telegram bot on the Bot API emulator", () => {
     expect(reply!.buttonRows.at(-1)!.map((b) => b.text)).toEqual(["👍", "👎"]);
     expect(reply!.buttons.map((b) => b.text)).toEqual(expect.arrayContaining(["👍", "👎"]));
     // "typing…" was shown to Alice while the answer was worked out.
-    expect(harness.gateway.callsOf("sendChatAction").some((c) => Number(c.payload.chat_id) === ALICE && c.payload.action === "typing")).toBe(true);
+    expect(
+      harness.gateway.callsOf("sendChatAction").some((c) => Number(c.payload.chat_id) === ALICE && c.payload.action === "typing"),
+    ).toBe(true);
   });
 
   it("refuses plainly when the documents do not answer, listing 可能相关 items", async () => {

@@ -102,7 +102,10 @@ async function expectEachAnsweredOnce(
   expect([...svc.asked].sort()).toEqual(asked.map(([, q]) => q).sort());
 }
 
-const serviceUnavailable = (): InjectedFailure => ({ status: 503, body: { ok: false, error_code: 503, description: "Service Unavailable" } });
+const serviceUnavailable = (): InjectedFailure => ({
+  status: 503,
+  body: { ok: false, error_code: 503, description: "Service Unavailable" },
+});
 
 // Each test has its own emulator, so failures injected for one cannot reach another,
 // and the retry pauses (auto-retry waits 3 s, then 6 s) overlap instead of adding up.
@@ -242,7 +245,8 @@ describe("restart in the middle of a conversation (bot in a child process)", () 
       // What the ledger held whenever the bot confirmed updates to Telegram.
       const atConfirm: { offset: number; onDisk: number[] }[] = [];
       const unwatch = h.gateway.watch((c) => {
-        if (c.method === "getUpdates" && c.token === token) atConfirm.push({ offset: Number(c.payload.offset ?? 0), onDisk: ledgerReceived(dir) });
+        if (c.method === "getUpdates" && c.token === token)
+          atConfirm.push({ offset: Number(c.payload.offset ?? 0), onDisk: ledgerReceived(dir) });
       });
       const a = await startBotChild({ token, apiRoot: h.gateway.apiRoot, dataDir: dir, env: { FAKE_HANG_ON: HANG } });
       const alice = h.chat(token, { userId: ALICE });

@@ -145,7 +145,11 @@ export class Answerer {
       .filter((i) => {
         const c = candidates[i]!.candidate;
         if (d.scores[i]! >= top * this.options.extraCitationShare) return true;
-        return otherYear(c) && d.scores[i]! >= top * this.options.otherYearShare && c.itemCoverage >= best.itemCoverage * this.options.extraCitationShare;
+        return (
+          otherYear(c) &&
+          d.scores[i]! >= top * this.options.otherYearShare &&
+          c.itemCoverage >= best.itemCoverage * this.options.extraCitationShare
+        );
       })
       .map((i) => candidates[i]!.candidate);
     return { best, answered };
@@ -163,7 +167,8 @@ export class Answerer {
       .slice(0, 10)
       .map((s) => ({ file: s.item.file, label: s.item.label, score: Number(s.score.toFixed(4)), text: s.item.text }));
     // A question whose only content is a digit or a letter ("1", "x") names no topic to answer.
-    if (!q.reference && !q.concepts.some((c) => [...c.text].length >= 2 && !/^[\d.%]+$/.test(c.text))) return this.refusal(prepared, retrieved);
+    if (!q.reference && !q.concepts.some((c) => [...c.text].length >= 2 && !/^[\d.%]+$/.test(c.text)))
+      return this.refusal(prepared, retrieved);
     // A reference to an item that does not exist is answered with what does exist, citing nothing.
     if (q.reference && !q.reference.exists) return this.missingReference(prepared, retrieved);
     // So is a document of a year there is none of ("22年的职教工作要点").
@@ -180,7 +185,9 @@ export class Answerer {
     const written = kind.write(q, best, this.deps.ctx) ?? this.writeNext(q, kind, answered.slice(1));
     if (!written) return this.refusal(prepared, retrieved);
     // Other candidates rated nearly as likely are cited too, each with its own quote.
-    const extra = answered.filter((c) => c !== best && !written.items.some((w) => w.item === c.hit.item)).slice(0, this.options.maxCitations - written.items.length);
+    const extra = answered
+      .filter((c) => c !== best && !written.items.some((w) => w.item === c.hit.item))
+      .slice(0, this.options.maxCitations - written.items.length);
     const more = extra.map((c) => kind.write(q, c, this.deps.ctx)).filter((w): w is Written => w !== null);
     const dated = this.byYear(written, more);
     if (dated) return this.draft(q, dated.lead, dated.evidence, dated.items.map(toCitation), retrieved, false);
@@ -202,7 +209,9 @@ export class Answerer {
     const yearOf = (w: Written) => w.items[0]!.meta.year;
     const others = more.filter((w) => yearOf(w) !== null && yearOf(w) !== yearOf(best));
     if (yearOf(best) === null || others.length === 0) return null;
-    const all = [best, ...others.filter((w, i) => others.findIndex((x) => yearOf(x) === yearOf(w)) === i)].sort((a, b) => yearOf(b)! - yearOf(a)!);
+    const all = [best, ...others.filter((w, i) => others.findIndex((x) => yearOf(x) === yearOf(w)) === i)].sort(
+      (a, b) => yearOf(b)! - yearOf(a)!,
+    );
     return {
       lead: all.map((w) => `${yearOf(w)}年：${w.lead}`).join("；"),
       evidence: all.map((w, i) => ({ quote: w.evidence[0]?.quote ?? "", citation: i })),
@@ -221,7 +230,11 @@ export class Answerer {
   private fromComposed(prepared: PreparedQuestion, composed: Composed, retrieved: RetrievedRef[]): DraftAnswer {
     if (composed.refused) {
       const related = prepared.search.items.slice(0, this.options.related).map(toCitation);
-      return { ...this.draft(prepared.q, composed.lead, [], [], retrieved, true), related, text: renderAnswerText({ lead: composed.lead, evidence: [], citations: [], related, refused: true }) };
+      return {
+        ...this.draft(prepared.q, composed.lead, [], [], retrieved, true),
+        related,
+        text: renderAnswerText({ lead: composed.lead, evidence: [], citations: [], related, refused: true }),
+      };
     }
     return this.draft(prepared.q, composed.lead, [...composed.evidence], composed.items.map(toCitation), retrieved, false, composed.listed);
   }
@@ -248,7 +261,11 @@ export class Answerer {
     // A question about one document says which one does not answer it ("2021年呢？").
     const only = prepared.q.documents.length === 1 ? this.deps.ctx.documents.get(prepared.q.documents[0]!) : undefined;
     const lead = only ? `《${only.meta.title}》中没有找到相关规定。` : this.options.refusalText;
-    return { ...this.draft(prepared.q, lead, [], [], retrieved, true), related, text: renderAnswerText({ lead, evidence: [], citations: [], related, refused: true }) };
+    return {
+      ...this.draft(prepared.q, lead, [], [], retrieved, true),
+      related,
+      text: renderAnswerText({ lead, evidence: [], citations: [], related, refused: true }),
+    };
   }
 
   private draft(

@@ -12,7 +12,15 @@
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { serialiseDecisionModel } from "../answer/decide/decision-model.ts";
-import { answerWith, crossValidate, fitDecision, itemTexts, prepareAll, type CurvePoint, type PreparedMessage } from "../eval/cross-validate.ts";
+import {
+  answerWith,
+  crossValidate,
+  fitDecision,
+  itemTexts,
+  prepareAll,
+  type CurvePoint,
+  type PreparedMessage,
+} from "../eval/cross-validate.ts";
 import { heldOutQuestions, labelledQuestions, unseenQuestions, type SetQuestion } from "../eval/question-sets.ts";
 import { readQuestionSet, scoreAnswers, shortRef, type Metrics } from "../eval/score-answers.ts";
 import type { Engine } from "../service/qa-service.ts";
@@ -20,17 +28,23 @@ import type { Io } from "./corpus-commands.ts";
 
 const pct = (x: number | null) => (x === null ? "   —  " : `${(x * 100).toFixed(1)}%`.padStart(6));
 
+/** One row of the table: cite@1, false refusals, refusal recall, list coverage, wrong first citations. */
+function row(name: string, questions: number, [cite, falseRef, recall, cover, wrong]: (number | null)[]): string {
+  const [a, b, c, d, e] = [cite, falseRef, recall, cover, wrong].map((x) => pct(x ?? null));
+  return `${name.padEnd(12)} ${String(questions).padStart(3)}  ${a}   ${b}     ${c}    ${d}   ${e}`;
+}
+
 /** The figures of one run, by question type and overall. */
 export function metricsTable(m: Metrics, title: string): string {
   const rows = [
     `${title}: ${m.questions} questions (${m.answerable} answerable, ${m.unanswerable} to refuse)`,
     "type          n   cite@1  false-ref  ref-recall  list-cov  wrong-1st",
-    ...Object.entries(m.byType).map(
-      ([t, x]) =>
-        `${t.padEnd(12)} ${String(x.questions).padStart(3)}  ${pct(x.citeAt1)}   ${pct(x.falseRefusals)}     ${pct(x.refusalRecall)}    ${pct(x.listCoverage)}   ${pct(x.wrongFirstShare)}`,
+    ...Object.entries(m.byType).map(([t, x]) =>
+      row(t, x.questions, [x.citeAt1, x.falseRefusals, x.refusalRecall, x.listCoverage, x.wrongFirstShare]),
     ),
-    `${"all".padEnd(12)} ${String(m.questions).padStart(3)}  ${pct(m.citeAt1)}   ${pct(m.falseRefusalRate)}     ${pct(m.refusalRecall)}    ${pct(m.listCoverage)}   ${pct(m.wrongFirstShare)}`,
-    `retrieval hit@1 ${pct(m.hitAt[1])}  hit@5 ${pct(m.hitAt[5])}  MRR ${m.mrr.toFixed(3)}   answer p50 ${m.latencyMs.p50} ms  p95 ${m.latencyMs.p95} ms`,
+    row("all", m.questions, [m.citeAt1, m.falseRefusalRate, m.refusalRecall, m.listCoverage, m.wrongFirstShare]),
+    `retrieval hit@1 ${pct(m.hitAt[1])}  hit@5 ${pct(m.hitAt[5])}  MRR ${m.mrr.toFixed(3)}   ` +
+      `answer p50 ${m.latencyMs.p50} ms  p95 ${m.latencyMs.p95} ms`,
   ];
   return rows.join("\n");
 }
@@ -55,7 +69,10 @@ function missLines(
     .filter(({ p }) => ids.has(p.question.id))
     .map(({ p, a }) => {
       const got = a.refused ? "refused" : `cited ${a.citations.slice(0, 2).map(shortRef).join(" ")}`;
-      const want = p.question.expected.length === 0 ? "should refuse" : `expected ${p.question.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ")}`;
+      const want =
+        p.question.expected.length === 0
+          ? "should refuse"
+          : `expected ${p.question.expected.map((e) => `${e.file.slice(0, 3)}:${e.item}`).join(" ")}`;
       return `  ${p.question.id} [${p.parts.map((x) => x.q.kind).join("+")}] ${p.question.question} → ${got}; ${want}`;
     });
 }
@@ -98,7 +115,16 @@ export async function evalCommand(engine: Engine, io: Io, args: EvalArgs): Promi
     const prepared = await prepareAll(engine, questions);
     const answers = prepared.map((p) => answerWith(engine.answerer, p, engine.answerer.decision));
     const m = scoreAnswers(questions, answers, textOf);
-    io.out(args.json ? JSON.stringify(m) : [metricsTable(m, `${args.file} (shipped model; in-sample for labelled sets)`), "", "missed:", ...missLines(prepared, answers, m)].join("\n"));
+    io.out(
+      args.json
+        ? JSON.stringify(m)
+        : [
+            metricsTable(m, `${args.file} (shipped model; in-sample for labelled sets)`),
+            "",
+            "missed:",
+            ...missLines(prepared, answers, m),
+          ].join("\n"),
+    );
     return 0;
   }
   const prepared = await prepareAll(engine, labelled);
@@ -107,7 +133,8 @@ export async function evalCommand(engine: Engine, io: Io, args: EvalArgs): Promi
     if (args.fit) {
       const file = path.join(args.vocabularyDir, "decision-model.json");
       writeFileSync(file, serialiseDecisionModel(fitted.decision, { questions: prepared.length, candidates: fitted.examples }));
-      io.out(`fitted on ${prepared.length} questions (${fitted.examples} candidates); threshold ${fitted.decision.threshold}; written to ${file}`);
+      const threshold = fitted.decision.threshold;
+      io.out(`fitted on ${prepared.length} questions (${fitted.examples} candidates); threshold ${threshold}; written to ${file}`);
       io.out(curveTable(fitted.curve, [fitted.decision.threshold]));
       return 0;
     }
@@ -115,7 +142,11 @@ export async function evalCommand(engine: Engine, io: Io, args: EvalArgs): Promi
     const judged = await prepareAll(engine, sets);
     const answers = judged.map((p) => answerWith(engine.answerer, p, fitted.decision));
     const m = scoreAnswers(sets, answers, textOf);
-    io.out(args.json ? JSON.stringify(m) : metricsTable(m, args.holdout ? "set-aside slice (fitted on all labelled questions)" : "unseen sets (written blind to the code)"));
+    io.out(
+      args.json
+        ? JSON.stringify(m)
+        : metricsTable(m, args.holdout ? "set-aside slice (fitted on all labelled questions)" : "unseen sets (written blind to the code)"),
+    );
     return 0;
   }
   const cv = crossValidate(engine, prepared, textOf);

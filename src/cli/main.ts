@@ -90,7 +90,12 @@ async function run(
   const { values, positionals } = args;
   switch (command) {
     case "docs":
-      return (await corpusCommands()).docsCommand(await corpusFor(settings, level, io), io, positionals, typeof values.page === "string" ? values.page : undefined);
+      return (await corpusCommands()).docsCommand(
+        await corpusFor(settings, level, io),
+        io,
+        positionals,
+        typeof values.page === "string" ? values.page : undefined,
+      );
     case "items":
       return (await corpusCommands()).itemsCommand(await corpusFor(settings, level, io), io, values.json === true);
     case "item":

@@ -165,13 +165,15 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env, root: string 
   if (llmParts === 1) {
     const missing = e.LLM_BASE_URL ? "LLM_MODEL" : "LLM_BASE_URL";
     throw new ConfigError(
-      `${missing} is not set: a language model needs both LLM_BASE_URL and LLM_MODEL (and LLM_API_KEY if the server wants one). Unset both to answer without one.`,
+      `${missing} is not set: a language model needs both LLM_BASE_URL and LLM_MODEL (and LLM_API_KEY if the server wants one). ` +
+        "Unset both to answer without one.",
       missing,
     );
   }
   if (e.WEBHOOK_URL && !e.WEBHOOK_SECRET) {
     throw new ConfigError(
-      "WEBHOOK_SECRET is not set: webhook mode needs a secret so that only Telegram can post updates. Set WEBHOOK_SECRET to a random string (A-Z, a-z, 0-9, _ and -).",
+      "WEBHOOK_SECRET is not set: webhook mode needs a secret so that only Telegram can post updates. " +
+        "Set WEBHOOK_SECRET to a random string (A-Z, a-z, 0-9, _ and -).",
       "WEBHOOK_SECRET",
     );
   }

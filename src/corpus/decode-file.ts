@@ -31,7 +31,8 @@ export const ENCODING_NAMES: Readonly<Record<SeedEncoding, string>> = {
 /** The message for a file over {@link MAX_SEED_BYTES}. */
 export function tooLarge(name: string, bytes: number): string {
   const mb = (bytes / 1024 / 1024).toFixed(1);
-  return `${name}: file is ${mb} MB, over the ${MAX_SEED_BYTES / 1024 / 1024} MB limit for one circular; split it or remove it from seeds/.`;
+  const limit = MAX_SEED_BYTES / 1024 / 1024;
+  return `${name}: file is ${mb} MB, over the ${limit} MB limit for one circular; split it or remove it from seeds/.`;
 }
 
 const HAN = /\p{Script=Han}/u;

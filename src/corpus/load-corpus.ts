@@ -23,7 +23,10 @@ export function ingestFile(file: string, bytes: Uint8Array): { document: ParsedD
     problems.unshift({ file, severity: "warning", message: `${file}: decoded as ${name} (not UTF-8); consider saving it as UTF-8.` });
   }
   if (document.items.length === 0) {
-    return { document: null, problems: [...problems, { file, severity: "error", message: `${file}: no text found after cleaning; check the file's content.` }] };
+    return {
+      document: null,
+      problems: [...problems, { file, severity: "error", message: `${file}: no text found after cleaning; check the file's content.` }],
+    };
   }
   return { document, problems };
 }
@@ -72,7 +75,10 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
     names = (await fs.readdir(dir)).filter((n) => SEED_FILE.test(n)).sort();
   } catch (err) {
     const reason = (err as NodeJS.ErrnoException).code === "ENOENT" ? "does not exist" : (err as Error).message;
-    return { documents: [], problems: [{ file: dir, severity: "error", message: `seeds folder ${dir} ${reason}; set POLICYBOT_SEEDS_DIR or create it.` }] };
+    return {
+      documents: [],
+      problems: [{ file: dir, severity: "error", message: `seeds folder ${dir} ${reason}; set POLICYBOT_SEEDS_DIR or create it.` }],
+    };
   }
   const documents: ParsedDocument[] = [];
   const problems: IngestProblem[] = [];
@@ -86,7 +92,11 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
     const digest = createHash("sha256").update(bytes).digest("hex");
     const twin = seenContent.get(digest);
     if (twin) {
-      problems.push({ file: name, severity: "warning", message: `${name}: same content as ${twin}; skipped so answers are not cited twice.` });
+      problems.push({
+        file: name,
+        severity: "warning",
+        message: `${name}: same content as ${twin}; skipped so answers are not cited twice.`,
+      });
       continue;
     }
     seenContent.set(digest, name);
@@ -94,6 +104,7 @@ export async function loadCorpus(dir: string): Promise<Corpus> {
     problems.push(...result.problems);
     if (result.document) documents.push(result.document);
   }
-  if (names.length === 0) problems.push({ file: dir, severity: "error", message: `seeds folder ${dir} holds no .txt circulars; copy the circulars into it.` });
+  if (names.length === 0)
+    problems.push({ file: dir, severity: "error", message: `seeds folder ${dir} holds no .txt circulars; copy the circulars into it.` });
   return { documents, problems };
 }

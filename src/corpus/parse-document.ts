@@ -40,7 +40,9 @@ function dropRepeats(file: string, items: readonly Item[], problems: IngestProbl
     problems.push({
       file,
       severity: "info",
-      message: `${file}: skipped ${it.text.length} characters of unnumbered text that repeat the numbered items (${Math.round(share * 100)}% the same), e.g. a table given twice.`,
+      message:
+        `${file}: skipped ${it.text.length} characters of unnumbered text that repeat the numbered items ` +
+        `(${Math.round(share * 100)}% the same), e.g. a table given twice.`,
     });
     return false;
   });
@@ -73,7 +75,11 @@ export function parseDocument(file: string, text: string): { document: ParsedDoc
   const items = uniqueLabels(dropRepeats(file, parseItems(file, lines), problems));
   const meta = { ...bare, facts: readFacts(texts, head, items, bare.title) };
   if (items.length > 0 && items.every((it) => it.label === null)) {
-    problems.push({ file, severity: "warning", message: `${file}: no numbering recognised (一、 / （一） / 1. / 第一条 / 序号 table); indexed as unnumbered text, cited by document only.` });
+    problems.push({
+      file,
+      severity: "warning",
+      message: `${file}: no numbering recognised (一、 / （一） / 1. / 第一条 / 序号 table); indexed as unnumbered text, cited by document only.`,
+    });
   }
   return { document: { meta, items }, problems };
 }

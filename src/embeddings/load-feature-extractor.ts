@@ -41,7 +41,8 @@ export interface LoadRequest {
 export type ModelSource = "local" | "cache" | "remote";
 
 /** A loaded model: a transformers.js pipeline, or a static model run directly. */
-export type LoadedExtractor = { readonly kind: "pipeline"; readonly extractor: FeatureExtractor } | { readonly kind: "static"; readonly model: StaticEmbeddingModel };
+export type LoadedExtractor =
+  { readonly kind: "pipeline"; readonly extractor: FeatureExtractor } | { readonly kind: "static"; readonly model: StaticEmbeddingModel };
 
 /** No source could provide the model; `attempts` says what each one answered. */
 export class ModelLoadError extends Error {

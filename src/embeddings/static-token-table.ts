@@ -204,7 +204,12 @@ function readTable(src: FileBytes): StaticTokenTable | undefined {
   const ops = graph
     .filter((f) => f.field === 1 && f.wire === 2)
     .map(message)
-    .map((n) => ({ op: strings(n, 4)[0], inputs: strings(n, 1), outputs: strings(n, 2), attrs: n.filter((f) => f.field === 5).map(message) }));
+    .map((n) => ({
+      op: strings(n, 4)[0],
+      inputs: strings(n, 1),
+      outputs: strings(n, 2),
+      attrs: n.filter((f) => f.field === 5).map(message),
+    }));
   const attr = (attrs: Field[][], key: string) => attrs.find((a) => strings(a, 1)[0] === key)?.find((f) => f.field === 3)?.int;
   const gather = ops[0];
   if (!gather || gather.op !== "Gather" || gather.inputs[0] !== name || gather.inputs[1] !== "input_ids") return undefined;

@@ -188,7 +188,13 @@ export class TransformersEmbeddings extends Embeddings {
       quantized: known?.quantized ?? false,
     };
     const { loaded: extractor, source } = await loadFeatureExtractor(
-      { model: o.offlineModel, localModelDir: o.offlineModelDir, cacheDir: undefined, remoteHost: undefined, quantized: settings.quantized },
+      {
+        model: o.offlineModel,
+        localModelDir: o.offlineModelDir,
+        cacheDir: undefined,
+        remoteHost: undefined,
+        quantized: settings.quantized,
+      },
       o.loadTimeoutMs,
     );
     const info = await probe(extractor, { id: o.offlineModel, source, fallback: true, reason, ...settings });
@@ -219,7 +225,13 @@ async function run(loaded: LoadedExtractor, info: ActiveModel, texts: string[]):
   const pooled = outputs.sentence_embedding ?? Object.values(outputs).find((t) => t?.dims.length === 2);
   if (pooled) {
     const [batch, dims] = pooled.dims as [number, number];
-    return Array.from({ length: batch }, (_, b) => finishPooling(Float64Array.from({ length: dims }, (_, d) => Number(pooled.data[b * dims + d])), 1, info.normalize));
+    return Array.from({ length: batch }, (_, b) =>
+      finishPooling(
+        Float64Array.from({ length: dims }, (_, d) => Number(pooled.data[b * dims + d])),
+        1,
+        info.normalize,
+      ),
+    );
   }
   const hidden = outputs.last_hidden_state ?? outputs.logits ?? outputs.token_embeddings;
   if (!hidden || hidden.dims.length !== 3) throw new Error(`model ${info.id} returned no token vectors`);

@@ -84,7 +84,8 @@ export class UnigramTokenizer {
     for (const [token, id] of tokens) {
       // transformers.js inserts by code point and searches by code unit: astral entries never match.
       let astral = false;
-      for (let i = 0; i + 1 < token.length; i++) if (isHighSurrogate(token.charCodeAt(i)) && isLowSurrogate(token.charCodeAt(i + 1))) astral = true;
+      for (let i = 0; i + 1 < token.length; i++)
+        if (isHighSurrogate(token.charCodeAt(i)) && isLowSurrogate(token.charCodeAt(i + 1))) astral = true;
       if (astral) continue;
       let node = 0;
       for (let i = 0; i < token.length; i++) {
@@ -111,7 +112,8 @@ export class UnigramTokenizer {
    */
   static fromJson(json: TokenizerJson, config: { model_max_length?: number; remove_space?: boolean }): UnigramTokenizer | undefined {
     const model = json.model;
-    if (model?.type !== "Unigram" || model.byte_fallback || !Array.isArray(model.vocab) || typeof model.unk_id !== "number") return undefined;
+    if (model?.type !== "Unigram" || model.byte_fallback || !Array.isArray(model.vocab) || typeof model.unk_id !== "number")
+      return undefined;
     if (json.pre_tokenizer?.type !== "BertPreTokenizer" || config.remove_space) return undefined;
     const normalize = normalizerOf(json.normalizer ?? null);
     if (!normalize) return undefined;

@@ -48,9 +48,16 @@ export async function prepareAll(engine: Engine, questions: readonly SetQuestion
 
 /** The answer to a prepared question with a given decision model, as scoring reads it. */
 export function answerWith(answerer: Answerer, p: PreparedMessage, decision: DecisionModel): ScoredAnswer & { draft: DraftAnswer | null } {
-  if (p.parts.length === 0) return { refused: true, citations: [], retrieved: [], timings: { totalMs: p.ms, retrievalMs: p.retrievalMs }, draft: null };
+  if (p.parts.length === 0)
+    return { refused: true, citations: [], retrieved: [], timings: { totalMs: p.ms, retrievalMs: p.retrievalMs }, draft: null };
   const draft = mergeAnswers(p.parts.map((part) => answerer.finish(part, decision)));
-  return { refused: draft.refused, citations: draft.citations, retrieved: draft.retrieved, timings: { totalMs: p.ms, retrievalMs: p.retrievalMs }, draft };
+  return {
+    refused: draft.refused,
+    citations: draft.citations,
+    retrieved: draft.retrieved,
+    timings: { totalMs: p.ms, retrievalMs: p.retrievalMs },
+    draft,
+  };
 }
 
 type TextOf = (file: string, label: string | null) => string | undefined;
@@ -86,7 +93,11 @@ export interface CurvePoint {
 }
 
 /** The best candidate of each question answered from sentences, its gate confidence, and whether it is right. */
-function bestOf(decision: Pick<DecisionModel, "ranker" | "gate">, prepared: readonly PreparedMessage[], textOf: TextOf): { p: number; right: boolean; answerable: boolean }[] {
+function bestOf(
+  decision: Pick<DecisionModel, "ranker" | "gate">,
+  prepared: readonly PreparedMessage[],
+  textOf: TextOf,
+): { p: number; right: boolean; answerable: boolean }[] {
   const out: { p: number; right: boolean; answerable: boolean }[] = [];
   for (const pm of prepared) {
     const part = pm.parts[0];
@@ -105,7 +116,11 @@ function bestOf(decision: Pick<DecisionModel, "ranker" | "gate">, prepared: read
 }
 
 /** Right, wrong and refused at every threshold, for the best candidate of each question. */
-export function thresholdCurve(decision: Pick<DecisionModel, "ranker" | "gate">, prepared: readonly PreparedMessage[], textOf: TextOf): CurvePoint[] {
+export function thresholdCurve(
+  decision: Pick<DecisionModel, "ranker" | "gate">,
+  prepared: readonly PreparedMessage[],
+  textOf: TextOf,
+): CurvePoint[] {
   const best = bestOf(decision, prepared, textOf);
   const n = Math.max(1, best.length);
   const answerable = Math.max(1, best.filter((b) => b.answerable).length);
@@ -126,16 +141,26 @@ export function thresholdCurve(decision: Pick<DecisionModel, "ranker" | "gate">,
 }
 
 /** Gate examples: the best candidate (by the ranker) of each question, right or wrong. */
-function gateExamples(ranker: LogisticModel, prepared: readonly PreparedMessage[], textOf: TextOf): { x: Record<string, number>; y: 0 | 1 }[] {
+function gateExamples(
+  ranker: LogisticModel,
+  prepared: readonly PreparedMessage[],
+  textOf: TextOf,
+): { x: Record<string, number>; y: 0 | 1 }[] {
   const out: { x: Record<string, number>; y: 0 | 1 }[] = [];
   for (const pm of prepared) {
     for (const part of pm.parts) {
       if (STRUCTURED.has(part.q.kind)) continue;
-      const able = part.candidates.map((c, i) => ({ c, i, z: logit(ranker, c.features) })).filter((x) => x.c.answers).sort((a, b) => b.z - a.z || a.i - b.i);
+      const able = part.candidates
+        .map((c, i) => ({ c, i, z: logit(ranker, c.features) }))
+        .filter((x) => x.c.answers)
+        .sort((a, b) => b.z - a.z || a.i - b.i);
       const top = able[0];
       if (!top) continue;
       const item = top.c.candidate.hit.item;
-      out.push({ x: gateFeatures(top.c.features, top.z, able[1]?.z ?? null, able.length), y: correct(pm, item.file, item.label, item.text, textOf) ? 1 : 0 });
+      out.push({
+        x: gateFeatures(top.c.features, top.z, able[1]?.z ?? null, able.length),
+        y: correct(pm, item.file, item.label, item.text, textOf) ? 1 : 0,
+      });
     }
   }
   return out;
@@ -149,7 +174,10 @@ export function bestThreshold(curve: readonly CurvePoint[]): number {
 }
 
 /** Fits the decision on prepared questions: the ranker, then the gate, then its threshold. */
-export function fitDecision(prepared: readonly PreparedMessage[], textOf: TextOf): { decision: DecisionModel; curve: CurvePoint[]; examples: number } {
+export function fitDecision(
+  prepared: readonly PreparedMessage[],
+  textOf: TextOf,
+): { decision: DecisionModel; curve: CurvePoint[]; examples: number } {
   const examples = examplesOf(prepared, textOf);
   const ranker = fitLogistic(FEATURES, examples, FIT_DEFAULTS);
   const gate = fitLogistic(GATE_FEATURES, gateExamples(ranker, prepared, textOf), FIT_DEFAULTS);
@@ -169,7 +197,12 @@ export interface CrossValidation {
 }
 
 /** k-fold cross-validation of the decision over prepared questions. */
-export function crossValidate(engine: Engine, prepared: readonly PreparedMessage[], textOf: TextOf, k: number = FOLD_DEFAULTS.k): CrossValidation {
+export function crossValidate(
+  engine: Engine,
+  prepared: readonly PreparedMessage[],
+  textOf: TextOf,
+  k: number = FOLD_DEFAULTS.k,
+): CrossValidation {
   const questions = prepared.map((p) => p.question);
   const folds = assignFolds(questions, k);
   const answers: (ScoredAnswer & { draft: DraftAnswer | null })[] = new Array(prepared.length);
@@ -185,12 +218,24 @@ export function crossValidate(engine: Engine, prepared: readonly PreparedMessage
     });
   }
   // The curve of held-out probabilities: each question rated by the model that did not see it.
-  const curveByFold = foldModels.map((d, f) => thresholdCurve(d, prepared.filter((_, i) => folds[i] === f), textOf));
+  const curveByFold = foldModels.map((d, f) =>
+    thresholdCurve(
+      d,
+      prepared.filter((_, i) => folds[i] === f),
+      textOf,
+    ),
+  );
   const curve = curveByFold[0]!.map((point, j) => {
     const counts = curveByFold.map((c, f) => ({ c: c[j]!, n: prepared.filter((_, i) => folds[i] === f).length }));
     const total = counts.reduce((s, x) => s + x.n, 0) || 1;
     const avg = (key: "rightShare" | "falseRefusalShare" | "wrongShare") => counts.reduce((s, x) => s + x.c[key] * x.n, 0) / total;
-    return { threshold: point.threshold, rightShare: avg("rightShare"), falseRefusalShare: avg("falseRefusalShare"), wrongShare: avg("wrongShare"), utility: counts.reduce((s, x) => s + x.c.utility, 0) };
+    return {
+      threshold: point.threshold,
+      rightShare: avg("rightShare"),
+      falseRefusalShare: avg("falseRefusalShare"),
+      wrongShare: avg("wrongShare"),
+      utility: counts.reduce((s, x) => s + x.c.utility, 0),
+    };
   });
   const whole = fitDecision(prepared, textOf).decision;
   const inSampleAnswers = prepared.map((p) => answerWith(engine.answerer, p, whole));

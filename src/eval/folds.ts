@@ -8,7 +8,11 @@ import { createHash } from "node:crypto";
 export const FOLD_DEFAULTS = { k: 5, seed: "policybot-folds-v1" } as const;
 
 /** The fold (0 … k-1) of every question, by type then by a hash of its id. */
-export function assignFolds<Q extends { id: string; type?: string }>(questions: readonly Q[], k: number = FOLD_DEFAULTS.k, seed: string = FOLD_DEFAULTS.seed): number[] {
+export function assignFolds<Q extends { id: string; type?: string }>(
+  questions: readonly Q[],
+  k: number = FOLD_DEFAULTS.k,
+  seed: string = FOLD_DEFAULTS.seed,
+): number[] {
   const key = (id: string) => createHash("sha256").update(`${seed}:${id}`).digest("hex");
   const order = questions
     .map((q, i) => ({ i, type: q.type ?? "", key: key(q.id) }))

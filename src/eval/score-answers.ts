@@ -209,9 +209,41 @@ export function scoreAnswers(
     refusalRecall: unanswerable === 0 ? null : round(refusedRight / unanswerable),
     falseRefusalRate: round(falseRefusals / n),
     wrongFirstShare: round(outcomes.filter((o) => o.wrongFirst).length / Math.max(1, questions.length)),
-    byType: Object.fromEntries([...new Set(outcomes.map((o) => o.type))].sort().map((t) => [t, typeMetrics(outcomes.filter((o) => o.type === t))])),
-    latencyMs: { p50: round(percentile(answers.map((a) => a.timings.totalMs), 50), 2), p95: round(percentile(answers.map((a) => a.timings.totalMs), 95), 2) },
-    retrievalMs: { p50: round(percentile(answers.map((a) => a.timings.retrievalMs ?? 0), 50), 2), p95: round(percentile(answers.map((a) => a.timings.retrievalMs ?? 0), 95), 2) },
+    byType: Object.fromEntries(
+      [...new Set(outcomes.map((o) => o.type))].sort().map((t) => [t, typeMetrics(outcomes.filter((o) => o.type === t))]),
+    ),
+    latencyMs: {
+      p50: round(
+        percentile(
+          answers.map((a) => a.timings.totalMs),
+          50,
+        ),
+        2,
+      ),
+      p95: round(
+        percentile(
+          answers.map((a) => a.timings.totalMs),
+          95,
+        ),
+        2,
+      ),
+    },
+    retrievalMs: {
+      p50: round(
+        percentile(
+          answers.map((a) => a.timings.retrievalMs ?? 0),
+          50,
+        ),
+        2,
+      ),
+      p95: round(
+        percentile(
+          answers.map((a) => a.timings.retrievalMs ?? 0),
+          95,
+        ),
+        2,
+      ),
+    },
     misses,
   };
 }

@@ -194,7 +194,11 @@ export class Sections {
       const head = await read(0, 12);
       const headerBytes = head.length === 12 ? head.readUInt32LE(8) : 0;
       const headerText = head.length === 12 && 12 + headerBytes <= size ? await read(12, headerBytes) : new Uint8Array(0);
-      const { meta, entries } = parseHeader((start, length) => (start === 0 ? head.subarray(0, length) : headerText.subarray(start - 12, start - 12 + length)), size, kind);
+      const { meta, entries } = parseHeader(
+        (start, length) => (start === 0 ? head.subarray(0, length) : headerText.subarray(start - 12, start - 12 + length)),
+        size,
+        kind,
+      );
       const sections = new Sections(undefined, fd, meta, entries);
       openFiles.register(sections, fd);
       for (const e of entries.values()) {
@@ -222,7 +226,8 @@ export class Sections {
     const e = this.entries.get(name);
     if (!e) throw new SectionFormatError(`section ${name} is missing`);
     if (e.type !== type) throw new SectionFormatError(`section ${name} holds ${e.type}, expected ${type}`);
-    if (length !== undefined && e.length !== length) throw new SectionFormatError(`section ${name} holds ${e.length} values, expected ${length}`);
+    if (length !== undefined && e.length !== length)
+      throw new SectionFormatError(`section ${name} holds ${e.length} values, expected ${length}`);
     return e;
   }
 
@@ -253,7 +258,11 @@ export class Sections {
 }
 
 /** Checks the magic, the version and the header, and that every section lies inside the file. */
-function parseHeader(read: (start: number, length: number) => Uint8Array, size: number, kind: string): { meta: unknown; entries: Map<string, SectionEntry> } {
+function parseHeader(
+  read: (start: number, length: number) => Uint8Array,
+  size: number,
+  kind: string,
+): { meta: unknown; entries: Map<string, SectionEntry> } {
   const head = Buffer.from(read(0, 12));
   if (head.length < 12 || head.readUInt32LE(0) !== MAGIC) throw new SectionFormatError(`not a ${kind} file`);
   const version = head.readUInt32LE(4);
@@ -266,7 +275,8 @@ function parseHeader(read: (start: number, length: number) => Uint8Array, size: 
   } catch {
     throw new SectionFormatError("header is not valid JSON");
   }
-  if (header?.kind !== kind || !Array.isArray(header.sections)) throw new SectionFormatError(`holds ${String(header?.kind)}, expected ${kind}`);
+  if (header?.kind !== kind || !Array.isArray(header.sections))
+    throw new SectionFormatError(`holds ${String(header?.kind)}, expected ${kind}`);
   const entries = new Map<string, SectionEntry>();
   for (const e of header.sections) {
     const ctor = Object.hasOwn(TYPES, e?.type) ? TYPES[e.type as SectionType] : undefined;

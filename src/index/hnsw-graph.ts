@@ -119,7 +119,9 @@ export class HnswGraph {
       const ef = Math.max(this.config.efSearch, fetch, n <= this.config.exhaustiveUpTo ? n : 0);
       this.index.setEf(ef);
       const res = this.index.searchKnn(q, fetch, filter);
-      hits = res.neighbors.map((label, i) => ({ label, distance: res.distances[i]! })).sort((a, b) => a.distance - b.distance || a.label - b.label);
+      hits = res.neighbors
+        .map((label, i) => ({ label, distance: res.distances[i]! }))
+        .sort((a, b) => a.distance - b.distance || a.label - b.label);
       // When the k-th hit ties with the last one fetched, more equal hits may lie
       // beyond, and hnswlib picks among them arbitrarily: fetch more.
       const exhausted = hits.length < fetch || fetch >= n;

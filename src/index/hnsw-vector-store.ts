@@ -25,8 +25,6 @@ export interface HnswStoreConfig extends HnswConfig {
   readonly numDimensions?: number;
 }
 
-export const HNSW_STORE_DEFAULTS: HnswStoreConfig = HNSW_DEFAULTS;
-
 /** Files a saved store consists of, inside its folder. */
 export const HNSW_STORE_FILES = {
   graph: "vectors.hnsw",
@@ -193,7 +191,9 @@ export class HnswVectorStore extends VectorStore {
     try {
       await file.write(JSON.stringify(header) + "\n");
       for (const d of this.docs) {
-        await file.write(JSON.stringify({ ...(d.id === undefined ? {} : { id: d.id }), pageContent: d.pageContent, metadata: d.metadata }) + "\n");
+        await file.write(
+          JSON.stringify({ ...(d.id === undefined ? {} : { id: d.id }), pageContent: d.pageContent, metadata: d.metadata }) + "\n",
+        );
       }
     } finally {
       await file.close();

@@ -62,7 +62,6 @@ export const ManifestSchema = z.object({
 });
 
 export type IndexManifest = z.infer<typeof ManifestSchema>;
-export type ManifestFileEntry = z.infer<typeof FileEntrySchema>;
 
 /** Only the version, read first so a newer or older layout is reported as stale, not as damage. */
 export const ManifestVersionSchema = z.object({ formatVersion: z.number() });

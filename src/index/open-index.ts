@@ -61,7 +61,8 @@ export type VerifyResult = VerifiedIndex | IndexProblem;
 export type OpenIndexResult = (VerifiedIndex & { readonly graph: VectorShards }) | IndexProblem;
 
 /** The live generation's folder and manifest, read and validated, its files not yet checked. */
-export type LiveGeneration = { readonly status: "ok"; readonly manifest: IndexManifest; readonly generation: string; readonly dir: string } | IndexProblem;
+export type LiveGeneration =
+  { readonly status: "ok"; readonly manifest: IndexManifest; readonly generation: string; readonly dir: string } | IndexProblem;
 
 export interface OpenOptions {
   /** Which verified files to hand back in memory; the others are only checked (default: every file but the graph). */
@@ -140,14 +141,18 @@ export async function verifyIndex(root: string, expected: ExpectedIndex, options
   if (built.model !== expected.model || built.dimensions !== expected.dimensions) {
     return {
       status: "stale",
-      reason: `manifest: built with model ${built.model} (${built.dimensions} dims), configured ${expected.model} (${expected.dimensions} dims)`,
+      reason:
+        `manifest: built with model ${built.model} (${built.dimensions} dims), ` +
+        `configured ${expected.model} (${expected.dimensions} dims)`,
       manifest,
     };
   }
   if (manifest.corpusHash !== expected.corpusHash) {
     return {
       status: "stale",
-      reason: `manifest: built from a different corpus (hash ${manifest.corpusHash.slice(0, 12)}…, the seeds now hash ${expected.corpusHash.slice(0, 12)}…)`,
+      reason:
+        `manifest: built from a different corpus (hash ${manifest.corpusHash.slice(0, 12)}…, ` +
+        `the seeds now hash ${expected.corpusHash.slice(0, 12)}…)`,
       manifest,
     };
   }
@@ -155,7 +160,11 @@ export async function verifyIndex(root: string, expected: ExpectedIndex, options
   const missing = shards.find((name) => !(name in manifest.files));
   if (missing) return { status: "corrupt", reason: `${manifestFile}: does not list ${missing}`, manifest };
   if (manifest.shards.reduce((a, b) => a + b, 0) !== manifest.itemCount) {
-    return { status: "corrupt", reason: `${manifestFile}: shards hold ${manifest.shards.join(" + ")} vectors, not ${manifest.itemCount}`, manifest };
+    return {
+      status: "corrupt",
+      reason: `${manifestFile}: shards hold ${manifest.shards.join(" + ")} vectors, not ${manifest.itemCount}`,
+      manifest,
+    };
   }
   options.manifestSound?.(dir, manifest);
   const payloads = new Map<string, Buffer>();

@@ -212,6 +212,7 @@ function validateInput(root: string, input: WriteIndexInput): void {
     if (!SAFE_FILE_NAME.test(name)) {
       throw new IndexWriteError(`payload name "${name}" is not a plain file name (letters, digits, _ . -)`, root);
     }
-    if (reserved.has(name) || /^vectors(\.\d+)?\.hnsw$/.test(name)) throw new IndexWriteError(`payload name "${name}" is reserved for the index itself`, root);
+    if (reserved.has(name) || /^vectors(\.\d+)?\.hnsw$/.test(name))
+      throw new IndexWriteError(`payload name "${name}" is reserved for the index itself`, root);
   }
 }

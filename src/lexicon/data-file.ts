@@ -23,7 +23,11 @@ function readText(file: string): string {
   try {
     return readFileSync(file, "utf8");
   } catch (err) {
-    throw new DataFileError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); restore it from git.`, file, null);
+    throw new DataFileError(
+      `${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); restore it from git.`,
+      file,
+      null,
+    );
   }
 }
 
@@ -42,7 +46,8 @@ export function readWordList(file: string): string[] {
   text.split("\n").forEach((raw, i) => {
     const line = raw.trim();
     if (line === "" || line.startsWith("#")) return;
-    if (/\s/.test(line)) throw new DataFileError(`${path.basename(file)} line ${i + 1}: one entry per line, without spaces ("${line}").`, file, i + 1);
+    if (/\s/.test(line))
+      throw new DataFileError(`${path.basename(file)} line ${i + 1}: one entry per line, without spaces ("${line}").`, file, i + 1);
     out.push(line);
   });
   return out;
@@ -61,7 +66,11 @@ export function readJsonTable<T>(file: string, schema: z.ZodType<T>): T {
   } catch (err) {
     const at = /position (\d+)/.exec((err as Error).message);
     const line = at ? lineAt(text, Number(at[1])) : null;
-    throw new DataFileError(`${path.basename(file)}${line ? ` line ${line}` : ""}: not valid JSON (${(err as Error).message}); fix it or restore it from git.`, file, line);
+    throw new DataFileError(
+      `${path.basename(file)}${line ? ` line ${line}` : ""}: not valid JSON (${(err as Error).message}); fix it or restore it from git.`,
+      file,
+      line,
+    );
   }
   if (json !== null && typeof json === "object" && !Array.isArray(json)) {
     json = Object.fromEntries(Object.entries(json).filter(([k]) => !k.startsWith("_")));
@@ -73,5 +82,9 @@ export function readJsonTable<T>(file: string, schema: z.ZodType<T>): T {
   const offset = key === undefined ? -1 : text.indexOf(JSON.stringify(key));
   const line = offset >= 0 ? lineAt(text, offset) : null;
   const where = issue.path.length > 0 ? ` at ${issue.path.join(".")}` : "";
-  throw new DataFileError(`${path.basename(file)}${line ? ` line ${line}` : ""}: ${issue.message}${where}; fix it or restore it from git.`, file, line);
+  throw new DataFileError(
+    `${path.basename(file)}${line ? ` line ${line}` : ""}: ${issue.message}${where}; fix it or restore it from git.`,
+    file,
+    line,
+  );
 }

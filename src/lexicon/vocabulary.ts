@@ -45,7 +45,9 @@ export interface KindCues {
 }
 
 /** Facts about a circular itself that a question can ask for. */
-export const META_FACTS = ["title", "implementers", "issuer", "docNumber", "date", "addressees", "public", "basis", "contact", "effect", "attachments", "count"] as const;
+export const META_FACTS = [
+  "title", "implementers", "issuer", "docNumber", "date", "addressees", "public", "basis", "contact", "effect", "attachments", "count",
+] as const;
 export type MetaFact = (typeof META_FACTS)[number];
 
 /** Words the answer stage reads (data/answer-words.json). */
@@ -150,7 +152,15 @@ const KindFile = z.object({
   englishYesno: Words,
 });
 const MeasureFile = z.object({
-  measures: z.array(z.object({ name: z.string().min(1), asks: Words.min(1), alone: Words.optional(), written: Words.min(1), counts: z.boolean().optional() })),
+  measures: z.array(
+    z.object({
+      name: z.string().min(1),
+      asks: Words.min(1),
+      alone: Words.optional(),
+      written: Words.min(1),
+      counts: z.boolean().optional(),
+    }),
+  ),
 });
 const AnswerWordsFile = z.object({
   yesnoVerbs: z.record(z.string(), z.string()),
@@ -192,7 +202,9 @@ export function loadVocabulary(dir: string): Vocabulary {
     questionWords: new Set(readWordList(file("questionWords"))),
     domainTerms: readWordList(file("domainTerms")),
     units: unitTable(readJsonTable(file("units"), UnitFile)),
-    contrasts: readJsonTable(file("contrasts"), ContrastFile).groups.map((g) => (Array.isArray(g) ? { words: g, scope: "item" as const } : g)),
+    contrasts: readJsonTable(file("contrasts"), ContrastFile).groups.map((g) =>
+      Array.isArray(g) ? { words: g, scope: "item" as const } : g,
+    ),
     chat: readJsonTable(file("chat"), ChatFile),
     kinds,
     measures: readJsonTable(file("measures"), MeasureFile).measures.map((m) => ({ ...m, alone: m.alone ?? [], counts: m.counts ?? false })),

@@ -108,7 +108,11 @@ export class Bm25Index {
   }
 
   sections(prefix: string): Record<string, SectionArray> {
-    return { ...this.postings.sections(`${prefix}.postings`), [`${prefix}.docLengths`]: this.docLengths, [`${prefix}.maxImpact`]: this.maxImpact };
+    return {
+      ...this.postings.sections(`${prefix}.postings`),
+      [`${prefix}.docLengths`]: this.docLengths,
+      [`${prefix}.maxImpact`]: this.maxImpact,
+    };
   }
 
   get size(): number {
@@ -184,7 +188,15 @@ export class Bm25Index {
             leftAtCheck = scoreLeft;
             scoreFloor = kthLargest(acc.touched, acc.scores, limit);
             if (withCoverage) coverFloor = kthLargest(acc.touched, acc.covered, limit);
-            if (scoreLeft < scoreFloor && loose(sumLeft(terms.map((t) => t.w), done)) < coverFloor) {
+            if (
+              scoreLeft < scoreFloor &&
+              loose(
+                sumLeft(
+                  terms.map((t) => t.w),
+                  done,
+                ),
+              ) < coverFloor
+            ) {
               stopped = true;
               break;
             }
@@ -196,8 +208,15 @@ export class Bm25Index {
       let candidates: number[];
       if (stopped) {
         const scoreLeft = loose(sumLeft(bound, done));
-        const coverLeft = loose(sumLeft(terms.map((t) => t.w), done));
-        candidates = acc.touched.filter((d) => acc.scores[d]! + scoreLeft >= scoreFloor || acc.covered[d]! + coverLeft >= coverFloor).sort((a, b) => a - b);
+        const coverLeft = loose(
+          sumLeft(
+            terms.map((t) => t.w),
+            done,
+          ),
+        );
+        candidates = acc.touched
+          .filter((d) => acc.scores[d]! + scoreLeft >= scoreFloor || acc.covered[d]! + coverLeft >= coverFloor)
+          .sort((a, b) => a - b);
       } else {
         candidates = acc.touched.slice().sort((a, b) => a - b);
       }
@@ -211,7 +230,9 @@ export class Bm25Index {
         const tolerance = Math.abs(floor) * 1e-12 + 1e-12;
         return positions.filter((i) => values[i]! >= floor - tolerance);
       };
-      const finalists = [...new Set([...near(sums.scores), ...(withCoverage ? near(sums.covered) : [])])].sort((a, b) => a - b).map((i) => candidates[i]!);
+      const finalists = [...new Set([...near(sums.scores), ...(withCoverage ? near(sums.covered) : [])])]
+        .sort((a, b) => a - b)
+        .map((i) => candidates[i]!);
       const exact = this.scoreExactly(terms, finalists);
       const positions = finalists.map((_, i) => i);
       const toPassages = (ranked: Ranked[]) => ranked.map((r) => ({ index: finalists[r.index]!, score: r.score }));
@@ -239,9 +260,21 @@ export class Bm25Index {
   }
 
   /** Sums of the candidates (ascending): what was accumulated, plus the terms not yet processed (looked up). */
-  private sums(terms: readonly QueryTerm[], candidates: readonly number[], done: Uint8Array, acc: Accumulators): { scores: Float64Array; covered: Float64Array } {
-    const sums = { scores: Float64Array.from(candidates, (d) => acc.scores[d]!), covered: Float64Array.from(candidates, (d) => acc.covered[d]!) };
-    this.addTerms(terms.filter((_, k) => !done[k]), candidates, sums);
+  private sums(
+    terms: readonly QueryTerm[],
+    candidates: readonly number[],
+    done: Uint8Array,
+    acc: Accumulators,
+  ): { scores: Float64Array; covered: Float64Array } {
+    const sums = {
+      scores: Float64Array.from(candidates, (d) => acc.scores[d]!),
+      covered: Float64Array.from(candidates, (d) => acc.covered[d]!),
+    };
+    this.addTerms(
+      terms.filter((_, k) => !done[k]),
+      candidates,
+      sums,
+    );
     return sums;
   }
 

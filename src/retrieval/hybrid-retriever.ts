@@ -117,7 +117,10 @@ export class HybridRetriever {
     if (named) {
       const meta = this.corpus.documents.find((d) => d.meta.file === named.file)!.meta;
       const top = ranked[0]?.score ?? 1;
-      ranked = [{ item: named, meta, score: top + 1 / o.k, passage: named.text, referenced: true }, ...ranked.filter((r) => r.item !== named)];
+      ranked = [
+        { item: named, meta, score: top + 1 / o.k, passage: named.text, referenced: true },
+        ...ranked.filter((r) => r.item !== named),
+      ];
     }
 
     return { items: ranked.slice(0, limit) };

@@ -35,7 +35,14 @@ export class PolicyRetriever extends BaseRetriever {
       (s) =>
         new Document({
           pageContent: s.item.text,
-          metadata: { file: s.item.file, label: s.item.label, title: s.meta.title, docNumber: s.meta.docNumber, responsible: s.item.responsible, score: s.score },
+          metadata: {
+            file: s.item.file,
+            label: s.item.label,
+            title: s.meta.title,
+            docNumber: s.meta.docNumber,
+            responsible: s.item.responsible,
+            score: s.score,
+          },
         }),
     );
   }

@@ -42,7 +42,9 @@ export class LexicalIndex {
    * @throws {SectionFormatError} when it is not one.
    */
   static async decode(saved: Buffer | { readonly file: string }): Promise<LexicalIndex> {
-    const s = Buffer.isBuffer(saved) ? Sections.decode(saved, FILE_KIND) : await Sections.open(saved.file, FILE_KIND, (name) => name.endsWith(".lists"));
+    const s = Buffer.isBuffer(saved)
+      ? Sections.decode(saved, FILE_KIND)
+      : await Sections.open(saved.file, FILE_KIND, (name) => name.endsWith(".lists"));
     const meta = s.meta as { k1?: unknown; b?: unknown };
     const params = typeof meta?.k1 === "number" && typeof meta.b === "number" ? { k1: meta.k1, b: meta.b } : BM25_DEFAULTS;
     return new LexicalIndex(Bm25Index.fromSections(s, "words", params), Bm25Index.fromSections(s, "bigrams", params));
@@ -50,7 +52,10 @@ export class LexicalIndex {
 
   /** The saved form, as buffers to write in order. */
   encode(): Buffer[] {
-    return encodeSections(FILE_KIND, this.wordIndex.params, { ...this.wordIndex.sections("words"), ...this.bigramIndex.sections("bigrams") });
+    return encodeSections(FILE_KIND, this.wordIndex.params, {
+      ...this.wordIndex.sections("words"),
+      ...this.bigramIndex.sections("bigrams"),
+    });
   }
 
   get size(): number {
@@ -61,10 +66,5 @@ export class LexicalIndex {
   rank(query: { words: ReadonlyMap<string, number>; bigrams: ReadonlyMap<string, number> }, limit: number): LexicalRanking {
     const bigrams = this.bigramIndex.rank(query.bigrams, limit);
     return { words: this.wordIndex.rank(query.words, limit, false).scores, bigrams: bigrams.scores, coverage: bigrams.coverage };
-  }
-
-  /** The largest IDF among the query's words found in the corpus (how specific the question is). */
-  maxWordIdf(words: Iterable<string>): number {
-    return Math.max(0, ...[...words].map((w) => this.wordIndex.idfOf(w)));
   }
 }

@@ -19,7 +19,11 @@ function splitSentences(text: string): string[] {
 }
 
 /** An item's text in passage-sized pieces (the whole text when short enough). */
-export function chunkText(text: string, maxChars: number = PASSAGE_DEFAULTS.maxChars, overlap: number = PASSAGE_DEFAULTS.overlapSentences): string[] {
+export function chunkText(
+  text: string,
+  maxChars: number = PASSAGE_DEFAULTS.maxChars,
+  overlap: number = PASSAGE_DEFAULTS.overlapSentences,
+): string[] {
   if (text.length <= maxChars * 1.3) return [text];
   const sentences = splitSentences(text);
   const chunks: string[] = [];

@@ -194,7 +194,11 @@ export class PostingsBuilder {
       blockLast,
       blockEnd,
     };
-    return new Postings(arrays, { length: listBytes.length, read: (start, length) => listBytes.subarray(start, start + length) }, listBytes);
+    return new Postings(
+      arrays,
+      { length: listBytes.length, read: (start, length) => listBytes.subarray(start, start + length) },
+      listBytes,
+    );
   }
 }
 
@@ -270,7 +274,8 @@ export class Postings {
     for (let at = termHash(term) & mask, probes = 0; termSlots[at] !== 0 && probes <= mask; at = (at + 1) & mask, probes++) {
       const j = termSlots[at]! - 1;
       const start = termStart[j]!;
-      if (termStart[j + 1]! - start === bytes && this.termText.toString("utf8", start, start + bytes) === term) return this.arrays.shortKeys.length + j;
+      if (termStart[j + 1]! - start === bytes && this.termText.toString("utf8", start, start + bytes) === term)
+        return this.arrays.shortKeys.length + j;
     }
     return -1;
   }

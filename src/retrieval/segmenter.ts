@@ -20,7 +20,8 @@ const FILE_KIND = "policybot-segmenter/1";
 const CACHE_LIMIT = 256;
 /** A made-up word from private-use characters the text does not contain. */
 function filler(text: string): string {
-  for (let c = 0xe000; ; c += 2) if (!text.includes(String.fromCharCode(c)) && !text.includes(String.fromCharCode(c + 1))) return String.fromCharCode(c, c + 1);
+  for (let c = 0xe000; ; c += 2)
+    if (!text.includes(String.fromCharCode(c)) && !text.includes(String.fromCharCode(c + 1))) return String.fromCharCode(c, c + 1);
 }
 
 /** The two operations the analyzer asks of jieba. */
@@ -46,7 +47,8 @@ export class SegmenterDictionary {
     if (groupStart.length !== keys.length + 1 || wordStart.length !== freqs.length + 1 || groupStart[keys.length] !== freqs.length) {
       throw new SectionFormatError("segmenter tables do not fit together");
     }
-    if (words.byteOffset % 2 !== 0 || words.length !== wordStart[freqs.length]! * 2) throw new SectionFormatError("segmenter words do not fit their table");
+    if (words.byteOffset % 2 !== 0 || words.length !== wordStart[freqs.length]! * 2)
+      throw new SectionFormatError("segmenter words do not fit their table");
     this.units = new Uint16Array(words.buffer, words.byteOffset, words.length / 2);
   }
 

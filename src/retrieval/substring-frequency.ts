@@ -143,7 +143,9 @@ export class SubstringFrequency {
    * @throws {SectionFormatError} when it is not one.
    */
   static async decode(saved: Buffer | { readonly file: string }): Promise<SubstringFrequency> {
-    const s = Buffer.isBuffer(saved) ? Sections.decode(saved, FILE_KIND) : await Sections.open(saved.file, FILE_KIND, (name) => name === "pairBytes");
+    const s = Buffer.isBuffer(saved)
+      ? Sections.decode(saved, FILE_KIND)
+      : await Sections.open(saved.file, FILE_KIND, (name) => name === "pairBytes");
     const textStart = s.get("textStart", "u32");
     const pairs = s.get("pairs", "u32");
     const pairStart = s.get("pairStart", "u32", pairs.length + 1);
@@ -217,7 +219,8 @@ export class SubstringFrequency {
     if (t.length === 2) return this.pairCount[found[0]!]!;
     found.sort((a, b) => this.pairCount[a]! - this.pairCount[b]!);
     let candidates = this.items(found[0]!);
-    for (let k = 1; k < found.length && candidates.length >= INTERSECT_UNTIL; k++) candidates = intersect(candidates, this.items(found[k]!));
+    for (let k = 1; k < found.length && candidates.length >= INTERSECT_UNTIL; k++)
+      candidates = intersect(candidates, this.items(found[k]!));
     return this.verify(candidates, t);
   }
 

@@ -16,7 +16,12 @@ const below = (a: Ranked, b: Ranked) => a.score < b.score || (a.score === b.scor
  * The top `limit` of `candidates` (indices into `scores`) whose score passes `keep`,
  * sorted best first. Each candidate index must appear once.
  */
-export function topK(candidates: ArrayLike<number>, scores: ArrayLike<number>, limit: number, keep: (score: number) => boolean = (s) => s > 0): Ranked[] {
+export function topK(
+  candidates: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  limit: number,
+  keep: (score: number) => boolean = (s) => s > 0,
+): Ranked[] {
   if (limit <= 0) return [];
   // A min-heap of the best so far: its root is the weakest kept entry.
   const heap: Ranked[] = [];

@@ -46,7 +46,10 @@ export function unitTerms(corpus: Corpus): string[] {
   return [...new Set(corpus.documents.flatMap((d) => d.items.flatMap((i) => i.responsible ?? [])))];
 }
 
-/** The analyzer for building an index over a corpus: jieba's whole dictionary, keeping the domain terms and the corpus's unit names whole. */
+/**
+ * The analyzer for building an index over a corpus: jieba's whole dictionary, keeping the domain terms and the corpus's
+ * unit names whole.
+ */
 export function analyzerFor(corpus: Corpus, vocabulary: Vocabulary): Promise<TextAnalyzer> {
   return TextAnalyzer.create(vocabulary, unitTerms(corpus));
 }
@@ -125,7 +128,10 @@ export function assembleEngine(
     total: stats.total,
   });
   const knownChars = stats.knownChars();
-  const homophones = new HomophoneMatcher({ contains: inCorpus, chars: () => [...knownChars].filter((c) => c >= "\u3400" && c <= "\u9fff") });
+  const homophones = new HomophoneMatcher({
+    contains: inCorpus,
+    chars: () => [...knownChars].filter((c) => c >= "\u3400" && c <= "\u9fff"),
+  });
   const analyser = new QuestionAnalyser({
     vocabulary,
     corpus,

@@ -50,7 +50,8 @@ export function buildInWorker(request: BuildRequest, logger: Logger): Promise<Bu
       if (m.type === "log") logger[m.level](m.message, m.fields);
       else if (m.type === "done") settle(() => resolve(m.result));
       else {
-        const err = m.name === "NoCircularsError" ? new NoCircularsError(request.seedsDir) : Object.assign(new Error(m.message), { name: m.name });
+        const err =
+          m.name === "NoCircularsError" ? new NoCircularsError(request.seedsDir) : Object.assign(new Error(m.message), { name: m.name });
         settle(() => reject(err));
       }
     });

@@ -84,7 +84,9 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
   );
   const passages = PassageTable.build(corpus);
   const parse = clock();
-  logger.info(`index build: ${corpus.documents.length} documents parsed into ${passages.items.length} items, ${passages.size} passages`, { ms: parse });
+  logger.info(`index build: ${corpus.documents.length} documents parsed into ${passages.items.length} items, ${passages.size} passages`, {
+    ms: parse,
+  });
 
   const lexical = LexicalIndex.build(passageTexts(passages, 0, passages.size), analyzer);
   const lexicalMs = clock();
@@ -113,7 +115,10 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
   } catch (err) {
     indexDir = await mkdtemp(path.join(os.tmpdir(), "policybot-index-"));
     temporary = true;
-    logger.warn(`index could not be saved to ${request.indexDir} (${(err as Error).message}); using a temporary copy in ${indexDir}. Set POLICYBOT_INDEX_DIR to a writable folder.`);
+    logger.warn(
+      `index could not be saved to ${request.indexDir} (${(err as Error).message}); using a temporary copy in ${indexDir}. ` +
+        "Set POLICYBOT_INDEX_DIR to a writable folder.",
+    );
     written = await writeIndex(indexDir, input, { logger });
   }
   const write = clock();

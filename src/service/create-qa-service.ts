@@ -11,8 +11,6 @@ import { assembleEngine } from "./assemble-engine.ts";
 import { loadSearchIndex } from "./load-search-index.ts";
 import { PolicyQaService, type Engine } from "./qa-service.ts";
 
-export { NoCircularsError } from "./build-search-index.ts";
-
 /** What tools (fitting, tuning) may set instead of the shipped defaults. */
 export interface EngineOverrides {
   /** A decision model other than data/decision-model.json (fitting has none yet). */
@@ -27,7 +25,12 @@ export async function buildEngine(settings: Settings, logger: Logger, overrides:
   const embeddings = overrides.embeddings ?? createEmbeddings(settings.embedding, logger);
   const model = await embeddings.activeModel();
   const decision = overrides.decision ?? loadDecisionModel(settings.vocabularyDir);
-  const request = { seedsDir: settings.seedsDir, indexDir: settings.indexDir, vocabularyDir: settings.vocabularyDir, embedding: settings.embedding };
+  const request = {
+    seedsDir: settings.seedsDir,
+    indexDir: settings.indexDir,
+    vocabularyDir: settings.vocabularyDir,
+    embedding: settings.embedding,
+  };
   const index = await loadSearchIndex(request, embeddings, model, logger);
   const dense = { graph: index.graph, embeddings, modelId: `${model.id} (${model.dimensions} dims)` };
   const engine = assembleEngine(index.parts, dense, index.builtAt, decision, overrides.retrieval);
@@ -39,7 +42,9 @@ export async function buildEngine(settings: Settings, logger: Logger, overrides:
   ]);
   const llm = LlmAnswerer.fromSettings(settings, { context: engine.answerer.context, logger });
   if (!llm) return engine;
-  logger.info(`answers are written by ${settings.llm.model} at ${settings.llm.baseUrl}, checked against the cited text, extractive as fallback`);
+  logger.info(
+    `answers are written by ${settings.llm.model} at ${settings.llm.baseUrl}, checked against the cited text, extractive as fallback`,
+  );
   const lookup = new CitationLookup(engine.corpus);
   return { ...engine, refine: llm.refiner((draft) => candidateCitations(draft, lookup)) };
 }

@@ -18,7 +18,8 @@ const port = parentPort!;
 const post = (m: BuildWorkerMessage) => port.postMessage(m);
 const plain = (fields?: Record<string, unknown>) =>
   fields && Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, v instanceof Error ? { name: v.name, message: v.message } : v]));
-const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) => post({ type: "log", level, message, fields: plain(fields) });
+const log = (level: LogLevel) => (message: string, fields?: Record<string, unknown>) =>
+  post({ type: "log", level, message, fields: plain(fields) });
 const logger: Logger = { debug: log("debug"), info: log("info"), warn: log("warn"), error: log("error"), addSecrets: () => {} };
 
 try {

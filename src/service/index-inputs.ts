@@ -44,7 +44,11 @@ function buildCodeHash(root: string): Promise<string> {
  * The hash an index built now from these seeds, the word lists of `vocabularyDir` that
  * shape the index (lexicon/vocabulary.ts names them), the model and the code would carry.
  */
-export async function indexInputsHash(seeds: readonly SourceFile[], embeddings: EmbeddingsInterface, vocabularyDir: string): Promise<string> {
+export async function indexInputsHash(
+  seeds: readonly SourceFile[],
+  embeddings: EmbeddingsInterface,
+  vocabularyDir: string,
+): Promise<string> {
   const [lexicon, code, probe] = await Promise.all([
     Promise.all(INDEX_DATA_FILES.map(async (f) => sha256Hex(await fs.readFile(path.join(vocabularyDir, DATA_FILES[f]))))),
     buildCodeHash(PROJECT_ROOT),

@@ -50,7 +50,11 @@ export async function loadSearchIndex(
     previous = (saved.status === "ok" && saved.data && decodeSources(saved.data)) || [];
   }
   const seeds = await fingerprintSeeds(request.seedsDir, previous);
-  const expected = { model: model.id, dimensions: model.dimensions, corpusHash: await indexInputsHash(seeds, embeddings, request.vocabularyDir) };
+  const expected = {
+    model: model.id,
+    dimensions: model.dimensions,
+    corpusHash: await indexInputsHash(seeds, embeddings, request.vocabularyDir),
+  };
 
   const opened = await openSavedIndex(indexDir, expected, request.vocabularyDir);
   if (opened.status === "ok") {
@@ -63,10 +67,14 @@ export async function loadSearchIndex(
   const started = performance.now();
   const built = await buildInWorker(request, logger);
   const where = built.temporary ? `a temporary folder, ${built.indexDir}` : built.indexDir;
-  logger.info(`index built in ${Math.round(performance.now() - started)} ms (${built.passages} passages) and saved to ${where}`, { ...built.timings });
+  logger.info(`index built in ${Math.round(performance.now() - started)} ms (${built.passages} passages) and saved to ${where}`, {
+    ...built.timings,
+  });
   if (built.corpusHash !== expected.corpusHash) {
     // The build read the seeds or the model files as they are now; this process embeds questions with the model it loaded at start.
-    logger.warn("the seeds or the embedding model changed while the index was built; a restart makes sure questions are embedded by the same model");
+    logger.warn(
+      "the seeds or the embedding model changed while the index was built; a restart makes sure questions are embedded by the same model",
+    );
   }
   const fresh = await openSavedIndex(built.indexDir, { ...expected, corpusHash: built.corpusHash }, request.vocabularyDir);
   if (fresh.status !== "ok") throw new Error(`the index just built in ${built.indexDir} does not open: ${fresh.reason}`);

@@ -24,7 +24,7 @@ export const MAX_QUESTION_CHARS = 500;
 export function cleanQuestion(question: string): string {
   return question
     // Terminal colour and title codes pasted from a console.
-    .replace(/\u001b\[[0-9;?]*[ -\/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, "")
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]|\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)/g, "")
     .replace(/[\u0000-\u0008\u000b-\u001f\u007f]/g, " ")
     // Markup pasted with a question (<b>…</b>, [text](url), a script) is not part of what is asked.
     .replace(/<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, " ")
@@ -94,7 +94,20 @@ export class PolicyQaService implements QaService {
   private prompt(question: string): Answer {
     const lead = WORDING.emptyQuestion;
     const turn: ConversationTurn = { question: "", shape: "fact", refused: true, citations: [], at: Date.now() };
-    return { question, shape: "fact", refused: true, lead, evidence: [], citations: [], related: [], text: lead, retrieved: [], via: "extractive", turn, timings: { totalMs: 0, retrievalMs: 0 } };
+    return {
+      question,
+      shape: "fact",
+      refused: true,
+      lead,
+      evidence: [],
+      citations: [],
+      related: [],
+      text: lead,
+      retrieved: [],
+      via: "extractive",
+      turn,
+      timings: { totalMs: 0, retrievalMs: 0 },
+    };
   }
 
   corpus(): Corpus {
@@ -113,7 +126,13 @@ export class PolicyQaService implements QaService {
 
   about(): AboutInfo {
     const e = this.engine;
-    return { embeddingModel: e.embeddingModel, indexBuiltAt: e.builtAt, documents: e.corpus.documents.length, items: e.items, answerMode: e.refine ? "llm" : "extractive" };
+    return {
+      embeddingModel: e.embeddingModel,
+      indexBuiltAt: e.builtAt,
+      documents: e.corpus.documents.length,
+      items: e.items,
+      answerMode: e.refine ? "llm" : "extractive",
+    };
   }
 
   /**

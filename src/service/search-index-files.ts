@@ -108,7 +108,8 @@ export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>, d
   });
   const passages = await decode(INDEX_FILES.passages, (b) => PassageTable.decode(b, corpus));
   const lexical = await open(INDEX_FILES.lexical, LexicalIndex.decode);
-  if (lexical.size !== passages.size) throw new Error(`${INDEX_FILES.lexical}: covers ${lexical.size} passages, the index has ${passages.size}`);
+  if (lexical.size !== passages.size)
+    throw new Error(`${INDEX_FILES.lexical}: covers ${lexical.size} passages, the index has ${passages.size}`);
   const frequency = await open(INDEX_FILES.frequency, SubstringFrequency.decode);
   if (frequency.total !== passages.items.length) {
     throw new Error(`${INDEX_FILES.frequency}: covers ${frequency.total} items, the corpus has ${passages.items.length}`);

@@ -20,7 +20,8 @@ const FIXTURES = path.join(import.meta.dirname, "..", "fixtures");
 /** A corpus of fixture files (names in tests/fixtures/) or of (name, text) pairs. */
 export function fixtureCorpus(files: readonly (string | { name: string; text: string })[]): Corpus {
   const documents = files.map((f) => {
-    const { name, bytes } = typeof f === "string" ? { name: f, bytes: readFileSync(path.join(FIXTURES, f)) } : { name: f.name, bytes: Buffer.from(f.text) };
+    const { name, bytes } =
+      typeof f === "string" ? { name: f, bytes: readFileSync(path.join(FIXTURES, f)) } : { name: f.name, bytes: Buffer.from(f.text) };
     const { document, problems } = ingestFile(name, bytes);
     if (!document) throw new Error(`fixture ${name} did not parse: ${problems.map((p) => p.message).join("; ")}`);
     return document;

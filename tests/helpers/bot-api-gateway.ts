@@ -63,15 +63,8 @@ export interface BotApiGateway {
 
 /** Methods answered here with `{ ok: true, result: true }` because the emulator lacks them. */
 export const STUBBED_METHODS = [
-  "sendChatAction",
-  "setMyCommands",
-  "deleteMyCommands",
-  "setMyDescription",
-  "setMyShortDescription",
-  "answerInlineQuery",
-  "setChatMenuButton",
-  "close",
-  "logOut",
+  "sendChatAction", "setMyCommands", "deleteMyCommands", "setMyDescription", "setMyShortDescription", "answerInlineQuery",
+  "setChatMenuButton", "close", "logOut",
 ] as const;
 
 // Without wake() calls a long poll re-checks the emulator every pollStepMs.
@@ -81,7 +74,12 @@ const GATEWAY_DEFAULTS = { longPollMs: 1_000, pollStepMs: 15 };
 export function tooManyRequests(retryAfter: number): InjectedFailure {
   return {
     status: 429,
-    body: { ok: false, error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } },
+    body: {
+      ok: false,
+      error_code: 429,
+      description: `Too Many Requests: retry after ${retryAfter}`,
+      parameters: { retry_after: retryAfter },
+    },
   };
 }
 

@@ -133,7 +133,8 @@ export function createFakeQaService(seedsDir: string, options: FakeQaOptions = {
   let corpus: Corpus = { documents: docs, problems: [] };
   const calls = { ask: 0, search: 0, reindex: 0 };
 
-  const all = () => docs.flatMap((d) => d.items.map((item) => ({ item, meta: d.meta, grams: bigrams(item.text + (item.responsible ?? []).join("、")) })));
+  const all = () =>
+    docs.flatMap((d) => d.items.map((item) => ({ item, meta: d.meta, grams: bigrams(item.text + (item.responsible ?? []).join("、")) })));
   let indexed = all();
   let builtAt = new Date().toISOString();
 

@@ -68,7 +68,8 @@ function readBody(req: http.IncomingMessage): Promise<string> {
 function parseBody(raw: string): ChatRequestBody | null {
   try {
     const parsed: unknown = JSON.parse(raw);
-    if (parsed && typeof parsed === "object" && Array.isArray((parsed as { messages?: unknown }).messages)) return parsed as ChatRequestBody;
+    if (parsed && typeof parsed === "object" && Array.isArray((parsed as { messages?: unknown }).messages))
+      return parsed as ChatRequestBody;
     return null;
   } catch {
     return null;
@@ -181,5 +182,7 @@ export async function startOpenAiServer(initial?: ReplyScript): Promise<OpenAiTe
 
 /** The text of the messages of a recorded request with a given role (string contents only). */
 export function messagesOf(request: RecordedRequest, role: string): string[] {
-  return (request.body?.messages ?? []).filter((m) => m.role === role).map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content)));
+  return (request.body?.messages ?? [])
+    .filter((m) => m.role === role)
+    .map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content)));
 }

@@ -150,7 +150,10 @@ export class EmulatorChat {
       await this.pull();
       if (this.inbox.length >= count) return this.inbox.splice(0, count);
       if (Date.now() > until) {
-        throw new Error(`expected ${count} replies in chat ${this.chatId}, got ${this.inbox.length}: ${JSON.stringify(this.inbox.map((m) => m.text.slice(0, 80)))}`);
+        throw new Error(
+          `expected ${count} replies in chat ${this.chatId}, got ${this.inbox.length}: ` +
+            JSON.stringify(this.inbox.map((m) => m.text.slice(0, 80))),
+        );
       }
       await new Promise((r) => setTimeout(r, 20));
     }

@@ -22,24 +22,8 @@ export interface DecisionModel {
 
 /** What the gate reads about the best candidate: the ranker's view of it, and its own features. */
 export const GATE_FEATURES = [
-  "rankerLogit",
-  "margin",
-  "answering",
-  "itemCoverage",
-  "sentenceCoverage",
-  "pairCoverage",
-  "absentShare",
-  "missingShare",
-  "heaviestMissing",
-  "conflictItem",
-  "placeAbsent",
-  "fit",
-  "referenced",
-  "yearMismatch",
-  "rankRecip",
-  "kindWho",
-  "kindNumber",
-  "kindWhen",
+  "rankerLogit", "margin", "answering", "itemCoverage", "sentenceCoverage", "pairCoverage", "absentShare", "missingShare",
+  "heaviestMissing", "conflictItem", "placeAbsent", "fit", "referenced", "yearMismatch", "rankRecip", "kindWho", "kindNumber", "kindWhen",
   "kindYesno",
 ] as const;
 
@@ -55,7 +39,11 @@ export interface DecisionInput {
 
 /** The gate's features for the best of some candidates. */
 export function gateFeatures(best: Features, bestLogit: number, secondLogit: number | null, answering: number): Record<string, number> {
-  const out: Record<string, number> = { rankerLogit: bestLogit, margin: secondLogit === null ? LONE_MARGIN : Math.min(LONE_MARGIN, bestLogit - secondLogit), answering: Math.log(1 + answering) };
+  const out: Record<string, number> = {
+    rankerLogit: bestLogit,
+    margin: secondLogit === null ? LONE_MARGIN : Math.min(LONE_MARGIN, bestLogit - secondLogit),
+    answering: Math.log(1 + answering),
+  };
   for (const f of GATE_FEATURES) if (f in best) out[f] = best[f as keyof Features];
   return out;
 }
@@ -105,13 +93,23 @@ function checked(m: z.infer<typeof Model>, expected: readonly string[], what: st
 export function loadDecisionModel(dataDir: string): DecisionModel {
   const file = path.join(dataDir, DECISION_MODEL_FILE);
   const m = readJsonTable(file, ModelFile);
-  return { ranker: checked(m.ranker, FEATURES, "ranker", file), gate: checked(m.gate, GATE_FEATURES, "gate", file), threshold: m.threshold };
+  return {
+    ranker: checked(m.ranker, FEATURES, "ranker", file),
+    gate: checked(m.gate, GATE_FEATURES, "gate", file),
+    threshold: m.threshold,
+  };
 }
 
 /** The decision as the data file stores it. */
 export function serialiseDecisionModel(d: DecisionModel, fitted: { questions: number; candidates: number }): string {
   const round = (xs: readonly number[]) => xs.map((x) => Number(x.toFixed(6)));
-  const model = (m: LogisticModel) => ({ features: m.features, mean: round(m.mean), scale: round(m.scale), weights: round(m.weights), bias: Number(m.bias.toFixed(6)) });
+  const model = (m: LogisticModel) => ({
+    features: m.features,
+    mean: round(m.mean),
+    scale: round(m.scale),
+    weights: round(m.weights),
+    bias: Number(m.bias.toFixed(6)),
+  });
   return (
     JSON.stringify(
       {

@@ -40,7 +40,8 @@ function sidesOf(q: AnalysedQuestion, ctx: KindContext): Side[] {
 export const compare: QuestionKind = {
   name: "compare",
   detect: (q, ctx) =>
-    (q.years.length >= 2 || q.mentioned.length >= 2) && (ctx.vocabulary.kinds.compare.some((w) => q.text.includes(w)) || /和|与|跟|、/.test(q.text)),
+    (q.years.length >= 2 || q.mentioned.length >= 2) &&
+    (ctx.vocabulary.kinds.compare.some((w) => q.text.includes(w)) || /和|与|跟|、/.test(q.text)),
   sentenceFit: () => 1,
   answers: () => true,
   write: () => null,
@@ -55,8 +56,14 @@ export const compare: QuestionKind = {
     }
     if (picks.length === 0) return null;
     const missing = sides.filter((s) => !picks.some((p) => p.side === s)).map((s) => `${s.name}未提及`);
-    const lead = [...picks.map((p) => `${p.side.name}：${bestClause(p.c.sentence, q.concepts, undefined, contextOf(p.c))}`), ...missing].join("；");
-    const evidence = picks.map((p, i) => ({ quote: quoteWindow(p.c.sentence, bestClause(p.c.sentence, q.concepts), MAX_QUOTE_CHARS), citation: i }));
+    const lead = [
+      ...picks.map((p) => `${p.side.name}：${bestClause(p.c.sentence, q.concepts, undefined, contextOf(p.c))}`),
+      ...missing,
+    ].join("；");
+    const evidence = picks.map((p, i) => ({
+      quote: quoteWindow(p.c.sentence, bestClause(p.c.sentence, q.concepts), MAX_QUOTE_CHARS),
+      citation: i,
+    }));
     return { refused: false, lead, evidence, items: picks.map((p) => p.c.hit) };
   },
 };

@@ -24,7 +24,9 @@ function written(iso: string): string {
 
 function of<T>(facts: readonly Fact<T>[], word: (values: T[]) => string): DocumentFact | undefined {
   if (facts.length === 0) return undefined;
-  const sources = facts.map((f) => ({ order: f.source.order, quote: f.source.quote })).filter((s, i, a) => a.findIndex((x) => x.quote === s.quote) === i);
+  const sources = facts
+    .map((f) => ({ order: f.source.order, quote: f.source.quote }))
+    .filter((s, i, a) => a.findIndex((x) => x.quote === s.quote) === i);
   return { value: word(facts.map((f) => f.value)), sources };
 }
 
@@ -38,7 +40,11 @@ function attachmentsOf(doc: ParsedDocument): DocumentFact | undefined {
   const last = listed[listed.length - 1]!;
   return {
     value: `${titles.value}，共${listed.length}项（${first.label}–${last.label}）`,
-    sources: [{ order: first.order, quote: first.text.split("\n")[0]! }, ...titles.sources, { order: last.order, quote: last.text.split("\n")[0]! }],
+    sources: [
+      { order: first.order, quote: first.text.split("\n")[0]! },
+      ...titles.sources,
+      { order: last.order, quote: last.text.split("\n")[0]! },
+    ],
   };
 }
 
@@ -50,7 +56,12 @@ export function documentFacts(doc: ParsedDocument): DocumentFactSet {
   // The title stands in the cover letter with the number, or in the first unnumbered text that has it.
   const titled = doc.items.find((i) => i.label === null && i.text.includes(doc.meta.title));
   const out: DocumentFactSet = {
-    title: titled ? { value: `《${doc.meta.title}》${f.docNumber ? `（${f.docNumber.value}）` : ""}`, sources: [{ order: titled.order, quote: doc.meta.title }] } : undefined,
+    title: titled
+      ? {
+          value: `《${doc.meta.title}》${f.docNumber ? `（${f.docNumber.value}）` : ""}`,
+          sources: [{ order: titled.order, quote: doc.meta.title }],
+        }
+      : undefined,
     issuer: of(one(f.issuer), ([v]) => v!),
     docNumber: of(one(f.docNumber), ([v]) => v!),
     // Signed on one day and sent out by an office on another: both answer "哪天发的", the sending first.
@@ -64,7 +75,9 @@ export function documentFacts(doc: ParsedDocument): DocumentFactSet {
     public: of(one(f.publicity), ([v]) => `${PUBLICITY[v!] ?? v}（${f.publicity!.source.quote}）`),
     basis: of(f.basis, (vs) => vs.map((b) => `《${b.title}》${b.docNumber ? `（${b.docNumber}）` : ""}`).join("、")),
     contact: of([...one(f.contactOffice), ...one(f.contactPerson), ...one(f.contactPhone)], (vs) => vs.join("，")),
-    effect: of(one(f.effective), ([v]) => (v!.onIssue ? "自发布之日起实施" : v!.from ? `自${written(v!.from)}起施行` : f.effective!.source.quote)),
+    effect: of(one(f.effective), ([v]) =>
+      v!.onIssue ? "自发布之日起实施" : v!.from ? `自${written(v!.from)}起施行` : f.effective!.source.quote,
+    ),
     attachments: attachmentsOf(doc),
   };
   return Object.fromEntries(Object.entries(out).filter(([, v]) => v !== undefined)) as DocumentFactSet;

@@ -86,7 +86,12 @@ function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: CitedItem
 }
 
 /** Concepts that name the scope (document title words, list words, units), not the topic. */
-function topicConcepts(q: AnalysedQuestion, ctx: KindContext, scope: readonly { meta: DocumentMeta }[], named: readonly string[]): Concept[] {
+function topicConcepts(
+  q: AnalysedQuestion,
+  ctx: KindContext,
+  scope: readonly { meta: DocumentMeta }[],
+  named: readonly string[],
+): Concept[] {
   const titles = squash([...new Set(scope.map((s) => s.meta.title)), ...named].join(" "));
   const k = ctx.vocabulary.kinds;
   const scopeWords = new Set([...k.listObjects, ...k.listScopes, ...k.list]);

@@ -16,7 +16,9 @@ import type { Composed, KindContext, QuestionKind } from "./kind.ts";
 function factsAsked(q: Pick<AnalysedQuestion, "text">, ctx: KindContext): MetaFact[] {
   const cues = ctx.vocabulary.kinds.meta;
   return META_FACTS.filter((f) => cues[f].some((w) => q.text.includes(w))).sort(
-    (a, b) => Math.min(...cues[a].map((w) => q.text.indexOf(w)).filter((i) => i >= 0)) - Math.min(...cues[b].map((w) => q.text.indexOf(w)).filter((i) => i >= 0)),
+    (a, b) =>
+      Math.min(...cues[a].map((w) => q.text.indexOf(w)).filter((i) => i >= 0)) -
+      Math.min(...cues[b].map((w) => q.text.indexOf(w)).filter((i) => i >= 0)),
   );
 }
 
@@ -45,7 +47,12 @@ function countAnswer(q: AnalysedQuestion, doc: ParsedDocument): Composed | null 
   const last = main[main.length - 1]!;
   const lead = `《${doc.meta.title}》${name}共${main.length}${unit}（${first.label}–${last.label}）`;
   const items: CitedItem[] = [last, first].filter((x, i, a) => a.indexOf(x) === i).map((item) => ({ item, meta: doc.meta, score: 1 }));
-  return { refused: false, lead, evidence: [{ quote: `${last.label} ${last.heading || last.text.split("\n")[0]!.slice(0, 60)}`, citation: 0 }], items };
+  return {
+    refused: false,
+    lead,
+    evidence: [{ quote: `${last.label} ${last.heading || last.text.split("\n")[0]!.slice(0, 60)}`, citation: 0 }],
+    items,
+  };
 }
 
 export const meta: QuestionKind = {
@@ -84,7 +91,8 @@ export const meta: QuestionKind = {
         return { quote, citation: at };
       }),
     );
-    const lead = parts.map((fact) => fact.value).join("；") + (missing.length > 0 ? `（未写明${missing.map((m) => FACT_NAMES[m]).join("、")}）` : "");
+    const lead =
+      parts.map((fact) => fact.value).join("；") + (missing.length > 0 ? `（未写明${missing.map((m) => FACT_NAMES[m]).join("、")}）` : "");
     return { refused: false, lead, evidence, items };
   },
 };

@@ -58,7 +58,9 @@ function figureAnswers(q: AnalysedQuestion, clause: string, f: Figure, subject: 
     const named = /[“"《][^”"》]+[”"》]/.exec(at.length > 0 ? object.slice(0, Math.min(...at)) : "");
     if (named && !squash(q.text).includes(squash(named[0]).replace(/[“”"《》]/g, ""))) return false;
   }
-  return ctx.contrasts.conflicts(q.text, clause) ? !ctx.contrasts.conflicts(q.text, clause.slice(f.index, f.index + f.text.length + 6)) : true;
+  return ctx.contrasts.conflicts(q.text, clause)
+    ? !ctx.contrasts.conflicts(q.text, clause.slice(f.index, f.index + f.text.length + 6))
+    : true;
 }
 
 /**
@@ -68,9 +70,12 @@ function figureAnswers(q: AnalysedQuestion, clause: string, f: Figure, subject: 
 function answeringClauses(q: AnalysedQuestion, sentence: string, ctx: KindContext): string[] {
   const subject = subjectOf(q);
   const clauses = clausesOf(sentence);
-  const countsSubject = (clause: string, f: Figure) => subject !== null && subject.alternatives.some((a) => objectOf(clause, f).includes(a));
+  const countsSubject = (clause: string, f: Figure) =>
+    subject !== null && subject.alternatives.some((a) => objectOf(clause, f).includes(a));
   const blocked = clauses.some((clause) =>
-    ctx.measures.figuresIn(clause).some((f) => ctx.measures.fits(f, q.measure) && countsSubject(clause, f) && !figureAnswers(q, clause, f, subject, ctx)),
+    ctx.measures
+      .figuresIn(clause)
+      .some((f) => ctx.measures.fits(f, q.measure) && countsSubject(clause, f) && !figureAnswers(q, clause, f, subject, ctx)),
   );
   return clauses.filter((clause) =>
     ctx.measures.figuresIn(clause).some((f) => figureAnswers(q, clause, f, subject, ctx) && (!blocked || countsSubject(clause, f))),
@@ -98,7 +103,11 @@ export const number: QuestionKind = {
     if (points >= 2) {
       const last = sentencesOf(item.text).find((t) => t.includes(`（${points}）`)) ?? c.sentence;
       const name = item.heading || clausesOf(sentencesOf(item.text)[0] ?? "")[0] || "";
-      return { lead: `${name}：共${points}条`, evidence: [{ quote: quoteWindow(last, `（${points}）`, MAX_QUOTE_CHARS), citation: 0 }], items: [c.hit] };
+      return {
+        lead: `${name}：共${points}条`,
+        evidence: [{ quote: quoteWindow(last, `（${points}）`, MAX_QUOTE_CHARS), citation: 0 }],
+        items: [c.hit],
+      };
     }
     const row = readIndicatorRow(item.text, c.sentence);
     if (row) return { lead: row, evidence: [{ quote: c.sentence, citation: 0 }], items: [c.hit] };

@@ -19,7 +19,11 @@ export const reference: QuestionKind = {
     const item = c.hit.item;
     const lead = item.heading || asLead(sentencesOf(item.text)[0] ?? item.text);
     const body = stripMarker(item.text.replace(/\n/g, ""));
-    return { lead, evidence: [{ quote: body.length <= QUOTE_CHARS ? body : body.slice(0, QUOTE_CHARS) + "…", citation: 0 }], items: [c.hit] };
+    return {
+      lead,
+      evidence: [{ quote: body.length <= QUOTE_CHARS ? body : body.slice(0, QUOTE_CHARS) + "…", citation: 0 }],
+      items: [c.hit],
+    };
   },
   compose(q, search, ctx) {
     const hit = search.items.find((s) => s.referenced);

@@ -18,7 +18,8 @@ function verbOf(q: AnalysedQuestion, ctx: KindContext): { verb: string; at: numb
   const verbs = [...ctx.vocabulary.answerWords.yesnoVerbs.keys()].sort((a, b) => b.length - a.length);
   const inWord = (at: number, length: number) =>
     q.concepts.some((c) => {
-      for (let i = q.text.indexOf(c.text); i >= 0; i = q.text.indexOf(c.text, i + 1)) if (at >= i && at + length <= i + c.text.length && c.text.length > length) return true;
+      for (let i = q.text.indexOf(c.text); i >= 0; i = q.text.indexOf(c.text, i + 1))
+        if (at >= i && at + length <= i + c.text.length && c.text.length > length) return true;
       return false;
     });
   for (const v of verbs) {
@@ -131,6 +132,10 @@ export const yesno: QuestionKind = {
       ? (clausesOf(c.sentence).find((cl) => cl.includes(wrong)) ?? bestClause(c.sentence, q.concepts, undefined, contextOf(c)))
       : bestClause(c.sentence, action.length > 0 ? action : q.concepts, undefined, contextOf(c));
     const verdict = wrong ? (yes === "有" ? "没有" : yes === "对" ? "不对" : "不是") : negated(c.sentence, action, ctx) ? no : yes;
-    return { lead: `${verdict}。${clause}`, evidence: [{ quote: quoteWindow(c.sentence, clause, MAX_QUOTE_CHARS), citation: 0 }], items: [c.hit] };
+    return {
+      lead: `${verdict}。${clause}`,
+      evidence: [{ quote: quoteWindow(c.sentence, clause, MAX_QUOTE_CHARS), citation: 0 }],
+      items: [c.hit],
+    };
   },
 };

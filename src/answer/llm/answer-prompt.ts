@@ -92,7 +92,10 @@ export class AnswerPrompt {
     const parsed = Sections.safeParse(found);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new PromptFileError(`prompt file ${file}: ${issue.path.join(".") || "sections"}: ${issue.message} (expected "### system" and "### user" sections)`, file);
+      throw new PromptFileError(
+        `prompt file ${file}: ${issue.path.join(".") || "sections"}: ${issue.message} (expected "### system" and "### user" sections)`,
+        file,
+      );
     }
     try {
       const template = ChatPromptTemplate.fromMessages([
@@ -101,7 +104,10 @@ export class AnswerPrompt {
       ]);
       return new AnswerPrompt(template, file);
     } catch (err) {
-      throw new PromptFileError(`prompt file ${file}: template does not parse (${(err as Error).message}); write literal braces as {{ and }}`, file);
+      throw new PromptFileError(
+        `prompt file ${file}: template does not parse (${(err as Error).message}); write literal braces as {{ and }}`,
+        file,
+      );
     }
   }
 

@@ -16,7 +16,8 @@ export class CitationLookup {
   private readonly byRef = new Map<string, { item: Item; meta: DocumentMeta }>();
 
   constructor(corpus: Corpus) {
-    for (const d of corpus.documents) for (const item of d.items) if (item.label !== null) this.byRef.set(refKey(item.file, item.label), { item, meta: d.meta });
+    for (const d of corpus.documents)
+      for (const item of d.items) if (item.label !== null) this.byRef.set(refKey(item.file, item.label), { item, meta: d.meta });
   }
 
   /** The item as a citation with the retriever's score, or null when not found. */
@@ -30,7 +31,11 @@ export class CitationLookup {
 }
 
 /** The extractive citations first, then retrieved items in rank order, without repeats. */
-export function candidateCitations(draft: Pick<Answer, "citations" | "retrieved">, lookup: CitationLookup, max: number = DEFAULT_MAX_CANDIDATES): Citation[] {
+export function candidateCitations(
+  draft: Pick<Answer, "citations" | "retrieved">,
+  lookup: CitationLookup,
+  max: number = DEFAULT_MAX_CANDIDATES,
+): Citation[] {
   const out: Citation[] = [...draft.citations];
   const seen = new Set(out.map((c) => refKey(c.file, c.label)));
   for (const r of draft.retrieved) {

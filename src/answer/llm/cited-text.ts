@@ -50,7 +50,7 @@ function writtenDate(iso: string): string {
 /** An indicator row read as `name（unit）：2020年a，2025年b`, with the unit written after each value. */
 function withMeasure(row: string): string {
   const m = /^(.+?[（(]([^（）()]+)[）)])：(.*)$/u.exec(row);
-  return m ? `${m[1]}：${m[3]!.replace(/(\d{4}年[\[>＞<＜]*)(\d+(?:\.\d+)?)/gu, `$1$2${m[2]}`)}` : row;
+  return m ? `${m[1]}：${m[3]!.replace(/(\d{4}年[[>＞<＜]*)(\d+(?:\.\d+)?)/gu, `$1$2${m[2]}`)}` : row;
 }
 
 /** The evidence the cited items give; the document's title, number and date are one sentence, about the document. */

@@ -64,7 +64,14 @@ export type LlmRejection =
 /** The answer to show, and whether the model's was used (and why not). */
 export type LlmOutcome<A> =
   | { readonly answer: A; readonly accepted: true; readonly reason: "accepted"; readonly ms: number; readonly raw: string }
-  | { readonly answer: A; readonly accepted: false; readonly reason: LlmRejection; readonly detail: string; readonly ms: number; readonly raw?: string };
+  | {
+      readonly answer: A;
+      readonly accepted: false;
+      readonly reason: LlmRejection;
+      readonly detail: string;
+      readonly ms: number;
+      readonly raw?: string;
+    };
 
 /** The one method of a LangChain chat model the answerer uses; `ChatOpenAI` has it. */
 export interface ChatModelLike {
@@ -88,7 +95,8 @@ export interface LlmAnswererDeps {
 /** The model's message content as text (servers send a string; LangChain may give parts). */
 function contentText(content: unknown): string {
   if (typeof content === "string") return content;
-  if (Array.isArray(content)) return content.map((p) => (typeof p === "string" ? p : p && typeof p === "object" && "text" in p ? String(p.text) : "")).join("");
+  if (Array.isArray(content))
+    return content.map((p) => (typeof p === "string" ? p : p && typeof p === "object" && "text" in p ? String(p.text) : "")).join("");
   return "";
 }
 
@@ -198,7 +206,8 @@ export class LlmAnswerer {
 
     const shown = candidates.slice(0, this.options.maxCandidates);
     if (shown.length === 0) return keep("no-candidates", "no retrieved items to show the model");
-    if (fallback.refused && !this.options.answerWhenExtractiveRefused) return keep("extractive-refused", "the extractive answer refused; the model is not asked");
+    if (fallback.refused && !this.options.answerWhenExtractiveRefused)
+      return keep("extractive-refused", "the extractive answer refused; the model is not asked");
     if (this.options.keepShapes.includes(fallback.shape)) return keep("kept-shape", `a ${fallback.shape} answer is kept as aggregated`);
 
     // One deadline for the whole call, ours, so that a client that ignores its own timeout still falls back in time.
@@ -219,7 +228,8 @@ export class LlmAnswerer {
     const parsed = parseModelReply(raw);
     if (!parsed.ok) return keep(parsed.reason, parsed.detail, raw);
     const reply = parsed.reply;
-    if (reply.refused) return keep("model-refused", fallback.refused ? "both refused" : "the model refused while the extractive answer found one", raw);
+    if (reply.refused)
+      return keep("model-refused", fallback.refused ? "both refused" : "the model refused while the extractive answer found one", raw);
     if (reply.answer === "") return keep("empty-answer", "the answer is empty", raw);
     if ([...reply.answer].length > this.options.maxAnswerChars) return keep("too-long", `${[...reply.answer].length} characters`, raw);
     if (reply.citations.length === 0) return keep("no-citations", "an answer must cite at least one item", raw);
@@ -227,7 +237,8 @@ export class LlmAnswerer {
     const indices: number[] = [];
     for (const id of reply.citations) {
       const i = indexOfId(id);
-      if (i === null || i < 0 || i >= shown.length) return keep("unknown-citation", `cited ${JSON.stringify(id)}; given ${shown.map((_, k) => candidateId(k)).join(", ")}`, raw);
+      if (i === null || i < 0 || i >= shown.length)
+        return keep("unknown-citation", `cited ${JSON.stringify(id)}; given ${shown.map((_, k) => candidateId(k)).join(", ")}`, raw);
       if (!indices.includes(i)) indices.push(i);
     }
     const cited = indices.map((i) => shown[i]!);

@@ -49,7 +49,9 @@ export class QuestionAnalyser {
   constructor(private readonly deps: AnalyserDeps) {
     const v = deps.vocabulary;
     this.english = new EnglishReader(v.english, v.kinds);
-    this.functionChars = new Set([...v.questionWords, ...v.stopwords, ...v.kinds.yesno, ...v.kinds.number].filter((w) => [...w].length === 1));
+    this.functionChars = new Set(
+      [...v.questionWords, ...v.stopwords, ...v.kinds.yesno, ...v.kinds.number].filter((w) => [...w].length === 1),
+    );
     // Words people type on purpose are never "corrected": abbreviations, unit spellings, places.
     this.protectedWords = new Set([
       ...v.aliases.keys(),
@@ -90,7 +92,12 @@ export class QuestionAnalyser {
     return [...years, ...words.map((c) => c.text), writtenReference(full) ?? ""].join("");
   }
 
-  private analyseOne(typed: string, part: string, previous: ConversationTurn | undefined, before: AnalysedQuestion | undefined): AnalysedQuestion {
+  private analyseOne(
+    typed: string,
+    part: string,
+    previous: ConversationTurn | undefined,
+    before: AnalysedQuestion | undefined,
+  ): AnalysedQuestion {
     // An English question is read through its Chinese gloss; its concepts come from the English.
     if (isEnglish(part)) {
       const draft = this.draft(typed, this.english.gloss(part), [], false, null, part);
@@ -107,7 +114,13 @@ export class QuestionAnalyser {
       text = `${this.topicOf(before.text)}${text}`;
       borrowed = true;
     } else {
-      const follow = resolveFollowUp(text, previous, asksOnly, (q) => this.topicOf(q), (title, year) => this.sameSeries(title, year));
+      const follow = resolveFollowUp(
+        text,
+        previous,
+        asksOnly,
+        (q) => this.topicOf(q),
+        (title, year) => this.sameSeries(title, year),
+      );
       if (follow) {
         text = expandYears(follow.question);
         pinned = follow.pinned;
@@ -127,7 +140,9 @@ export class QuestionAnalyser {
   }
 
   private hasTopic(text: string): boolean {
-    return this.deps.concepts.extract(stripReference(text)).some((c) => c.inCorpus && !/^20\d{2}年$/.test(c.text) && [...c.text].length >= 2);
+    return this.deps.concepts
+      .extract(stripReference(text))
+      .some((c) => c.inCorpus && !/^20\d{2}年$/.test(c.text) && [...c.text].length >= 2);
   }
 
   private draft(
@@ -143,7 +158,9 @@ export class QuestionAnalyser {
     const concepts = d.concepts.extract(stripReference(conceptText));
     const documents = d.documents.pointedAt(text, years);
     const units = d.units.findIn(text);
-    const excludedUnits = units.filter((u) => d.units.spellingsOf(u).some((s) => new RegExp(`(不是|除了|不包括|而非)[“"]?${escape(s)}`).test(text)));
+    const excludedUnits = units.filter((u) =>
+      d.units.spellingsOf(u).some((s) => new RegExp(`(不是|除了|不包括|而非)[“"]?${escape(s)}`).test(text)),
+    );
     return {
       typed,
       text,
@@ -175,15 +192,23 @@ export class QuestionAnalyser {
     const p = this.deps.vocabulary.places;
     const names = new Set<string>();
     for (const n of [...p.cities, ...p.otherProvinces]) if (text.includes(n)) names.add(n);
-    return [...names].map((name) => ({ name, inCorpus: this.placeInCorpus(name), elsewhere: p.otherProvinces.some((o) => name.startsWith(o)) }));
+    return [...names].map((name) => ({
+      name,
+      inCorpus: this.placeInCorpus(name),
+      elsewhere: p.otherProvinces.some((o) => name.startsWith(o)),
+    }));
   }
 
   /** Whether the circulars name a place as a place: 济南 in 中国人民银行济南分行 is part of a unit's name. */
   private placeInCorpus(place: string): boolean {
     let known = this.placesSeen.get(place);
     if (known === undefined) {
-      const units = [...this.deps.vocabulary.units.spellings].flatMap(([k, s]) => [k, ...s]).filter((u) => u.includes(place) && u !== place);
-      known = this.deps.corpus.documents.some((d) => d.items.some((i) => units.reduce((t, u) => t.split(u).join(" "), i.text).includes(place)));
+      const units = [...this.deps.vocabulary.units.spellings]
+        .flatMap(([k, s]) => [k, ...s])
+        .filter((u) => u.includes(place) && u !== place);
+      known = this.deps.corpus.documents.some((d) =>
+        d.items.some((i) => units.reduce((t, u) => t.split(u).join(" "), i.text).includes(place)),
+      );
       this.placesSeen.set(place, known);
     }
     return known;

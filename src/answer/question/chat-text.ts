@@ -10,7 +10,7 @@ import type { ChatWords } from "../../lexicon/vocabulary.ts";
 /** Clause ends: Chinese and ASCII punctuation, line breaks, and spaces between Chinese text. */
 const CLAUSE_END = /([，,。！!？?；;…~～\n]+|(?<=\p{Script=Han})\s+(?=\p{Script=Han}))/u;
 /** Emoji and pictographs carry no words. */
-const PICTOGRAPH = /[\p{Extended_Pictographic}\u{1F3FB}-\u{1F3FF}\uFE0F\u200D]/gu;
+const PICTOGRAPH = /\p{Extended_Pictographic}|[\u{1F3FB}-\u{1F3FF}]|\uFE0F|\u200D/gu;
 
 interface Clause {
   readonly text: string;

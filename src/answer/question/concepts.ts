@@ -30,7 +30,10 @@ export interface ConceptSources {
   readonly words: (text: string) => string[];
   /** Whether `term` starts at a word boundary of `text` (职教 in 职教高地, not in 兼职教师). */
   readonly startsWordIn: (text: string, term: string) => boolean;
-  readonly vocabulary: Pick<Vocabulary, "aliases" | "english" | "englishStopwords" | "questionWords" | "stopwords" | "kinds" | "answerWords">;
+  readonly vocabulary: Pick<
+    Vocabulary,
+    "aliases" | "english" | "englishStopwords" | "questionWords" | "stopwords" | "kinds" | "answerWords"
+  >;
   readonly df: DocumentFrequency;
   /** Number of items, for IDF. */
   readonly total: number;
@@ -45,7 +48,10 @@ const ENGLISH_ASK = /^(who|when|where|how many|how much|what|which|share|target|
 export class ConceptExtractor {
   private readonly aliasKeys: string[];
   private readonly englishKeys: string[];
-  /** Words that ask (question words, kind cues, 允不允许) of two or more characters, longest first: cut out before segmenting (哪些项目 is 哪些 + 项目). */
+  /**
+   * Words that ask (question words, kind cues, 允不允许) of two or more characters, longest first: cut out before
+   * segmenting (哪些项目 is 哪些 + 项目).
+   */
   private readonly askWords: string[];
 
   constructor(private readonly s: ConceptSources) {
@@ -91,7 +97,13 @@ export class ConceptExtractor {
     const concepts: Concept[] = [];
     const add = (text: string, alternatives: string[], source: Concept["source"]) => {
       if (concepts.some((c) => c.text === text)) return;
-      concepts.push({ text, alternatives, weight: this.weightOf(alternatives, text), inCorpus: alternatives.some((a) => this.s.df(a) > 0), source });
+      concepts.push({
+        text,
+        alternatives,
+        weight: this.weightOf(alternatives, text),
+        inCorpus: alternatives.some((a) => this.s.df(a) > 0),
+        source,
+      });
     };
 
     // English words first: they become their Chinese terms.
@@ -109,7 +121,9 @@ export class ConceptExtractor {
       for (const w of english.trim().split(/\s+/)) {
         if (/^[a-z][a-z']{2,}$/.test(w) && !this.s.vocabulary.englishStopwords.has(w.replace(/'s$/, ""))) unknown.push(w);
       }
-      for (const w of unknown) if (!concepts.some((c) => c.text === w)) concepts.push({ text: w, alternatives: [w], weight: UNKNOWN_ENGLISH_WEIGHT, inCorpus: false, source: "english" });
+      for (const w of unknown)
+        if (!concepts.some((c) => c.text === w))
+          concepts.push({ text: w, alternatives: [w], weight: UNKNOWN_ENGLISH_WEIGHT, inCorpus: false, source: "english" });
       rest = rest.replace(/[a-z][a-z\s'’,?-]*/g, " ");
     }
     // Years are read apart (they choose documents); as words they would only dilute the topic.
@@ -127,7 +141,9 @@ export class ConceptExtractor {
       if (concepts.some((c) => c.text.includes(w) && c.text !== w)) continue;
       add(w, [w], "typed");
     }
-    return concepts.filter((c) => !concepts.some((o) => o !== c && o.text.length > c.text.length && o.text.includes(c.text) && o.alternatives.length === 1));
+    return concepts.filter(
+      (c) => !concepts.some((o) => o !== c && o.text.length > c.text.length && o.text.includes(c.text) && o.alternatives.length === 1),
+    );
   }
 }
 

@@ -79,7 +79,11 @@ export class HomophoneMatcher {
    * marks words that must stay as typed (abbreviations the vocabulary knows), and pairs
    * with one of `functionChars` (谁, 吗, 的) are never read as a term.
    */
-  correct(text: string, protect: (word: string) => boolean = () => false, functionChars: ReadonlySet<string> = new Set()): { text: string; corrections: Correction[] } {
+  correct(
+    text: string,
+    protect: (word: string) => boolean = () => false,
+    functionChars: ReadonlySet<string> = new Set(),
+  ): { text: string; corrections: Correction[] } {
     const chars = [...text];
     const corrections: Correction[] = [];
     const isHan = (ch: string | undefined) => ch !== undefined && /\p{Script=Han}/u.test(ch);

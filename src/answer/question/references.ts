@@ -41,11 +41,27 @@ const num = (s: string) => {
 
 // Longest forms first: a nested path, then a section, boxes, attachments, then 第N条/项.
 const PATTERNS: readonly Pattern[] = [
-  { style: "path", pattern: new RegExp(`(${CN})[、，]?\\s*[（(](${CN})[）)]\\s*(\\d{1,3})(?![\\d%％年月日万亿个所项条])\\s*[.．、]?`, "u"), key: (m) => labelKey(`${m[1]}${m[2]}${m[3]}`) },
-  { style: "path", pattern: new RegExp(`(${CN})[、，]\\s*[（(](${CN})[）)]|(?<![${CHINESE_NUMERAL_CHARS}])(${CN})[（(](${CN})[）)]`, "u"), key: (m) => labelKey(`${m[1] ?? m[3]}${m[2] ?? m[4]}`) },
+  {
+    style: "path",
+    pattern: new RegExp(`(${CN})[、，]?\\s*[（(](${CN})[）)]\\s*(\\d{1,3})(?![\\d%％年月日万亿个所项条])\\s*[.．、]?`, "u"),
+    key: (m) => labelKey(`${m[1]}${m[2]}${m[3]}`),
+  },
+  {
+    style: "path",
+    pattern: new RegExp(`(${CN})[、，]\\s*[（(](${CN})[）)]|(?<![${CHINESE_NUMERAL_CHARS}])(${CN})[（(](${CN})[）)]`, "u"),
+    key: (m) => labelKey(`${m[1] ?? m[3]}${m[2] ?? m[4]}`),
+  },
   { style: "box", pattern: /专栏\s*(\d{1,3}|[一二三四五六七八九十]+)/u, key: (m) => (num(m[1]!) ? `专栏${num(m[1]!)}` : null) },
-  { style: "appendix", pattern: new RegExp(`附件\\s*(?:第\\s*)?(\\d{1,4}|${CN})\\s*[项条]?`, "u"), key: (m) => (num(m[1]!) ? `附件${num(m[1]!)}` : null) },
-  { style: "section", pattern: new RegExp(`第\\s*[（(](${CN})[）)]\\s*[条项]?|(?<![${CHINESE_NUMERAL_CHARS}、])[（(](${CN})[）)]\\s*[条项]`, "u"), key: (m) => `（${m[1] ?? m[2]}）` },
+  {
+    style: "appendix",
+    pattern: new RegExp(`附件\\s*(?:第\\s*)?(\\d{1,4}|${CN})\\s*[项条]?`, "u"),
+    key: (m) => (num(m[1]!) ? `附件${num(m[1]!)}` : null),
+  },
+  {
+    style: "section",
+    pattern: new RegExp(`第\\s*[（(](${CN})[）)]\\s*[条项]?|(?<![${CHINESE_NUMERAL_CHARS}、])[（(](${CN})[）)]\\s*[条项]`, "u"),
+    key: (m) => `（${m[1] ?? m[2]}）`,
+  },
   { style: "numbered", pattern: new RegExp(`第\\s*(\\d{1,5}|${CN})\\s*[条项]`, "u"), key: (m) => num(m[1]!) },
 ];
 
@@ -136,7 +152,8 @@ export function existingRange(doc: ParsedDocument, style: ReferenceStyle, writte
   if (style === "numbered") {
     const numbers = labels.filter((l) => /^\d+$/.test(l)).map(Number);
     if (numbers.length === 0) return null;
-    return `共${numbers.length}${doc.items.some((i) => i.kind === "row") ? "项" : "条"}（第${Math.min(...numbers)}–${Math.max(...numbers)}${doc.items.some((i) => i.kind === "row") ? "项" : "条"}）`;
+    const unit = doc.items.some((i) => i.kind === "row") ? "项" : "条";
+    return `共${numbers.length}${unit}（第${Math.min(...numbers)}–${Math.max(...numbers)}${unit}）`;
   }
   // Sections and paths: the top-level parts and how far each runs.
   const tops = new Map<string, string[]>();

@@ -45,8 +45,6 @@ export const BOT_DEFAULTS = {
   sessionTtlMs: SESSION_DEFAULTS.ttlMs,
 } as const;
 
-export type BotOptions = typeof BOT_DEFAULTS & Pick<CreateBotOptions, "botInfo" | "sessionStorage">;
-
 /** Shared by all features of one bot. */
 export interface BotDeps {
   readonly service: QaService;

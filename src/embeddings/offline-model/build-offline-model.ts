@@ -72,7 +72,10 @@ export async function buildOfflineModel(options: BuildOptions): Promise<BuildRes
   const corpus = await loadCorpus(options.seedsDir);
   const items = corpus.documents.flatMap((d) => d.items.map((item) => item.text));
   if (items.length === 0) {
-    throw new OfflineModelBuildError(`no corpus items found in ${options.seedsDir}: ${corpus.problems.map((p) => p.message).join("; ")}`, options.seedsDir);
+    throw new OfflineModelBuildError(
+      `no corpus items found in ${options.seedsDir}: ${corpus.problems.map((p) => p.message).join("; ")}`,
+      options.seedsDir,
+    );
   }
   // The same word lists retrieval uses (data/): each alias stands for its first target;
   // English glossary words (single words: the tokenizer splits on spaces) likewise.

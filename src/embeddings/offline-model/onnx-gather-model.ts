@@ -47,10 +47,19 @@ export function gatherModelBytes(options: GatherModelOptions): Uint8Array {
           input: ["gathered"],
           output: ["last_hidden_state"],
           name: "to_float32",
-          attribute: [onnx.AttributeProto.create({ name: "to", type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT })],
+          attribute: [
+            onnx.AttributeProto.create({ name: "to", type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }),
+          ],
         }),
       ]
-    : [onnx.NodeProto.create({ opType: "Gather", input: ["token_embeddings", "input_ids"], output: ["last_hidden_state"], name: "lookup" })];
+    : [
+        onnx.NodeProto.create({
+          opType: "Gather",
+          input: ["token_embeddings", "input_ids"],
+          output: ["last_hidden_state"],
+          name: "lookup",
+        }),
+      ];
 
   const graph = onnx.GraphProto.create({
     name: "static_token_embeddings",
@@ -98,7 +107,7 @@ function floatBitsToHalf(x: number): number {
   const exp = (x >>> 23) & 0xff;
   let mant = x & 0x7fffff;
   if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 : 0); // inf / NaN
-  let e = exp - 127 + 15;
+  const e = exp - 127 + 15;
   if (e >= 0x1f) return sign | 0x7c00; // overflow to inf
   if (e <= 0) {
     if (e < -10) return sign; // underflow to zero

@@ -62,7 +62,7 @@ const ASCII_WORD = /^[a-z]+$/;
 
 /** Builds the `tokens.length × dims` table, row-major float32. */
 export function buildTokenTable(inputs: TableInputs, recipe: TableRecipe): Float32Array {
-  const { tokens, units, sentences, aliases } = inputs;
+  const { tokens, units, aliases } = inputs;
   const dims = recipe.dims;
   const specialCount = SPECIAL_TOKENS.length;
 
