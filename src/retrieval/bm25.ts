@@ -46,6 +46,9 @@ interface Accumulators {
   readonly scores: Float64Array;
   readonly covered: Float64Array;
   readonly touched: number[];
+  /** The largest score and covered weight summed so far: no top-k floor can be above them. */
+  maxScore: number;
+  maxCovered: number;
 }
 
 /** A bound made safe against rounding: sums taken in another order may differ in the last bits. */
@@ -184,19 +187,14 @@ export class Bm25Index {
         if (acc.touched.length >= limit && terms[k]!.df > long) {
           // Before a long list: can the terms left still lift a passage into either top k?
           const scoreLeft = loose(sumLeft(bound, done));
-          if (scoreLeft < CHECK_AGAIN * leftAtCheck) {
+          const coverLeft = withCoverage ? loose(sumLeft(terms.map((t) => t.w), done)) : -Infinity;
+          // A floor is at most the largest sum so far: while what is left reaches that, no floor can stop the reading.
+          const mayStop = scoreLeft < acc.maxScore && coverLeft < acc.maxCovered;
+          if (mayStop && scoreLeft < CHECK_AGAIN * leftAtCheck) {
             leftAtCheck = scoreLeft;
             scoreFloor = kthLargest(acc.touched, acc.scores, limit);
             if (withCoverage) coverFloor = kthLargest(acc.touched, acc.covered, limit);
-            if (
-              scoreLeft < scoreFloor &&
-              loose(
-                sumLeft(
-                  terms.map((t) => t.w),
-                  done,
-                ),
-              ) < coverFloor
-            ) {
+            if (scoreLeft < scoreFloor && coverLeft < coverFloor) {
               stopped = true;
               break;
             }
@@ -334,8 +332,12 @@ export class Bm25Index {
     return lo;
   }
 
+  private freshAccumulators(): Accumulators {
+    return { scores: new Float64Array(this.size), covered: new Float64Array(this.size), touched: [], maxScore: 0, maxCovered: 0 };
+  }
+
   private accumulators(): Accumulators {
-    this.scratch ??= { scores: new Float64Array(this.size), covered: new Float64Array(this.size), touched: [] };
+    this.scratch ??= this.freshAccumulators();
     return this.scratch;
   }
 
@@ -351,8 +353,10 @@ export class Bm25Index {
       const w = t.w;
       decode(this.postings.list(t.id), (d, f) => {
         if (covered[d] === 0) touched.push(d);
-        scores[d]! += (w * (f * (k1 + 1))) / (f + norms[d]!);
-        covered[d]! += w;
+        const score = (scores[d]! += (w * (f * (k1 + 1))) / (f + norms[d]!));
+        const cover = (covered[d]! += w);
+        if (score > acc.maxScore) acc.maxScore = score;
+        if (cover > acc.maxCovered) acc.maxCovered = cover;
       });
     }
   }
@@ -363,12 +367,14 @@ export class Bm25Index {
       acc.covered[d] = 0;
     }
     acc.touched.length = 0;
+    acc.maxScore = 0;
+    acc.maxCovered = 0;
   }
 
   /** BM25 scores of every passage for weighted query terms (for comparisons and tests). */
   score(query: ReadonlyMap<string, number>): Float64Array {
     const out = new Float64Array(this.size);
-    const acc = { scores: out, covered: new Float64Array(this.size), touched: [] as number[] };
+    const acc = { ...this.freshAccumulators(), scores: out };
     this.accumulate(this.terms(query), acc);
     return out;
   }
@@ -376,7 +382,7 @@ export class Bm25Index {
   /** Coverage of the query by every passage (see {@link rank}). */
   coverage(query: ReadonlyMap<string, number>): Float64Array {
     const terms = this.terms(query);
-    const acc = { scores: new Float64Array(this.size), covered: new Float64Array(this.size), touched: [] as number[] };
+    const acc = this.freshAccumulators();
     this.accumulate(terms, acc);
     let total = 0;
     for (const t of terms) total += t.w;
