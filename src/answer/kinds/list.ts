@@ -44,17 +44,46 @@ function asksList(q: { text: string; units: readonly string[] }, ctx: KindContex
 /** A part of a document a question can name: a section (四、优化职业教育社会服务), the attachment, the boxes. */
 interface Part {
   readonly names: readonly string[];
+  /** The names squashed, as questions are compared. */
+  readonly squashed: readonly string[];
   readonly items: readonly CitedItem[];
 }
 
+/** Each document's parts, worked out once: a list question over the whole corpus reads every document's. */
+const partsCache = new WeakMap<ParsedDocument, Part[]>();
+
 /** The named parts of a document, from its layout. */
-function partsOf(doc: ParsedDocument, appendixNames: readonly string[]): Part[] {
-  const labelled = doc.items.filter((i) => i.label !== null).map((item) => ({ item, meta: doc.meta, score: 1 }));
-  const parts: Part[] = [];
+function partsOf(doc: ParsedDocument, appendixNames: (doc: ParsedDocument) => readonly string[]): Part[] {
+  let parts = partsCache.get(doc);
+  if (!parts) {
+    parts = findParts(doc, appendixNames(doc)).map((p) => ({ ...p, squashed: p.names.map(squash) }));
+    partsCache.set(doc, parts);
+  }
+  return parts;
+}
+
+const labelledCache = new WeakMap<ParsedDocument, readonly CitedItem[]>();
+
+/** A document's numbered items, as cited items (kept: every list question over the corpus reads them). */
+function labelledOf(doc: ParsedDocument): readonly CitedItem[] {
+  let labelled = labelledCache.get(doc);
+  if (!labelled) {
+    labelled = doc.items.filter((i) => i.label !== null).map((item) => ({ item, meta: doc.meta, score: 1 }));
+    labelledCache.set(doc, labelled);
+  }
+  return labelled;
+}
+
+function findParts(doc: ParsedDocument, appendixNames: readonly string[]): Omit<Part, "squashed">[] {
+  const labelled = labelledOf(doc);
+  const parts: Omit<Part, "squashed">[] = [];
   const sections = new Map<string, CitedItem[]>();
   for (const c of labelled) {
     const top = c.item.path[0];
-    if (top && /^[一二三四五六七八九十]+、/.test(top)) sections.set(top, [...(sections.get(top) ?? []), c]);
+    if (!top || !/^[一二三四五六七八九十]+、/.test(top)) continue;
+    const items = sections.get(top);
+    if (items) items.push(c);
+    else sections.set(top, [c]);
   }
   for (const [heading, items] of sections) {
     const number = /^([一二三四五六七八九十]+)、/.exec(heading)![1]!;
@@ -75,13 +104,13 @@ function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: CitedItem
   const named: string[] = [];
   // A part named in the question (日常工作, 四、) is the scope, in the documents that have it.
   for (const d of docs) {
-    const part = partsOf(d, ctx.appendixNames(d)).find((p) => p.names.some((n) => text.includes(squash(n))));
+    const part = partsOf(d, ctx.appendixNames).find((p) => p.squashed.some((n) => text.includes(n)));
     if (!part) continue;
     out.push(...part.items);
-    named.push(...part.names.filter((n) => text.includes(squash(n))));
+    named.push(...part.names.filter((_, k) => text.includes(part.squashed[k]!)));
   }
   if (out.length > 0) return { items: out, named };
-  for (const d of docs) for (const item of d.items) if (item.label !== null) out.push({ item, meta: d.meta, score: 1 });
+  for (const d of docs) for (const c of labelledOf(d)) out.push(c);
   return { items: out, named };
 }
 
