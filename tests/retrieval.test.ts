@@ -58,6 +58,32 @@ describe("BM25 and coverage", () => {
     }
   });
 
+  it("ranks a large index, where long lists are skipped when they cannot change the top k, exactly as scoring every list", () => {
+    // Lists longer than 16,384 passages are read last and skipped once the top k is settled:
+    // 40,000 passages of words drawn with a skew give common words such lists.
+    let seed = 7;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const word = () => `w${Math.floor(Math.pow(rnd(), 3) * 400)}`;
+    const docs = Array.from({ length: 40_000 }, () => Array.from({ length: 5 + Math.floor(rnd() * 30) }, word));
+    const df = new Map<string, number>();
+    for (const d of docs) for (const w of new Set(d)) df.set(w, (df.get(w) ?? 0) + 1);
+    const big = Bm25Index.build(docs);
+    let skipped = 0;
+    for (let round = 0; round < 40; round++) {
+      const query = new Map(Array.from({ length: 2 + Math.floor(rnd() * 12) }, () => [word(), rnd() < 0.3 ? 0.6 : 1] as const));
+      const limit = 1 + Math.floor(rnd() * 60);
+      const all = Array.from({ length: 40_000 }, (_, i) => i);
+      const ranked = big.rank(query, limit);
+      expect(ranked.scores).toEqual(topK(all, big.score(query), limit));
+      expect(ranked.coverage).toEqual(topK(all, big.coverage(query), limit));
+      // Without coverage, nothing else brings a passage in: the BM25 top k stands alone.
+      expect(big.rank(query, limit, false).scores).toEqual(ranked.scores);
+      if ([...query.keys()].some((t) => (df.get(t) ?? 0) > 16_384)) skipped++;
+    }
+    // The long-list path was taken, not only the short one.
+    expect(skipped).toBeGreaterThan(10);
+  });
+
   it("fuses by rank with weights; a zero weight list is ignored", () => {
     const fused = fuseRanks(
       [

@@ -203,34 +203,25 @@ export class Bm25Index {
         this.accumulate([terms[k]!], acc);
         done[k] = 1;
       }
-      let candidates: number[];
+      let finalists: number[];
       if (stopped) {
         const scoreLeft = loose(sumLeft(bound, done));
-        const coverLeft = loose(
-          sumLeft(
-            terms.map((t) => t.w),
-            done,
-          ),
-        );
-        candidates = acc.touched
+        const coverLeft = loose(sumLeft(terms.map((t) => t.w), done));
+        const candidates = acc.touched
           .filter((d) => acc.scores[d]! + scoreLeft >= scoreFloor || acc.covered[d]! + coverLeft >= coverFloor)
           .sort((a, b) => a - b);
+        // Sums so far were taken in bound order (and lack the terms left): complete them, keep
+        // the passages near each top k, and sum those again in query order, exactly.
+        const sums = this.sums(terms, candidates, done, acc);
+        const all = Array.from(candidates.keys());
+        const near = [...new Set([...nearTop(all, sums.scores, limit), ...(withCoverage ? nearTop(all, sums.covered, limit) : [])])];
+        finalists = near.sort((a, b) => a - b).map((i) => candidates[i]!);
       } else {
-        candidates = acc.touched.slice().sort((a, b) => a - b);
+        // Every list was read: the sums are complete (taken in bound order); keep the
+        // passages near each top k and sum those again in query order, exactly.
+        const near = [...nearTop(acc.touched, acc.scores, limit), ...(withCoverage ? nearTop(acc.touched, acc.covered, limit) : [])];
+        finalists = [...new Set(near)].sort((a, b) => a - b);
       }
-      // Sums so far were taken in bound order (and lack the terms left): complete them, keep
-      // the passages near each top k, and sum those again in query order, exactly.
-      const sums = this.sums(terms, candidates, done, acc);
-      const near = (values: Float64Array) => {
-        const positions = Array.from(values.keys());
-        if (positions.length <= limit) return positions;
-        const floor = kthLargest(positions, values, limit);
-        const tolerance = Math.abs(floor) * 1e-12 + 1e-12;
-        return positions.filter((i) => values[i]! >= floor - tolerance);
-      };
-      const finalists = [...new Set([...near(sums.scores), ...(withCoverage ? near(sums.covered) : [])])]
-        .sort((a, b) => a - b)
-        .map((i) => candidates[i]!);
       const exact = this.scoreExactly(terms, finalists);
       const positions = finalists.map((_, i) => i);
       const toPassages = (ranked: Ranked[]) => ranked.map((r) => ({ index: finalists[r.index]!, score: r.score }));
@@ -409,9 +400,25 @@ function decode(bytes: Uint8Array, visit: (doc: number, frequency: number) => vo
 /** Floors are taken again once the most the terms left can add falls below this share of what it was at the last check. */
 const CHECK_AGAIN = 0.75;
 
+/**
+ * The indices of `at` whose value is within rounding of the k-th largest or above: every
+ * passage that an exact sum could place in the top k.
+ */
+function nearTop(at: readonly number[], values: Float64Array, k: number): number[] {
+  if (at.length <= k) return [...at];
+  const floor = kthLargest(at, values, k);
+  const tolerance = Math.abs(floor) * 1e-12 + 1e-12;
+  return at.filter((i) => values[i]! >= floor - tolerance);
+}
+
+/** Scratch space for quickselect, kept between calls: a question reads tens of thousands of sums. */
+let selectBuffer = new Float64Array(0);
+
 /** The k-th largest of values[i] over the indices `at` (k ≤ at.length), by quickselect. */
 function kthLargest(at: readonly number[], values: Float64Array, k: number): number {
-  const a = Float64Array.from(at, (i) => values[i]!);
+  if (selectBuffer.length < at.length) selectBuffer = new Float64Array(Math.ceil(at.length * 1.5));
+  const a = selectBuffer.subarray(0, at.length);
+  for (let i = 0; i < at.length; i++) a[i] = values[at[i]!]!;
   let lo = 0;
   let hi = a.length - 1;
   const target = k - 1;
