@@ -53,6 +53,8 @@ export class DocumentFinder {
   private readonly byPair = new Map<string, number[]>();
   private readonly byYear = new Map<number, number[]>();
   private readonly numbered: number[] = [];
+  /** Documents of a yearly series (a year in the title), found on first use. */
+  private series?: { meta: DocumentMeta; pairs: Set<string> }[];
 
   /**
    * Titles are indexed by their pairs, so a question costs the documents sharing its
@@ -109,7 +111,8 @@ export class DocumentFinder {
    */
   missing(question: string): string | null {
     // Only a yearly series names its documents by year (2021年…工作要点, 2023年…工作要点).
-    const series = this.titles.filter((t) => /(19|20)\d{2}年/.test(t.meta.title));
+    this.series ??= this.titles.filter((t) => /(19|20)\d{2}年/.test(t.meta.title));
+    const series = this.series;
     for (const m of question.matchAll(/(20\d{2})年([^，。,.；;？?！!\s]{0,8})/gu)) {
       const year = Number(m[1]);
       const after = m[2]!;
