@@ -62,6 +62,18 @@ describe("normal forms", () => {
     expect(q!.corrections.map((c) => c.read)).toContain(read);
   });
 
+  it("reads sounds from data/char-sounds.txt as pinyin-pro reads each character (rebuild: npm run build:sounds)", async () => {
+    const { pinyin } = await import("pinyin-pro");
+    const sounds = loadVocabulary(loadSettings().vocabularyDir).charSounds;
+    const differ: string[] = [];
+    for (let code = 0x4e00; code <= 0x9fff; code++) {
+      const ch = String.fromCharCode(code);
+      const library = pinyin(ch, { toneType: "none", type: "array" })[0] ?? ch;
+      if ((sounds.get(ch) ?? ch) !== library) differ.push(`${ch} ${library} ${sounds.get(ch)}`);
+    }
+    expect(differ).toEqual([]);
+  });
+
   it("leaves words that are right alone, where two real words meet", () => {
     for (const question of ["高新区职业技能培训那条是哪些单位负责", "21年修订专业教学标准、23年修订教学指导方案有啥区别"]) {
       expect(analyse(question)[0]!.corrections).toEqual([]);

@@ -54,6 +54,26 @@ export function readWordList(file: string): string[] {
 }
 
 /**
+ * A table of lines `key value…` (the key, a space, then the rest): `#` starts a comment
+ * line, blank lines are skipped; a line without a value is an error naming it.
+ */
+export function readKeyedLines(file: string): [string, string][] {
+  const out: [string, string][] = [];
+  readText(file)
+    .split("\n")
+    .forEach((raw, i) => {
+      const line = raw.trim();
+      if (line === "" || line.startsWith("#")) return;
+      const space = line.indexOf(" ");
+      if (space <= 0 || line.slice(space + 1).trim() === "") {
+        throw new DataFileError(`${path.basename(file)} line ${i + 1}: write a key, a space, then its value ("${line}").`, file, i + 1);
+      }
+      out.push([line.slice(0, space), line.slice(space + 1).trim()]);
+    });
+  return out;
+}
+
+/**
  * A JSON table checked against `schema`. Keys starting with `_` are comments and are
  * removed before the check. A syntax error names its line; a schema error names the
  * entry and the line where its key is written.

@@ -5,7 +5,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
-import { readJsonTable, readWordList } from "./data-file.ts";
+import { readJsonTable, readKeyedLines, readWordList } from "./data-file.ts";
 
 /** One group of words that exclude each other; "item" groups hold for a cited item as a whole. */
 export interface ContrastGroup {
@@ -112,6 +112,8 @@ export interface Vocabulary {
   readonly measures: readonly Measure[];
   readonly answerWords: AnswerWords;
   readonly places: Places;
+  /** Toneless pinyin of each CJK character (U+4E00–U+9FFF) pinyin-pro knows, for reading homophones. */
+  readonly charSounds: ReadonlyMap<string, string>;
 }
 
 /** The data files, by what they hold. */
@@ -129,6 +131,7 @@ export const DATA_FILES = {
   measures: "measures.json",
   answerWords: "answer-words.json",
   places: "places.json",
+  charSounds: "char-sounds.txt",
 } as const;
 
 const Words = z.array(z.string().min(1));
@@ -214,5 +217,6 @@ export function loadVocabulary(dir: string): Vocabulary {
       negatedLeads: new Map(Object.entries(words.negatedLeads)),
     },
     places: readJsonTable(file("places"), PlacesFile),
+    charSounds: new Map(readKeyedLines(file("charSounds")).flatMap(([sound, chars]) => [...chars].map((ch) => [ch, sound] as const))),
   };
 }

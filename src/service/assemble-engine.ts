@@ -131,6 +131,7 @@ export function assembleEngine(
   const homophones = new HomophoneMatcher({
     contains: inCorpus,
     chars: () => [...knownChars].filter((c) => c >= "\u3400" && c <= "\u9fff"),
+    sounds: vocabulary.charSounds,
   });
   const analyser = new QuestionAnalyser({
     vocabulary,

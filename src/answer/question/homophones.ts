@@ -10,7 +10,7 @@ type PinyinOf = (char: string) => string;
 
 let pinyinOf: PinyinOf | undefined;
 
-/** pinyin-pro's dictionary takes ~0.2 s to load: only a question with an unknown pair loads it. */
+/** pinyin-pro's dictionary takes ~0.1 s to load: only a character outside the saved table (see CorpusText.sounds) loads it. */
 function loadPinyin(): PinyinOf {
   if (!pinyinOf) {
     const require = createRequire(import.meta.url);
@@ -40,6 +40,11 @@ export interface CorpusText {
   readonly contains: (text: string) => boolean;
   /** Every Han character (U+3400–U+9FFF) the corpus writes. */
   readonly chars: () => Iterable<string>;
+  /**
+   * pinyin-pro's reading of each character of U+4E00–U+9FFF it knows (data/char-sounds.txt,
+   * its own output, kept): a character of that block missing from it is its own sound.
+   */
+  readonly sounds: ReadonlyMap<string, string>;
 }
 
 export class HomophoneMatcher {
@@ -54,8 +59,14 @@ export class HomophoneMatcher {
    * characters that the corpus writes: no table of every corpus pair is built (at ten
    * thousand circulars that took seconds on the first question).
    */
+  private sound(ch: string): string {
+    const known = this.corpus.sounds.get(ch);
+    if (known !== undefined) return known;
+    return ch >= "\u4e00" && ch <= "\u9fff" ? ch : loadPinyin()(ch);
+  }
+
   private candidates(pair: string): string[] {
-    const sound = loadPinyin();
+    const sound = (ch: string) => this.sound(ch);
     if (!this.bySound) {
       this.bySound = new Map();
       for (const ch of [...this.corpus.chars()].sort()) {
