@@ -3,9 +3,8 @@
  * damaged) are not errors: `openIndex` reports them as a status with a reason.
  */
 
-/** Building or committing an index folder failed; the previous index is untouched. */
-export class IndexWriteError extends Error {
-  override readonly name = "IndexWriteError";
+/** A failure on an index file or folder: what happened, and the path involved. */
+abstract class IndexPathError extends Error {
   constructor(
     message: string,
     /** The folder or file involved. */
@@ -16,19 +15,17 @@ export class IndexWriteError extends Error {
   }
 }
 
+/** Building or committing an index folder failed; the previous index is untouched. */
+export class IndexWriteError extends IndexPathError {
+  override readonly name = "IndexWriteError";
+}
+
 /**
  * A store folder could not be read by `HnswVectorStore.load` (called directly,
  * without the checks of `openIndex`).
  */
-export class IndexLoadError extends Error {
+export class IndexLoadError extends IndexPathError {
   override readonly name = "IndexLoadError";
-  constructor(
-    message: string,
-    readonly path: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
 }
 
 /** A vector's length differs from the store's dimensions (e.g. another embedding model). */

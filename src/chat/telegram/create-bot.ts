@@ -37,6 +37,25 @@ import { readMoreFeature } from "./features/read-more.ts";
 export type PolicyBot = Bot<Context> & { readonly policy: BotDeps };
 
 /**
+ * The features, one Composer each, in the order they see an update: access first (a chat
+ * not served stops there), the commands, then questions, the greeting and the fallback.
+ */
+const FEATURES = [
+  accessFeature,
+  helpFeature,
+  docsFeature,
+  itemFeature,
+  aboutFeature,
+  adminFeature,
+  readMoreFeature,
+  callbacksFeature,
+  inlineFeature,
+  askFeature,
+  greetingFeature,
+  fallbackFeature,
+] as const;
+
+/**
  * Creates the bot. Nothing is sent to Telegram until it is started (see startBot),
  * except by tests that call `handleUpdate` directly.
  * @throws {ConfigError} when no bot token is set.
@@ -100,18 +119,7 @@ export function createBot(service: QaService, settings: Settings, logger: Logger
   // The boundary handles failures the same way in polling and webhook mode (where an
   // escaped error would make Telegram deliver the update again).
   const app = bot.errorBoundary(onError);
-  app.use(accessFeature(deps));
-  app.use(helpFeature(deps));
-  app.use(docsFeature(deps));
-  app.use(itemFeature(deps));
-  app.use(aboutFeature(deps));
-  app.use(adminFeature(deps));
-  app.use(readMoreFeature(deps));
-  app.use(callbacksFeature(deps));
-  app.use(inlineFeature(deps));
-  app.use(askFeature(deps));
-  app.use(greetingFeature(deps));
-  app.use(fallbackFeature(deps));
+  for (const feature of FEATURES) app.use(feature(deps));
 
   return Object.assign(bot, { policy: deps });
 }
