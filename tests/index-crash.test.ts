@@ -10,7 +10,7 @@ import path from "node:path";
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { VectorShards } from "../src/index/vector-shards.ts";
-import { hashCorpus } from "../src/index/manifest.ts";
+import { hashInputs } from "../src/index/manifest.ts";
 import { openIndex, type ExpectedIndex } from "../src/index/open-index.ts";
 import { writeIndex, type WriteStage } from "../src/index/write-index.ts";
 import { cleanIndexFolder } from "../src/index/clean-index.ts";
@@ -18,7 +18,7 @@ import { POINTER_FILE } from "../src/index/index-layout.ts";
 
 const PROJECT = path.resolve(import.meta.dirname, "..");
 const DIMS = 24;
-const expected: ExpectedIndex = { model: "test/seeded-vectors", dimensions: DIMS, corpusHash: hashCorpus({ corpus: "crash-test" }) };
+const expected: ExpectedIndex = { model: "test/seeded-vectors", dimensions: DIMS, inputsHash: hashInputs({ corpus: "crash-test" }) };
 
 /** Vector i of a fixed pseudo-random set, so parent and child agree without sharing state. */
 const VECTOR_SOURCE = `
@@ -40,7 +40,7 @@ const CHILD_SCRIPT = `
 import { VectorShards } from ${JSON.stringify(path.join(PROJECT, "src/index/vector-shards.ts"))};
 import { writeIndex } from ${JSON.stringify(path.join(PROJECT, "src/index/write-index.ts"))};
 ${VECTOR_SOURCE}
-const [root, stopAt, n, payloadMb, rounds, corpusHash] = process.argv.slice(2);
+const [root, stopAt, n, payloadMb, rounds, inputsHash] = process.argv.slice(2);
 const count = Number(n);
 // Incompressible-ish payload so writing, flushing and hashing take real time.
 const big = Buffer.alloc(Number(payloadMb) * 1024 * 1024);
@@ -51,7 +51,7 @@ for (let round = 0; round < Number(rounds); round++) {
   const result = await writeIndex(root, {
     vectors: graph,
     embedding: { model: ${JSON.stringify(expected.model)}, dimensions: ${DIMS} },
-    corpusHash,
+    inputsHash,
     payloads: { "big.bin": big, "bm25.json": JSON.stringify({ count, round }) },
   }, {
     onStage: async (stage, detail) => {
@@ -87,7 +87,7 @@ interface Child {
 function startChild(root: string, stopAt: string, n: number, payloadMb: number, rounds: number): Child {
   const proc = spawn(
     process.execPath,
-    ["--import", "tsx", script, root, stopAt, String(n), String(payloadMb), String(rounds), expected.corpusHash],
+    ["--import", "tsx", script, root, stopAt, String(n), String(payloadMb), String(rounds), expected.inputsHash],
     {
       cwd: PROJECT,
       stdio: ["ignore", "pipe", "pipe"],
@@ -135,7 +135,7 @@ async function buildHere(root: string, n: number): Promise<string> {
   const r = await writeIndex(root, {
     vectors: graph,
     embedding: { model: expected.model, dimensions: DIMS },
-    corpusHash: expected.corpusHash,
+    inputsHash: expected.inputsHash,
     payloads: { "bm25.json": JSON.stringify({ count: n }) },
   });
   return r.generation;

@@ -198,7 +198,7 @@ describe("the index on disk", () => {
     await fs.appendFile(file, "\n十、新增的一条措施。\n");
     const changed = capture();
     expect((await open(changed.logger)).origin).toBe("built");
-    expect(changed.lines.some((l) => /is stale \(manifest: built from a different corpus/.test(l))).toBe(true);
+    expect(changed.lines.some((l) => /is stale \(manifest: built from other inputs/.test(l))).toBe(true);
   }, 180_000);
 
   it("reuses the recorded hash of a file whose size and time did not change", async () => {
@@ -216,7 +216,7 @@ describe("the index on disk", () => {
     const expected = {
       model: model.id,
       dimensions: model.dimensions,
-      corpusHash: await indexInputsHash(await fingerprintSeeds(seeds), embeddings, settings.vocabularyDir),
+      inputsHash: await indexInputsHash(await fingerprintSeeds(seeds), embeddings, settings.vocabularyDir),
     };
     expect((await openSavedIndex(indexDir, expected, VOCABULARY)).status).toBe("ok");
     const dir = await liveDir();
@@ -270,7 +270,7 @@ describe("the index on disk", () => {
     const log = capture();
     const rebuilt = await open(log.logger);
     expect(rebuilt.origin).toBe("built");
-    expect(log.lines.some((l) => /index format version 1, this program reads version 2\); rebuilding/.test(l))).toBe(true);
+    expect(log.lines.some((l) => /index format version 1, this program reads version 3\); rebuilding/.test(l))).toBe(true);
     expect((await open(capture().logger)).origin).toBe("opened");
   }, 120_000);
 });

@@ -14,7 +14,7 @@ import { Embeddings } from "@langchain/core/embeddings";
 import { VectorShards } from "../src/index/vector-shards.ts";
 import { HnswVectorStore } from "../src/index/hnsw-vector-store.ts";
 import { DimensionMismatchError, IndexLoadError, IndexWriteError } from "../src/index/errors.ts";
-import { hashCorpus, INDEX_FORMAT_VERSION, MANIFEST_FILE, stableJson } from "../src/index/manifest.ts";
+import { hashInputs, INDEX_FORMAT_VERSION, MANIFEST_FILE, stableJson } from "../src/index/manifest.ts";
 import { writeIndex } from "../src/index/write-index.ts";
 import { openIndex, verifyIndex, type ExpectedIndex } from "../src/index/open-index.ts";
 import { cleanIndexFolder } from "../src/index/clean-index.ts";
@@ -108,18 +108,18 @@ async function searchAll(store: HnswVectorStore, k = 10) {
   return out;
 }
 
-describe("hashCorpus", () => {
+describe("hashInputs", () => {
   it("ignores key order, keeps array order, and changes with content", () => {
     const a = { documents: [{ file: "x", items: [1, 2] }], problems: [] };
     const b = { problems: [], documents: [{ items: [1, 2], file: "x" }] };
-    expect(hashCorpus(a)).toBe(hashCorpus(b));
-    expect(hashCorpus(a)).toMatch(/^[0-9a-f]{64}$/);
-    expect(hashCorpus({ documents: [{ file: "x", items: [2, 1] }], problems: [] })).not.toBe(hashCorpus(a));
-    expect(hashCorpus({ ...a, extra: 1 })).not.toBe(hashCorpus(a));
+    expect(hashInputs(a)).toBe(hashInputs(b));
+    expect(hashInputs(a)).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashInputs({ documents: [{ file: "x", items: [2, 1] }], problems: [] })).not.toBe(hashInputs(a));
+    expect(hashInputs({ ...a, extra: 1 })).not.toBe(hashInputs(a));
     expect(stableJson({ b: 1, a: [undefined, "x"], c: undefined })).toBe('{"a":[null,"x"],"b":1}');
     const cyclic: Record<string, unknown> = {};
     cyclic.self = cyclic;
-    expect(() => hashCorpus(cyclic)).toThrow(TypeError);
+    expect(() => hashInputs(cyclic)).toThrow(TypeError);
   });
 });
 
@@ -250,7 +250,7 @@ describe("vector shards", () => {
 
 describe("index folder", () => {
   const corpus = { documents: ["a", "b"], version: 1 };
-  const expected: ExpectedIndex = { model: "test/hash-embeddings", dimensions: DIMS, corpusHash: hashCorpus(corpus) };
+  const expected: ExpectedIndex = { model: "test/hash-embeddings", dimensions: DIMS, inputsHash: hashInputs(corpus) };
   const bm25 = JSON.stringify({ k1: 1.2, b: 0.75, postings: { 职业: [1, 2, 3] } });
 
   async function build(root: string, docs = corpusDocs(), extra: Record<string, string | Buffer> = {}) {
@@ -259,7 +259,7 @@ describe("index folder", () => {
     const result = await writeIndex(root, {
       vectors: store,
       embedding: { model: expected.model, dimensions: DIMS },
-      corpusHash: expected.corpusHash,
+      inputsHash: expected.inputsHash,
       payloads: { "bm25.json": bm25, "items.bin": Buffer.from([0, 1, 2, 255]), ...extra },
     });
     return { store, result };
@@ -284,7 +284,7 @@ describe("index folder", () => {
     expect(result.manifest).toMatchObject({
       formatVersion: INDEX_FORMAT_VERSION,
       embedding: { model: expected.model, dimensions: DIMS },
-      corpusHash: expected.corpusHash,
+      inputsHash: expected.inputsHash,
       itemCount: 150,
     });
     expect(Object.keys(result.manifest.files).sort()).toEqual(["bm25.json", "items.bin", "vectors.hnsw"]);
@@ -306,12 +306,12 @@ describe("index folder", () => {
     const root = path.join(tmp, "index");
     const store = VectorShards.create(DIMS);
     store.add(await new HashEmbeddings().embedDocuments(corpusDocs(5).map((d) => d.pageContent)));
-    const base = { vectors: store, embedding: { model: "m", dimensions: DIMS }, corpusHash: expected.corpusHash };
+    const base = { vectors: store, embedding: { model: "m", dimensions: DIMS }, inputsHash: expected.inputsHash };
     for (const name of ["../evil", "sub/x.json", ".hidden", MANIFEST_FILE, "vectors.hnsw"]) {
       await expect(writeIndex(root, { ...base, payloads: { [name]: "x" } })).rejects.toBeInstanceOf(IndexWriteError);
     }
     await expect(writeIndex(root, { ...base, embedding: { model: "m", dimensions: 128 } })).rejects.toThrow(/64-dimension/);
-    await expect(writeIndex(root, { ...base, corpusHash: "abc" })).rejects.toBeInstanceOf(IndexWriteError);
+    await expect(writeIndex(root, { ...base, inputsHash: "abc" })).rejects.toBeInstanceOf(IndexWriteError);
     expect((await verifyIndex(root, expected)).status).toBe("missing");
   });
 
@@ -324,7 +324,7 @@ describe("index folder", () => {
   it("reports a stale index: other corpus, model, dimensions, format version", async () => {
     const root = path.join(tmp, "index");
     const { result } = await build(root);
-    await expectProblem(root, "stale", /different corpus/, { ...expected, corpusHash: hashCorpus({ other: true }) });
+    await expectProblem(root, "stale", /built from other inputs/, { ...expected, inputsHash: hashInputs({ other: true }) });
     const stale = await expectProblem(
       root,
       "stale",

@@ -13,7 +13,7 @@ import { timeSlicer } from "../util/time-slice.ts";
  * Version of the on-disk layout. Bump it whenever a file's format or the set of
  * files changes, so that old indexes are reported as stale instead of misread.
  */
-export const INDEX_FORMAT_VERSION = 2;
+export const INDEX_FORMAT_VERSION = 3;
 
 /** File name of the manifest inside a generation folder. */
 export const MANIFEST_FILE = "manifest.json";
@@ -48,7 +48,7 @@ export const ManifestSchema = z.object({
     model: z.string().min(1),
     dimensions: z.number().int().positive(),
   }),
-  corpusHash: Sha256Hex,
+  inputsHash: Sha256Hex,
   builtAt: z.iso.datetime(),
   /** Number of vectors (one per passage). */
   itemCount: z.number().int().nonnegative(),
@@ -153,9 +153,9 @@ export function stableJson(value: unknown): string {
 }
 
 /**
- * Fingerprint of the parsed corpus (or any JSON-like value): sha256 of its stable
- * JSON. Key order does not matter; array order does.
+ * Fingerprint of what an index is built from (or any JSON-like value): sha256 of its
+ * stable JSON. Key order does not matter; array order does.
  */
-export function hashCorpus(value: unknown): string {
+export function hashInputs(value: unknown): string {
   return sha256Hex(stableJson(value));
 }

@@ -29,8 +29,8 @@ import {
 export interface ExpectedIndex {
   readonly model: string;
   readonly dimensions: number;
-  /** {@link hashCorpus} of the corpus parsed now. */
-  readonly corpusHash: string;
+  /** {@link hashInputs} of what an index built now would come from (see service/index-inputs.ts). */
+  readonly inputsHash: string;
 }
 
 /** Why an index cannot be used. */
@@ -147,12 +147,12 @@ export async function verifyIndex(root: string, expected: ExpectedIndex, options
       manifest,
     };
   }
-  if (manifest.corpusHash !== expected.corpusHash) {
+  if (manifest.inputsHash !== expected.inputsHash) {
     return {
       status: "stale",
       reason:
-        `manifest: built from a different corpus (hash ${manifest.corpusHash.slice(0, 12)}…, ` +
-        `the seeds now hash ${expected.corpusHash.slice(0, 12)}…)`,
+        `manifest: built from other inputs (hash ${manifest.inputsHash.slice(0, 12)}…; ` +
+        `the seeds, word lists, model and code now hash ${expected.inputsHash.slice(0, 12)}…)`,
       manifest,
     };
   }

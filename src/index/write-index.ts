@@ -39,8 +39,8 @@ export interface WriteIndexInput {
   readonly vectors: VectorShards;
   /** The model that made the vectors; checked against the graph's dimensions. */
   readonly embedding: { readonly model: string; readonly dimensions: number };
-  /** From {@link hashCorpus} over everything the index was built from. */
-  readonly corpusHash: string;
+  /** From {@link hashInputs} over everything the index was built from. */
+  readonly inputsHash: string;
   /**
    * Further files of the index (e.g. `lexical.bin`), by file name: text, bytes, or bytes
    * in pieces written one after another. Names must be plain (letters, digits, `_ . -`)
@@ -127,7 +127,7 @@ export async function writeIndex(
       manifest = ManifestSchema.parse({
         formatVersion: INDEX_FORMAT_VERSION,
         embedding: { model: input.embedding.model, dimensions: input.embedding.dimensions },
-        corpusHash: input.corpusHash,
+        inputsHash: input.inputsHash,
         builtAt: (input.builtAt ?? new Date()).toISOString(),
         itemCount: input.vectors.size,
         shards: input.vectors.counts,
@@ -204,8 +204,8 @@ function validateInput(root: string, input: WriteIndexInput): void {
       root,
     );
   }
-  if (!/^[0-9a-f]{64}$/.test(input.corpusHash)) {
-    throw new IndexWriteError("corpusHash must be a sha256 in lowercase hex (use hashCorpus)", root);
+  if (!/^[0-9a-f]{64}$/.test(input.inputsHash)) {
+    throw new IndexWriteError("inputsHash must be a sha256 in lowercase hex (use hashInputs)", root);
   }
   const reserved = new Set<string>([MANIFEST_FILE]);
   for (const name of Object.keys(input.payloads ?? {})) {

@@ -46,7 +46,7 @@ export interface BuildResult {
   readonly temporary: boolean;
   readonly generation: string;
   /** What the index was built from (see indexInputsHash). */
-  readonly corpusHash: string;
+  readonly inputsHash: string;
   readonly documents: number;
   readonly items: number;
   readonly passages: number;
@@ -75,7 +75,7 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
   if (corpus.documents.length === 0) throw new NoCircularsError(request.seedsDir);
   const embeddings = createEmbeddings(request.embedding, logger);
   const model = await embeddings.activeModel();
-  const corpusHash = await indexInputsHash(seeds, embeddings, request.vocabularyDir);
+  const inputsHash = await indexInputsHash(seeds, embeddings, request.vocabularyDir);
   const lexicon = loadVocabulary(request.vocabularyDir);
   const analyzer = await analyzerFor(corpus, lexicon);
   const segmenter = SegmenterDictionary.build(
@@ -104,7 +104,7 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
   const input = {
     vectors: graph,
     embedding: { model: model.id, dimensions: model.dimensions },
-    corpusHash,
+    inputsHash,
     payloads: encodeSearchIndex({ corpus, passages, lexical, frequency, segmenter, sources: seeds }),
   };
   let indexDir = request.indexDir;
@@ -126,7 +126,7 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
     indexDir,
     temporary,
     generation: written.generation,
-    corpusHash,
+    inputsHash,
     documents: corpus.documents.length,
     items: passages.items.length,
     passages: passages.size,

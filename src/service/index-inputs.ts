@@ -1,5 +1,5 @@
 /**
- * Everything a saved index is derived from, as one hash (the manifest's corpusHash): the
+ * Everything a saved index is derived from, as one hash (the manifest's inputsHash): the
  * seed files' contents (source-fingerprint.ts), the word lists that shape the lexical
  * index, the embedding model's behaviour (a probe vector), and the code that parses,
  * splits and indexes (the source files of those stages). When any of them changes the
@@ -9,7 +9,7 @@ import { promises as fs } from "node:fs";
 import path from "node:path";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { PROJECT_ROOT } from "../config/settings.ts";
-import { hashCorpus, sha256Hex } from "../index/manifest.ts";
+import { hashInputs, sha256Hex } from "../index/manifest.ts";
 import type { SourceFile } from "../index/source-fingerprint.ts";
 import { DATA_FILES, INDEX_DATA_FILES } from "../lexicon/vocabulary.ts";
 
@@ -54,5 +54,5 @@ export async function indexInputsHash(
     buildCodeHash(PROJECT_ROOT),
     embeddings.embedQuery(PROBE_TEXT),
   ]);
-  return hashCorpus({ seeds: seeds.map((f) => [f.name, f.sha256]), lexicon, code, probe: probe.map((x) => x.toFixed(5)) });
+  return hashInputs({ seeds: seeds.map((f) => [f.name, f.sha256]), lexicon, code, probe: probe.map((x) => x.toFixed(5)) });
 }

@@ -53,7 +53,7 @@ export async function loadSearchIndex(
   const expected = {
     model: model.id,
     dimensions: model.dimensions,
-    corpusHash: await indexInputsHash(seeds, embeddings, request.vocabularyDir),
+    inputsHash: await indexInputsHash(seeds, embeddings, request.vocabularyDir),
   };
 
   const opened = await openSavedIndex(indexDir, expected, request.vocabularyDir);
@@ -70,13 +70,13 @@ export async function loadSearchIndex(
   logger.info(`index built in ${Math.round(performance.now() - started)} ms (${built.passages} passages) and saved to ${where}`, {
     ...built.timings,
   });
-  if (built.corpusHash !== expected.corpusHash) {
+  if (built.inputsHash !== expected.inputsHash) {
     // The build read the seeds or the model files as they are now; this process embeds questions with the model it loaded at start.
     logger.warn(
       "the seeds or the embedding model changed while the index was built; a restart makes sure questions are embedded by the same model",
     );
   }
-  const fresh = await openSavedIndex(built.indexDir, { ...expected, corpusHash: built.corpusHash }, request.vocabularyDir);
+  const fresh = await openSavedIndex(built.indexDir, { ...expected, inputsHash: built.inputsHash }, request.vocabularyDir);
   if (fresh.status !== "ok") throw new Error(`the index just built in ${built.indexDir} does not open: ${fresh.reason}`);
   return { ...fresh, origin: built.temporary ? "built-temporary" : "built" };
 }
