@@ -13,7 +13,7 @@ import { renderAnswerText } from "./render-answer.ts";
 import { decide, type DecisionModel } from "./decide/decision-model.ts";
 import { featuresOf, type FeatureStats, type Features } from "./decide/features.ts";
 import type { Candidate, Composed, Decide, KindContext, QuestionKind, Written } from "./kinds/kind.ts";
-import { kindNamed } from "./kinds/table.ts";
+import { KINDS, kindNamed } from "./kinds/table.ts";
 import type { AnalysedQuestion } from "./question/analysed-question.ts";
 import { coverage } from "./question/concepts.ts";
 import { existingRange } from "./question/references.ts";
@@ -73,6 +73,11 @@ export class Answerer {
   /** The readers and vocabulary the kinds answer with (the language-model check reads with them too). */
   get context(): KindContext {
     return this.deps.ctx;
+  }
+
+  /** Works out ahead what the kinds would work out on their first questions (see QuestionKind.warm). */
+  async warm(): Promise<void> {
+    for (const kind of KINDS) await kind.warm?.(this.deps.ctx);
   }
 
   /** The fitted decision this answerer uses by default. */

@@ -143,6 +143,8 @@ export class PolicyQaService implements QaService {
   async reindex(): Promise<ReindexReport> {
     const started = performance.now();
     const next = await this.rebuild();
+    // Warmed before the swap: the first questions on the new index find the work done.
+    await next.answerer.warm();
     this.engine = next;
     this.logger.info("index rebuilt and swapped", { items: next.items });
     return { documents: next.corpus.documents.length, items: next.items, ms: performance.now() - started, problems: next.corpus.problems };

@@ -77,4 +77,9 @@ export interface QuestionKind {
   write(q: AnalysedQuestion, c: Candidate, ctx: KindContext): Written | null;
   /** An answer from structure (lists, document facts, comparisons); null to answer from candidates. */
   compose?(q: AnalysedQuestion, search: SearchResult, ctx: KindContext, decide: Decide): Composed | null;
+  /**
+   * Works out ahead, in time slices, what the kind would otherwise work out on its first
+   * question over a corpus (a rebuilt index is warmed before it is swapped in).
+   */
+  warm?(ctx: KindContext): Promise<void>;
 }

@@ -8,6 +8,7 @@
 import type { DocumentMeta, Item, ParsedDocument } from "../../corpus/types.ts";
 import { DATE } from "../../text/dates.ts";
 import { squash } from "../../text/normalize.ts";
+import { timeSlicer } from "../../util/time-slice.ts";
 import type { CitedItem } from "../compose/citations.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
 import { mentions, type Concept } from "../question/concepts.ts";
@@ -149,6 +150,15 @@ function itemContext(item: Item): string {
 
 export const list: QuestionKind = {
   name: "list",
+  async warm(ctx) {
+    // Every document's parts and every numbered item's context, as a list over the whole corpus reads them.
+    const slice = timeSlicer();
+    for (const d of ctx.corpus.documents) {
+      partsOf(d, ctx.appendixNames);
+      for (const c of labelledOf(d)) itemContext(c.item);
+      if (slice.due()) await slice.pause();
+    }
+  },
   detect: (q, ctx) => asksList(q, ctx),
   sentenceFit: () => 0,
   answers: () => false,
