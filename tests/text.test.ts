@@ -2,7 +2,11 @@
  * The shared text primitives (src/text/): one numeral parser, one normaliser, one
  * splitter, as tables of inputs and the exact outputs they must give.
  */
+import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { loadSettings, PROJECT_ROOT } from "../src/config/settings.ts";
+import { readQuestionSet } from "../src/eval/score-answers.ts";
+import { loadVocabulary } from "../src/lexicon/vocabulary.ts";
 import { bigramSet, charBigrams } from "../src/text/bigrams.ts";
 import { DATE } from "../src/text/dates.ts";
 import { expandYears, foldWidth, matchForm, squash, toSimplified } from "../src/text/normalize.ts";
@@ -62,6 +66,22 @@ describe("normal forms", () => {
     expect(toSimplified("中職和普高的學籍能互轉嗎")).toBe("中职和普高的学籍能互转吗");
     const known = new Set([..."学籍"]);
     expect(toSimplified("学籍", known)).toBe("学籍");
+  });
+
+  it("skips opencc only for text it would not change: data/traditional-chars.txt is its list (rebuild: npm run build:traditional)", () => {
+    const changed = loadVocabulary(loadSettings().vocabularyDir).traditionalChars;
+    const library: string[] = [];
+    for (let code = 0x80; code <= 0xffff; code++) {
+      if (code >= 0xd800 && code <= 0xdfff) continue;
+      const ch = String.fromCharCode(code);
+      if (toSimplified(ch) !== ch) library.push(ch);
+    }
+    expect(library.join("")).toBe([...changed].join(""));
+    // Whole texts (questions and the circulars' items): the shortcut gives what opencc gives.
+    const setFile = (set: string) => path.join(PROJECT_ROOT, "eval", "questions", `${set}.jsonl`);
+    const texts = ["dev", "train", "probe"].flatMap((set) => readQuestionSet(setFile(set)).map((q) => q.question));
+    texts.push("中職和普高的學籍能互轉嗎", "滑鼠和軟體", "「職業教育」", "臺灣的資訊");
+    expect(texts.filter((t) => toSimplified(t, undefined, changed) !== toSimplified(t))).toEqual([]);
   });
 });
 

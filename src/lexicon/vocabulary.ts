@@ -114,6 +114,8 @@ export interface Vocabulary {
   readonly places: Places;
   /** Toneless pinyin of each CJK character (U+4E00–U+9FFF) pinyin-pro knows, for reading homophones. */
   readonly charSounds: ReadonlyMap<string, string>;
+  /** Characters opencc changes to mainland simplified on their own: text with none of them needs no conversion. */
+  readonly traditionalChars: ReadonlySet<string>;
 }
 
 /** The data files, by what they hold. */
@@ -132,6 +134,7 @@ export const DATA_FILES = {
   answerWords: "answer-words.json",
   places: "places.json",
   charSounds: "char-sounds.txt",
+  traditionalChars: "traditional-chars.txt",
 } as const;
 
 const Words = z.array(z.string().min(1));
@@ -217,6 +220,7 @@ export function loadVocabulary(dir: string): Vocabulary {
       negatedLeads: new Map(Object.entries(words.negatedLeads)),
     },
     places: readJsonTable(file("places"), PlacesFile),
+    traditionalChars: new Set(readWordList(file("traditionalChars")).flatMap((line) => [...line])),
     charSounds: new Map(readKeyedLines(file("charSounds")).flatMap(([sound, chars]) => [...chars].map((ch) => [ch, sound] as const))),
   };
 }

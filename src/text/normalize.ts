@@ -49,10 +49,13 @@ let toCn: Convert | undefined;
  * Traditional characters (Taiwan, Hong Kong and general forms) to simplified, through
  * opencc-js. Its tables take ~40 ms to load, so they load on the first text that needs
  * them: pass `known` (the characters the corpus uses) and text made only of those is
- * returned as it is.
+ * returned as it is; pass `changed` (data/traditional-chars.txt: the characters opencc
+ * changes on their own) and text with none of them is too.
  */
-export function toSimplified(text: string, known?: ReadonlySet<string>): string {
+export function toSimplified(text: string, known?: ReadonlySet<string>, changed?: ReadonlySet<string>): string {
   if (known && [...text].every((ch) => known.has(ch) || !/\p{Script=Han}/u.test(ch))) return text;
+  // None of the characters opencc changes on its own (outside the Basic Multilingual Plane, any may): no tables needed.
+  if (changed && [...text].every((ch) => ch.length === 1 && !changed.has(ch))) return text;
   if (!toCn) {
     const require = createRequire(import.meta.url);
     const opencc = require("opencc-js/t2cn") as { Converter: (o: { from: string; to: string }) => Convert };

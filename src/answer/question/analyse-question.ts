@@ -65,7 +65,7 @@ export class QuestionAnalyser {
 
   /** The folded form of typed text: simplified characters, half-width letters and digits. */
   fold(text: string): string {
-    return toSimplified(foldWidth(text), this.deps.knownChars);
+    return toSimplified(foldWidth(text), this.deps.knownChars, this.deps.vocabulary.traditionalChars);
   }
 
   /** Analyses a message; `previous` is the conversation's last turn, for follow-ups. */
