@@ -199,8 +199,16 @@ export async function readListedFile(
   if (st.size !== entry.bytes) {
     return { status: "corrupt", reason: `${show}: ${st.size} bytes, the manifest says ${entry.bytes} (truncated or damaged)`, manifest };
   }
-  const data = keep ? await fs.readFile(file) : undefined;
-  const actual = data ? { bytes: data.length, sha256: await sha256HexSliced(data) } : await hashFile(file);
+  let data: Buffer | undefined;
+  let actual: { bytes: number; sha256: string };
+  try {
+    data = keep ? await fs.readFile(file) : undefined;
+    actual = data ? { bytes: data.length, sha256: await sha256HexSliced(data) } : await hashFile(file);
+  } catch (err) {
+    // Removed between the check and the read: a concurrent build swapped generations (openIndex retries).
+    if (isCode(err, "ENOENT", "ENOTDIR")) return { status: "corrupt", reason: `${show}: missing (removed while it was read)`, manifest };
+    throw err;
+  }
   if (actual.bytes !== entry.bytes || actual.sha256 !== entry.sha256) {
     return { status: "corrupt", reason: `${show}: checksum mismatch (file changed or damaged)`, manifest };
   }
