@@ -10,6 +10,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { pinyin } from "pinyin-pro";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
+import { pushTo } from "../src/util/multimap.ts";
 
 const bySound = new Map<string, string[]>();
 for (let code = 0x4e00; code <= 0x9fff; code++) {
@@ -18,9 +19,7 @@ for (let code = 0x4e00; code <= 0x9fff; code++) {
   // Characters pinyin-pro does not know come back as themselves: no sound to keep.
   if (sound === ch) continue;
   if (/\s/.test(sound)) throw new Error(`${ch}: "${sound}" is not one syllable`);
-  const list = bySound.get(sound);
-  if (list) list.push(ch);
-  else bySound.set(sound, [ch]);
+  pushTo(bySound, sound, ch);
 }
 const lines = [...bySound].sort(([a], [b]) => (a < b ? -1 : 1)).map(([sound, chars]) => `${sound} ${chars.join("")}`);
 const header = "# Toneless pinyin of CJK characters, from pinyin-pro (scripts/build-char-sounds.ts): a sound, then its characters.";

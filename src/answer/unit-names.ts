@@ -6,6 +6,7 @@
  */
 import type { Corpus } from "../corpus/types.ts";
 import type { UnitTable } from "../lexicon/vocabulary.ts";
+import { pushTo } from "../util/multimap.ts";
 
 export class UnitNames {
   private readonly canonicalOf = new Map<string, string>();
@@ -28,7 +29,7 @@ export class UnitNames {
     for (const name of known) if (!this.canonicalOf.has(name)) this.canonicalOf.set(name, name);
     this.spellings = [...this.canonicalOf.keys()].sort((a, b) => b.length - a.length);
     this.spellings.forEach((s, i) => {
-      if (s.length >= 2) push(this.byFirst, s[0]!, i);
+      if (s.length >= 2) pushTo(this.byFirst, s[0]!, i);
     });
   }
 
@@ -46,7 +47,7 @@ export class UnitNames {
   spellingsOf(canonical: string): string[] {
     if (!this.byCanonical) {
       this.byCanonical = new Map();
-      for (const s of this.spellings) push(this.byCanonical, this.canonicalOf.get(s)!, s);
+      for (const s of this.spellings) pushTo(this.byCanonical, this.canonicalOf.get(s)!, s);
     }
     return [...(this.byCanonical.get(canonical) ?? [])];
   }
@@ -81,10 +82,4 @@ export class UnitNames {
       return c === unit || (!exact && (this.table.includes.get(c) ?? []).some((u) => this.canonical(u) === unit));
     });
   }
-}
-
-function push<T>(map: Map<string, T[]>, key: string, value: T): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }

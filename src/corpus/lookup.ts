@@ -5,6 +5,7 @@
  * the wording of what to tell the person lives with the front ends' commands.
  */
 import { createHash } from "node:crypto";
+import { keptIn } from "../util/memo.ts";
 import { labelKey, parseChineseNumber } from "./numbering.ts";
 import type { Corpus, Item, ParsedDocument } from "./types.ts";
 
@@ -144,12 +145,7 @@ export type Documents = Pick<Corpus, "documents">;
 
 /** The directory of a corpus, built on first use and kept as long as the corpus is. */
 export function directoryOf(corpus: Documents): DocumentDirectory {
-  let dir = directories.get(corpus.documents);
-  if (!dir) {
-    dir = new DocumentDirectory(corpus.documents);
-    directories.set(corpus.documents, dir);
-  }
-  return dir;
+  return keptIn(directories, corpus.documents, (documents) => new DocumentDirectory(documents));
 }
 
 /** The canonical label's levels: 三、（二）2. → 三、 （二） 2. */

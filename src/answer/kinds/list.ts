@@ -8,6 +8,8 @@
 import type { DocumentMeta, Item, ParsedDocument } from "../../corpus/types.ts";
 import { DATE } from "../../text/dates.ts";
 import { squash } from "../../text/normalize.ts";
+import { keptIn } from "../../util/memo.ts";
+import { pushTo } from "../../util/multimap.ts";
 import { timeSlicer } from "../../util/time-slice.ts";
 import type { CitedItem } from "../compose/citations.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
@@ -55,24 +57,14 @@ const partsCache = new WeakMap<ParsedDocument, Part[]>();
 
 /** The named parts of a document, from its layout. */
 function partsOf(doc: ParsedDocument, appendixNames: (doc: ParsedDocument) => readonly string[]): Part[] {
-  let parts = partsCache.get(doc);
-  if (!parts) {
-    parts = findParts(doc, appendixNames(doc)).map((p) => ({ ...p, squashed: p.names.map(squash) }));
-    partsCache.set(doc, parts);
-  }
-  return parts;
+  return keptIn(partsCache, doc, (d) => findParts(d, appendixNames(d)).map((p) => ({ ...p, squashed: p.names.map(squash) })));
 }
 
 const labelledCache = new WeakMap<ParsedDocument, readonly CitedItem[]>();
 
 /** A document's numbered items, as cited items (kept: every list question over the corpus reads them). */
 function labelledOf(doc: ParsedDocument): readonly CitedItem[] {
-  let labelled = labelledCache.get(doc);
-  if (!labelled) {
-    labelled = doc.items.filter((i) => i.label !== null).map((item) => ({ item, meta: doc.meta, score: 1 }));
-    labelledCache.set(doc, labelled);
-  }
-  return labelled;
+  return keptIn(labelledCache, doc, (d) => d.items.filter((i) => i.label !== null).map((item) => ({ item, meta: d.meta, score: 1 })));
 }
 
 function findParts(doc: ParsedDocument, appendixNames: readonly string[]): Omit<Part, "squashed">[] {
@@ -81,10 +73,7 @@ function findParts(doc: ParsedDocument, appendixNames: readonly string[]): Omit<
   const sections = new Map<string, CitedItem[]>();
   for (const c of labelled) {
     const top = c.item.path[0];
-    if (!top || !/^[一二三四五六七八九十]+、/.test(top)) continue;
-    const items = sections.get(top);
-    if (items) items.push(c);
-    else sections.set(top, [c]);
+    if (top && /^[一二三四五六七八九十]+、/.test(top)) pushTo(sections, top, c);
   }
   for (const [heading, items] of sections) {
     const number = /^([一二三四五六七八九十]+)、/.exec(heading)![1]!;
@@ -140,12 +129,7 @@ const contexts = new WeakMap<Item, string>();
 
 /** An item's headings and text, squashed; kept per item, since list questions read whole documents. */
 function itemContext(item: Item): string {
-  let text = contexts.get(item);
-  if (text === undefined) {
-    text = squash([...item.path, item.text].join(" "));
-    contexts.set(item, text);
-  }
-  return text;
+  return keptIn(contexts, item, (i) => squash([...i.path, i.text].join(" ")));
 }
 
 export const list: QuestionKind = {

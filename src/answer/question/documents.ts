@@ -7,6 +7,7 @@
 import type { DocumentMeta, ParsedDocument } from "../../corpus/types.ts";
 import { findDocNumbers, sameDocNumber } from "../../corpus/document-number.ts";
 import { bigramSet } from "../../text/bigrams.ts";
+import { pushTo } from "../../util/multimap.ts";
 
 /** How strongly a question points at one document. */
 export interface DocumentPointer {
@@ -37,24 +38,21 @@ export const DOCUMENT_DEFAULTS = {
 /** In how many documents' texts a pair of characters is written. */
 export type DocumentsWith = (pair: string) => number;
 
-/** Counts by scanning each document's text (for a few circulars; the service counts through the index). */
-export function scanDocuments(documents: readonly ParsedDocument[]): DocumentsWith {
-  let sets: Set<string>[] | undefined;
-  return (pair) => {
-    sets ??= documents.map((d) => bigramSet(d.items.map((i) => i.text).join("")));
-    return sets.filter((s) => s.has(pair)).length;
-  };
+/** A document's title, as its pairs. */
+interface Title {
+  readonly meta: DocumentMeta;
+  readonly pairs: Set<string>;
 }
 
 export class DocumentFinder {
   private readonly weights = new Map<string, number>();
-  private readonly titles: { meta: DocumentMeta; pairs: Set<string> }[];
+  private readonly titles: readonly Title[];
   /** For each title pair, the documents (positions in `titles`, ascending) whose title has it. */
   private readonly byPair = new Map<string, number[]>();
   private readonly byYear = new Map<number, number[]>();
   private readonly numbered: number[] = [];
-  /** Documents of a yearly series (a year in the title), found on first use. */
-  private series?: { meta: DocumentMeta; pairs: Set<string> }[];
+  /** Documents of a yearly series (a year in the title): only these are named by a year. */
+  private readonly series: readonly Title[];
 
   /**
    * Titles are indexed by their pairs, so a question costs the documents sharing its
@@ -63,14 +61,16 @@ export class DocumentFinder {
    */
   constructor(
     documents: readonly ParsedDocument[],
-    private readonly documentsWith: DocumentsWith = scanDocuments(documents),
+    private readonly documentsWith: DocumentsWith,
   ) {
     this.titles = documents.map((d) => ({ meta: d.meta, pairs: bigramSet(d.meta.title) }));
     this.titles.forEach(({ meta, pairs }, k) => {
-      for (const p of pairs) push(this.byPair, p, k);
-      if (meta.year !== null) push(this.byYear, meta.year, k);
+      for (const p of pairs) pushTo(this.byPair, p, k);
+      if (meta.year !== null) pushTo(this.byYear, meta.year, k);
       if (meta.docNumber) this.numbered.push(k);
     });
+    // Only a yearly series names its documents by year (2021年…工作要点, 2023年…工作要点).
+    this.series = this.titles.filter((t) => /(19|20)\d{2}年/.test(t.meta.title));
   }
 
   /** log(N/df)/log(N) over titles; 0 for a pair every title has, or one most documents' texts write (generic). */
@@ -110,14 +110,11 @@ export class DocumentFinder {
    * year the question names a document by exists (or it names none).
    */
   missing(question: string): string | null {
-    // Only a yearly series names its documents by year (2021年…工作要点, 2023年…工作要点).
-    this.series ??= this.titles.filter((t) => /(19|20)\d{2}年/.test(t.meta.title));
-    const series = this.series;
     for (const m of question.matchAll(/(20\d{2})年([^，。,.；;？?！!\s]{0,8})/gu)) {
       const year = Number(m[1]);
       const after = m[2]!;
       const pairs = [...bigramSet(after)].filter((p) => this.byPair.has(p) && this.weight(p) > 0);
-      const named = series.filter((t) => pairs.some((p) => t.pairs.has(p)));
+      const named = this.series.filter((t) => pairs.some((p) => t.pairs.has(p)));
       if (named.length > 0 && !named.some((t) => t.meta.year === year)) {
         const end = Math.max(...pairs.filter((p) => named.some((t) => t.pairs.has(p))).map((p) => after.indexOf(p) + 2));
         return `${year}年${after.slice(0, end)}`;
@@ -143,10 +140,4 @@ export class DocumentFinder {
     const close = all.filter((d) => d.strength >= DOCUMENT_DEFAULTS.minStrength && top.strength - d.strength < DOCUMENT_DEFAULTS.minMargin);
     return close.length > DOCUMENT_DEFAULTS.maxPointed || close.length === this.titles.length ? [] : close.map((d) => d.file);
   }
-}
-
-function push<K>(map: Map<K, number[]>, key: K, value: number): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
