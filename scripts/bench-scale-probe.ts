@@ -109,7 +109,7 @@ async function recall() {
   const passages = index.parts.passages;
   const vectors: Float32Array[] = [];
   for (let at = 0; at < passages.size; at += 512) {
-    const texts = Array.from({ length: Math.min(512, passages.size - at) }, (_, k) => passages.text(at + k));
+    const texts = [...passages.texts(at, Math.min(passages.size, at + 512))];
     for (const v of await embeddings.embedDocuments(texts)) vectors.push(Float32Array.from(v));
   }
   const queries = await Promise.all(questions.map((q) => embeddings.embedQuery(q)));

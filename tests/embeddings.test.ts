@@ -155,7 +155,7 @@ describe("the static model path (no transformers.js at run time)", () => {
   /** Every seed passage, every question of the project's sets, and awkward input. */
   async function sampleTexts(): Promise<string[]> {
     const passages = PassageTable.build(await loadCorpus(path.join(PROJECT_ROOT, DEFAULTS.seedsDir)));
-    const texts = Array.from({ length: passages.size }, (_, p) => passages.text(p));
+    const texts = [...passages.texts()];
     for (const set of ["dev", "train", "probe"]) {
       const file = path.join(PROJECT_ROOT, "eval", "questions", `${set}.jsonl`);
       for (const line of (await fs.readFile(file, "utf8")).split("\n").filter(Boolean)) texts.push(JSON.parse(line).question);

@@ -25,7 +25,7 @@ describe("the question segmenter", () => {
     const segmenter = SegmenterDictionary.decode(Buffer.concat(saved.encode())).segmenter();
 
     const passages = PassageTable.build(corpus);
-    const texts = Array.from({ length: passages.size }, (_, p) => matchForm(passages.text(p)));
+    const texts = [...passages.texts()].map(matchForm);
     for (const set of ["dev", "train", "probe"]) {
       for (const line of (await fs.readFile(path.join(PROJECT_ROOT, "eval", "questions", `${set}.jsonl`), "utf8"))
         .split("\n")

@@ -142,4 +142,9 @@ export class PassageTable {
     const { item, meta } = this.item(p);
     return passageText(meta, item, this.chunkText(p));
   }
+
+  /** The texts of passages `from` to `to` (exclusive), in order. */
+  *texts(from = 0, to = this.size): Generator<string> {
+    for (let p = from; p < to; p++) yield this.text(p);
+  }
 }

@@ -59,6 +59,11 @@ export class SubstringFrequency {
     this.blob = Buffer.from(aligned.buffer, aligned.byteOffset, aligned.byteLength);
   }
 
+  /** Indexes the corpus's items (their {@link frequencyText}), in order. */
+  static ofItems(items: readonly { readonly meta: DocumentMeta; readonly item: Item }[]): SubstringFrequency {
+    return SubstringFrequency.build(items.map(({ meta, item }) => frequencyText(meta, item)));
+  }
+
   /** Indexes item texts (see {@link frequencyText}), in item order. */
   static build(texts: Iterable<string>): SubstringFrequency {
     const chunks: Buffer[] = [];

@@ -19,7 +19,7 @@ import type { Vocabulary } from "../lexicon/vocabulary.ts";
 import { HybridRetriever, type RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
 import { LexicalIndex } from "../retrieval/lexical-index.ts";
 import { PassageTable } from "../retrieval/passage-table.ts";
-import { frequencyText, SubstringFrequency } from "../retrieval/substring-frequency.ts";
+import { SubstringFrequency } from "../retrieval/substring-frequency.ts";
 import { TextAnalyzer } from "../retrieval/text-analysis.ts";
 import type { Engine } from "./qa-service.ts";
 
@@ -61,8 +61,8 @@ export function analyzerFor(corpus: Corpus, vocabulary: Vocabulary): Promise<Tex
 export async function buildLexicalParts(corpus: Corpus, vocabulary: Vocabulary): Promise<LexicalParts> {
   const analyzer = await analyzerFor(corpus, vocabulary);
   const passages = PassageTable.build(corpus);
-  const lexical = LexicalIndex.build(Array.from({ length: passages.size }, (_, p) => passages.text(p)), analyzer);
-  const frequency = SubstringFrequency.build(passages.items.map(({ meta, item }) => frequencyText(meta, item)));
+  const lexical = LexicalIndex.build(passages.texts(), analyzer);
+  const frequency = SubstringFrequency.ofItems(passages.items);
   return { corpus, vocabulary, analyzer, passages, lexical, frequency };
 }
 
@@ -83,9 +83,13 @@ function appendixNames(doc: ParsedDocument): string[] {
  */
 function documentsWith(parts: LexicalParts): DocumentsWith {
   const { corpus, passages, frequency } = parts;
-  const position = new Map(corpus.documents.map((d, k) => [d.meta.file, k]));
-  const docOf = Uint32Array.from(passages.items, ({ meta }) => position.get(meta.file)!);
+  // Each item's document, worked out when a question first needs it rather than at start.
+  let docOf: Uint32Array | undefined;
   return (pair) => {
+    if (!docOf) {
+      const position = new Map(corpus.documents.map((d, k) => [d.meta.file, k]));
+      docOf = Uint32Array.from(passages.items, ({ meta }) => position.get(meta.file)!);
+    }
     let n = 0;
     let last = -1;
     // Items come in document order, so a document's items are consecutive.

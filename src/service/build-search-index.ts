@@ -20,7 +20,7 @@ import { loadVocabulary } from "../lexicon/vocabulary.ts";
 import type { Logger } from "../logging/logger.ts";
 import { LexicalIndex } from "../retrieval/lexical-index.ts";
 import { PassageTable } from "../retrieval/passage-table.ts";
-import { frequencyText, SubstringFrequency } from "../retrieval/substring-frequency.ts";
+import { SubstringFrequency } from "../retrieval/substring-frequency.ts";
 import { dictionaryText, KEPT_WORD_FREQUENCY } from "../retrieval/jieba-dictionary.ts";
 import { SegmenterDictionary } from "../retrieval/segmenter.ts";
 import { keptWords } from "../retrieval/text-analysis.ts";
@@ -88,15 +88,15 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
     ms: parse,
   });
 
-  const lexical = LexicalIndex.build(passageTexts(passages, 0, passages.size), analyzer);
+  const lexical = LexicalIndex.build(passages.texts(), analyzer);
   const lexicalMs = clock();
-  const frequency = SubstringFrequency.build(passages.items.map(({ meta, item }) => frequencyText(meta, item)));
+  const frequency = SubstringFrequency.ofItems(passages.items);
   const frequencyMs = clock();
   logger.info("index build: lexical index and substring frequencies done", { lexicalMs, frequencyMs });
 
   const graph = VectorShards.create(model.dimensions, request.hnsw);
   for (let at = 0; at < passages.size; at += EMBED_BATCH) {
-    graph.add(await embeddings.embedDocuments([...passageTexts(passages, at, Math.min(passages.size, at + EMBED_BATCH))]));
+    graph.add(await embeddings.embedDocuments([...passages.texts(at, Math.min(passages.size, at + EMBED_BATCH))]));
   }
   const vectors = clock();
   logger.info(`index build: ${passages.size} passages embedded and linked into the vector graph`, { ms: vectors });
@@ -133,10 +133,6 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
     problems: corpus.problems,
     timings: { parse, lexical: lexicalMs, frequency: frequencyMs, vectors, write },
   };
-}
-
-function* passageTexts(passages: PassageTable, from: number, to: number): Generator<string> {
-  for (let p = from; p < to; p++) yield passages.text(p);
 }
 
 /** Each call returns the milliseconds since the previous one. */
