@@ -5,6 +5,8 @@
  * the corpus around it — so the fix is taken from the corpus, not from a list of typos.
  */
 import { createRequire } from "node:module";
+import type { CharSounds } from "../../lexicon/vocabulary.ts";
+import { pushTo } from "../../util/multimap.ts";
 
 type PinyinOf = (char: string) => string;
 
@@ -44,7 +46,7 @@ export interface CorpusText {
    * pinyin-pro's reading of each character of U+4E00–U+9FFF it knows (data/char-sounds.txt,
    * its own output, kept): a character of that block missing from it is its own sound.
    */
-  readonly sounds: ReadonlyMap<string, string>;
+  readonly sounds: CharSounds;
 }
 
 export class HomophoneMatcher {
@@ -53,33 +55,28 @@ export class HomophoneMatcher {
 
   constructor(private readonly corpus: CorpusText) {}
 
-  /**
-   * Corpus pairs with the same sound as `pair`, other than itself, in code order. A pair
-   * sounds as its two characters do, so the candidates are the pairs of same-sounding
-   * characters that the corpus writes: no table of every corpus pair is built (at ten
-   * thousand circulars that took seconds on the first question).
-   */
+  /** A character's toneless pinyin: from the kept table, else its own (CJK block), else pinyin-pro. */
   private sound(ch: string): string {
     const known = this.corpus.sounds.get(ch);
     if (known !== undefined) return known;
     return ch >= "\u4e00" && ch <= "\u9fff" ? ch : loadPinyin()(ch);
   }
 
+  /**
+   * Corpus pairs with the same sound as `pair`, other than itself, in code order. A pair
+   * sounds as its two characters do, so the candidates are the pairs of same-sounding
+   * characters that the corpus writes: no table of every corpus pair is built (at ten
+   * thousand circulars that took seconds on the first question).
+   */
   private candidates(pair: string): string[] {
-    const sound = (ch: string) => this.sound(ch);
     if (!this.bySound) {
       this.bySound = new Map();
-      for (const ch of [...this.corpus.chars()].sort()) {
-        const key = sound(ch);
-        const list = this.bySound.get(key);
-        if (list) list.push(ch);
-        else this.bySound.set(key, [ch]);
-      }
+      for (const ch of [...this.corpus.chars()].sort()) pushTo(this.bySound, this.sound(ch), ch);
     }
     const [a, b] = [...pair] as [string, string];
     const out: string[] = [];
-    for (const x of this.bySound.get(sound(a)) ?? []) {
-      for (const y of this.bySound.get(sound(b)) ?? []) if (x + y !== pair && this.corpus.contains(x + y)) out.push(x + y);
+    for (const x of this.bySound.get(this.sound(a)) ?? []) {
+      for (const y of this.bySound.get(this.sound(b)) ?? []) if (x + y !== pair && this.corpus.contains(x + y)) out.push(x + y);
     }
     return out;
   }
