@@ -29,9 +29,9 @@ import type { Io } from "./corpus-commands.ts";
 const pct = (x: number | null) => (x === null ? "   —  " : `${(x * 100).toFixed(1)}%`.padStart(6));
 
 /** One row of the table: cite@1, false refusals, refusal recall, list coverage, wrong first citations. */
-function row(name: string, questions: number, [cite, falseRef, recall, cover, wrong]: (number | null)[]): string {
-  const [a, b, c, d, e] = [cite, falseRef, recall, cover, wrong].map((x) => pct(x ?? null));
-  return `${name.padEnd(12)} ${String(questions).padStart(3)}  ${a}   ${b}     ${c}    ${d}   ${e}`;
+function row(name: string, questions: number, figures: readonly (number | null)[]): string {
+  const [cite, falseRef, recall, cover, wrong] = figures.map(pct);
+  return `${name.padEnd(12)} ${String(questions).padStart(3)}  ${cite}   ${falseRef}     ${recall}    ${cover}   ${wrong}`;
 }
 
 /** The figures of one run, by question type and overall. */

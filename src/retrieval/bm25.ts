@@ -172,6 +172,7 @@ export class Bm25Index {
     const { k1 } = this.params;
     // What each term can add at most to a passage's score (its covered weight is at most w).
     const bound = terms.map((t) => (this.postings.blocks(t.id) ? t.w * this.maxImpact[this.blockIndex(t.id)]! : t.w * (k1 + 1)));
+    const weights = terms.map((t) => t.w);
     const order = terms.map((_, k) => k).sort((a, b) => bound[b]! - bound[a]! || a - b);
     const done = new Uint8Array(terms.length);
     const acc = this.accumulators();
@@ -187,7 +188,7 @@ export class Bm25Index {
         if (acc.touched.length >= limit && terms[k]!.df > long) {
           // Before a long list: can the terms left still lift a passage into either top k?
           const scoreLeft = loose(sumLeft(bound, done));
-          const coverLeft = withCoverage ? loose(sumLeft(terms.map((t) => t.w), done)) : -Infinity;
+          const coverLeft = withCoverage ? loose(sumLeft(weights, done)) : -Infinity;
           // A floor is at most the largest sum so far: while what is left reaches that, no floor can stop the reading.
           const mayStop = scoreLeft < acc.maxScore && coverLeft < acc.maxCovered;
           if (mayStop && scoreLeft < CHECK_AGAIN * leftAtCheck) {
@@ -206,7 +207,7 @@ export class Bm25Index {
       let finalists: number[];
       if (stopped) {
         const scoreLeft = loose(sumLeft(bound, done));
-        const coverLeft = loose(sumLeft(terms.map((t) => t.w), done));
+        const coverLeft = loose(sumLeft(weights, done));
         const candidates = acc.touched
           .filter((d) => acc.scores[d]! + scoreLeft >= scoreFloor || acc.covered[d]! + coverLeft >= coverFloor)
           .sort((a, b) => a - b);
