@@ -135,7 +135,18 @@ describe("the saved corpus and search structures", () => {
       terms.add(t.slice(at, at + 1 + Math.floor(rnd() * 9)));
       terms.add(t.slice(at, at + 3) + t.slice(at + 5, at + 8)); // pairs all present, term absent
     }
-    for (const term of terms) expect(index.df(term), JSON.stringify(term)).toBe(scan(term));
+    // Which items: all of them, or only where the term starts past each item's first `skip` code units.
+    const skip = (i: number) => (i * 7) % 11;
+    const items = (term: string, from?: (i: number) => number) => {
+      const t = squash(term);
+      return texts.flatMap((x, i) => (x.indexOf(t, from?.(i) ?? 0) >= 0 ? [i] : []));
+    };
+    for (const term of terms) {
+      expect(index.df(term), JSON.stringify(term)).toBe(scan(term));
+      if (term === "") continue;
+      expect([...index.itemsWith(term)], JSON.stringify(term)).toEqual(items(term));
+      expect([...index.itemsWith(term, skip)], JSON.stringify(term)).toEqual(items(term, skip));
+    }
     expect(index.total).toBe(texts.length);
   });
 

@@ -17,6 +17,7 @@ import type { DocumentMeta, Item } from "../corpus/types.ts";
 import { encodeSections, Sections, SectionFormatError, type ByteSource } from "../index/binary-sections.ts";
 import { Uint32Index, Uint32List, varintBytes, writeVarint } from "../util/uint32-index.ts";
 import { squash } from "../text/normalize.ts";
+import { intersect } from "../util/sorted-sets.ts";
 
 /** The text an item is counted by: its document's title, its headings and its text, normalised, without whitespace. */
 export function frequencyText(meta: Pick<DocumentMeta, "title">, item: Pick<Item, "path" | "text">): string {
@@ -211,36 +212,91 @@ export class SubstringFrequency {
     return n;
   }
 
+  /**
+   * The items (ascending) whose text holds `term` (normalised and without whitespace, as
+   * the texts are): the candidates that hold all of its pairs, each searched for it.
+   * With `skip`, an item counts only where the term starts `skip(item)` code units or
+   * more into its text (past its title, say).
+   */
+  itemsWith(term: string, skip?: (item: number) => number): Uint32Array {
+    const t = squash(term);
+    if (t.length === 0) return Uint32Array.from({ length: this.total }, (_, i) => i);
+    if (t.length === 1) return this.scan(t, skip);
+    const found = this.pairsOf(t);
+    if (!found) return new Uint32Array(0);
+    if (t.length === 2 && !skip) return this.items(found[0]!);
+    return this.holding(t.length === 2 ? this.items(found[0]!) : this.candidates(found), t, skip);
+  }
+
   private count(t: string): number {
     // No item is counted for the empty term: it names nothing.
     if (t.length === 0) return 0;
     if (t.length === 1) return this.unitCount[t.charCodeAt(0)]!;
+    const found = this.pairsOf(t);
+    if (!found) return 0;
+    if (t.length === 2) return this.pairCount[found[0]!]!;
+    return this.holding(this.candidates(found), t).length;
+  }
+
+  /** The term's distinct pairs (their positions in the pair table), or null when one is in no item. */
+  private pairsOf(t: string): number[] | null {
     const found: number[] = [];
     for (let k = 0; k + 1 < t.length; k++) {
       const p = this.findPair(pairKey(t, k));
-      if (p < 0) return 0;
+      if (p < 0) return null;
       if (!found.includes(p)) found.push(p);
     }
-    if (t.length === 2) return this.pairCount[found[0]!]!;
+    return found;
+  }
+
+  /** The items holding every pair (or the few holding the rarest ones, to be searched). */
+  private candidates(found: number[]): Uint32Array {
     found.sort((a, b) => this.pairCount[a]! - this.pairCount[b]!);
     let candidates = this.items(found[0]!);
     for (let k = 1; k < found.length && candidates.length >= INTERSECT_UNTIL; k++)
       candidates = intersect(candidates, this.items(found[k]!));
-    return this.verify(candidates, t);
+    return candidates;
   }
 
-  /** How many of the candidate items (ascending) contain `t`: one forward search per match. */
   /**
-   * How many candidates hold `t`: each searched within its own text, so a term no
-   * candidate holds costs the candidates' length, not a search to the end of the corpus.
+   * The candidates (ascending) whose text holds `t` (from `skip(item)` on): each searched
+   * within its own text, so a term no candidate holds costs the candidates' length, not a
+   * search to the end of the corpus.
    */
-  private verify(candidates: Uint32Array, t: string): number {
-    let count = 0;
+  private holding(candidates: Uint32Array, t: string, skip?: (item: number) => number): Uint32Array {
+    const out = new Uint32Array(candidates.length);
+    let n = 0;
     for (const c of candidates) {
       const text = this.blob.subarray(this.textStart[c]! * 2, this.textStart[c + 1]! * 2);
-      if (text.indexOf(t, 0, "utf16le") >= 0) count++;
+      if (text.indexOf(t, skip ? skip(c) * 2 : 0, "utf16le") >= 0) out[n++] = c;
     }
-    return count;
+    return out.subarray(0, n);
+  }
+
+  /** The items holding one code unit (from `skip(item)` on): a forward search through the texts, one hit per item. */
+  private scan(t: string, skip?: (item: number) => number): Uint32Array {
+    const out: number[] = [];
+    for (let at = this.blob.indexOf(t, 0, "utf16le"); at >= 0; ) {
+      const item = this.itemAt(at / 2);
+      const end = this.textStart[item + 1]! * 2;
+      const from = (this.textStart[item]! + (skip?.(item) ?? 0)) * 2;
+      if (at < from) at = this.blob.indexOf(t, from, "utf16le");
+      if (at >= 0 && at < end) out.push(item);
+      at = this.blob.indexOf(t, end, "utf16le");
+    }
+    return Uint32Array.from(out);
+  }
+
+  /** The item whose text holds code unit `unit` of the blob. */
+  private itemAt(unit: number): number {
+    let lo = 0;
+    let hi = this.total - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.textStart[mid]! <= unit) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
   }
 
   private findPair(key: number): number {
@@ -275,22 +331,6 @@ export class SubstringFrequency {
     }
     return out;
   }
-}
-
-/** Items in both ascending lists. */
-function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
-  const out = new Uint32Array(Math.min(a.length, b.length));
-  let n = 0;
-  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
-    if (a[i]! < b[j]!) i++;
-    else if (a[i]! > b[j]!) j++;
-    else {
-      out[n++] = a[i]!;
-      i++;
-      j++;
-    }
-  }
-  return out.subarray(0, n);
 }
 
 function fail(message: string): never {

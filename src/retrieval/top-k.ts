@@ -29,6 +29,8 @@ export function topK(
     const index = candidates[i]!;
     const score = scores[index]!;
     if (!keep(score)) continue;
+    // Most candidates rank below the heap's weakest: tested before an entry is made for them.
+    if (heap.length === limit && (score < heap[0]!.score || (score === heap[0]!.score && index > heap[0]!.index))) continue;
     const entry = { index, score };
     if (heap.length < limit) {
       heap.push(entry);

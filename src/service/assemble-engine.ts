@@ -19,6 +19,7 @@ import type { Vocabulary } from "../lexicon/vocabulary.ts";
 import { HybridRetriever, type RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
 import { LexicalIndex } from "../retrieval/lexical-index.ts";
 import { PassageTable } from "../retrieval/passage-table.ts";
+import { ItemSets } from "../answer/item-sets.ts";
 import { SubstringFrequency } from "../retrieval/substring-frequency.ts";
 import { TextAnalyzer } from "../retrieval/text-analysis.ts";
 import type { Engine } from "./qa-service.ts";
@@ -123,6 +124,7 @@ export function assembleEngine(
     contrasts: new Contrasts(vocabulary.contrasts),
     appendixNames,
     inCorpus,
+    itemSets: new ItemSets(passages.items, stats, units),
   };
   const concepts = new ConceptExtractor({
     words: (t) => analyzer.words(t),

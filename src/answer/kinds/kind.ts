@@ -10,6 +10,7 @@ import type { Vocabulary } from "../../lexicon/vocabulary.ts";
 import type { ScoredItem, SearchResult } from "../../retrieval/hybrid-retriever.ts";
 import type { CitedItem } from "../compose/citations.ts";
 import type { Contrasts } from "../contrasts.ts";
+import type { ItemSets } from "../item-sets.ts";
 import type { AnalysedQuestion, KindName, QuestionDraft } from "../question/analysed-question.ts";
 import type { Measures } from "../question/measures.ts";
 import type { Evidence } from "../types.ts";
@@ -27,6 +28,8 @@ export interface KindContext {
   readonly appendixNames: (doc: ParsedDocument) => readonly string[];
   /** Whether any item contains a text. */
   readonly inCorpus: (text: string) => boolean;
+  /** The items as numbers, and the sets of them list questions filter by. */
+  readonly itemSets: ItemSets;
 }
 
 /** One item search found, read for one kind of question: its best sentence and how it fits. */

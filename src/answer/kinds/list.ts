@@ -5,13 +5,14 @@
  * item kind the question points at) are filtered by unit and role, by date, and by the
  * topic words left; the answer is the count, then one line per item.
  */
-import type { DocumentMeta, Item, ParsedDocument } from "../../corpus/types.ts";
+import type { ParsedDocument } from "../../corpus/types.ts";
 import { DATE } from "../../text/dates.ts";
 import { squash } from "../../text/normalize.ts";
 import { keptIn } from "../../util/memo.ts";
 import { pushTo } from "../../util/multimap.ts";
+import { countShared, intersect } from "../../util/sorted-sets.ts";
 import { timeSlicer } from "../../util/time-slice.ts";
-import type { CitedItem } from "../compose/citations.ts";
+import type { ItemSets } from "../item-sets.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
 import { mentions, type Concept } from "../question/concepts.ts";
 import type { KindContext, QuestionKind } from "./kind.ts";
@@ -49,69 +50,81 @@ interface Part {
   readonly names: readonly string[];
   /** The names squashed, as questions are compared. */
   readonly squashed: readonly string[];
-  readonly items: readonly CitedItem[];
+  /** Its items' numbers (ItemSets), ascending. */
+  readonly items: Uint32Array;
 }
 
 /** Each document's parts, worked out once: a list question over the whole corpus reads every document's. */
 const partsCache = new WeakMap<ParsedDocument, Part[]>();
 
 /** The named parts of a document, from its layout. */
-function partsOf(doc: ParsedDocument, appendixNames: (doc: ParsedDocument) => readonly string[]): Part[] {
-  return keptIn(partsCache, doc, (d) => findParts(d, appendixNames(d)).map((p) => ({ ...p, squashed: p.names.map(squash) })));
+function partsOf(doc: ParsedDocument, ctx: KindContext): Part[] {
+  return keptIn(partsCache, doc, (d) =>
+    findParts(d, ctx.appendixNames(d), ctx.itemSets).map((p) => ({ ...p, squashed: p.names.map(squash) })),
+  );
 }
 
-const labelledCache = new WeakMap<ParsedDocument, readonly CitedItem[]>();
+const labelledCache = new WeakMap<ParsedDocument, Uint32Array>();
 
-/** A document's numbered items, as cited items (kept: every list question over the corpus reads them). */
-function labelledOf(doc: ParsedDocument): readonly CitedItem[] {
-  return keptIn(labelledCache, doc, (d) => d.items.filter((i) => i.label !== null).map((item) => ({ item, meta: d.meta, score: 1 })));
+/** A document's numbered items' numbers (kept: every list question over the corpus reads them). */
+function labelledOf(doc: ParsedDocument, sets: ItemSets): Uint32Array {
+  return keptIn(labelledCache, doc, (d) => Uint32Array.from(d.items.filter((i) => i.label !== null), (i) => sets.numberOf(i)));
 }
 
-function findParts(doc: ParsedDocument, appendixNames: readonly string[]): Omit<Part, "squashed">[] {
-  const labelled = labelledOf(doc);
+function findParts(doc: ParsedDocument, appendixNames: readonly string[], sets: ItemSets): Omit<Part, "squashed">[] {
+  const labelled = labelledOf(doc, sets);
   const parts: Omit<Part, "squashed">[] = [];
-  const sections = new Map<string, CitedItem[]>();
-  for (const c of labelled) {
-    const top = c.item.path[0];
-    if (top && /^[一二三四五六七八九十]+、/.test(top)) pushTo(sections, top, c);
+  const sections = new Map<string, number[]>();
+  for (const n of labelled) {
+    const top = sets.item(n).path[0];
+    if (top && /^[一二三四五六七八九十]+、/.test(top)) pushTo(sections, top, n);
   }
   for (const [heading, items] of sections) {
     const number = /^([一二三四五六七八九十]+)、/.exec(heading)![1]!;
-    parts.push({ names: [heading.replace(/^[一二三四五六七八九十]+、\s*/, ""), `第${number}部分`, `${number}、`], items });
+    parts.push({ names: [heading.replace(/^[一二三四五六七八九十]+、\s*/, ""), `第${number}部分`, `${number}、`], items: Uint32Array.from(items) });
   }
-  const appendix = labelled.filter((c) => c.item.kind === "appendix");
+  const appendix = labelled.filter((n) => sets.item(n).kind === "appendix");
   if (appendix.length > 0) parts.push({ names: ["附件", ...appendixNames], items: appendix });
-  const boxes = labelled.filter((c) => c.item.kind === "box");
+  const boxes = labelled.filter((n) => sets.item(n).kind === "box");
   if (boxes.length > 0) parts.push({ names: ["专栏"], items: boxes });
   return parts;
 }
 
-/** Items in the scope the question points at: its documents, and the part of them it names. */
-function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: CitedItem[]; named: string[] } {
-  const docs = ctx.corpus.documents.filter((d) => q.documents.length === 0 || q.documents.includes(d.meta.file));
+/** Items in the scope the question points at (ascending numbers): its documents, and the part of them it names. */
+function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: Uint32Array; named: string[]; titles: string[] } {
+  const docs = q.documents.length === 0 ? ctx.corpus.documents : ctx.corpus.documents.filter((d) => q.documents.includes(d.meta.file));
   const text = squash(q.text);
-  const out: CitedItem[] = [];
+  const parts: Uint32Array[] = [];
   const named: string[] = [];
+  const titles = new Set<string>();
   // A part named in the question (日常工作, 四、) is the scope, in the documents that have it.
   for (const d of docs) {
-    const part = partsOf(d, ctx.appendixNames).find((p) => p.squashed.some((n) => text.includes(n)));
+    const part = partsOf(d, ctx).find((p) => p.squashed.some((n) => text.includes(n)));
     if (!part) continue;
-    out.push(...part.items);
+    parts.push(part.items);
+    titles.add(d.meta.title);
     named.push(...part.names.filter((_, k) => text.includes(part.squashed[k]!)));
   }
-  if (out.length > 0) return { items: out, named };
-  for (const d of docs) for (const c of labelledOf(d)) out.push(c);
-  return { items: out, named };
+  if (parts.length > 0) return { items: concat(parts), named, titles: [...titles] };
+  for (const d of docs) if (labelledOf(d, ctx.itemSets).length > 0) titles.add(d.meta.title);
+  const items = q.documents.length === 0 ? ctx.itemSets.labelled() : concat(docs.map((d) => labelledOf(d, ctx.itemSets)));
+  return { items, named, titles: [...titles] };
+}
+
+/** Ascending sets of numbers that follow one another (documents in corpus order), as one. */
+function concat(sets: readonly Uint32Array[]): Uint32Array {
+  const out = new Uint32Array(sets.reduce((n, s) => n + s.length, 0));
+  let at = 0;
+  for (const s of sets) {
+    out.set(s, at);
+    at += s.length;
+  }
+  return out;
 }
 
 /** Concepts that name the scope (document title words, list words, units), not the topic. */
-function topicConcepts(
-  q: AnalysedQuestion,
-  ctx: KindContext,
-  scope: readonly { meta: DocumentMeta }[],
-  named: readonly string[],
-): Concept[] {
-  const titles = squash([...new Set(scope.map((s) => s.meta.title)), ...named].join(" "));
+function topicConcepts(q: AnalysedQuestion, ctx: KindContext, scopeTitles: readonly string[], named: readonly string[]): Concept[] {
+  const titles = squash([...scopeTitles, ...named].join(" "));
   const k = ctx.vocabulary.kinds;
   const scopeWords = new Set([...k.listObjects, ...k.listScopes, ...k.list]);
   return q.concepts.filter(
@@ -124,22 +137,13 @@ function topicConcepts(
   );
 }
 
-/** The text of an item a topic is looked for in: its headings and its own text. */
-const contexts = new WeakMap<Item, string>();
-
-/** An item's headings and text, squashed; kept per item, since list questions read whole documents. */
-function itemContext(item: Item): string {
-  return keptIn(contexts, item, (i) => squash([...i.path, i.text].join(" ")));
-}
-
 export const list: QuestionKind = {
   name: "list",
   async warm(ctx) {
-    // Every document's parts and every numbered item's context, as a list over the whole corpus reads them.
+    // Every document's parts, as a list over the whole corpus reads them.
     const slice = timeSlicer();
     for (const d of ctx.corpus.documents) {
-      partsOf(d, ctx.appendixNames);
-      for (const c of labelledOf(d)) itemContext(c.item);
+      partsOf(d, ctx);
       if (slice.due()) await slice.pause();
     }
   },
@@ -148,7 +152,8 @@ export const list: QuestionKind = {
   answers: () => false,
   write: () => null,
   compose(q, _search, ctx) {
-    const { items: scope, named } = itemsInScope(q, ctx);
+    const sets = ctx.itemSets;
+    const { items: scope, named, titles } = itemsInScope(q, ctx);
     let matches = scope;
     const said: string[] = [];
     let note = "";
@@ -162,15 +167,18 @@ export const list: QuestionKind = {
       const unit = q.units[0]!;
       const role = roleOf(q, ctx);
       const exact = q.excludedUnits.length > 0;
-      matches = matches.filter(({ item }) => {
-        if (!item.responsible) return false;
-        if (role === "only") return item.responsible.length === 1 && ctx.units.listed(item.responsible, unit, exact);
-        if (q.excludedUnits.some((u) => ctx.units.listed(item.responsible, u, true))) return false;
-        return ctx.units.listed(item.responsible, unit, exact);
+      matches = intersect(matches, sets.namingUnit(unit, exact)).filter((n) => {
+        const responsible = sets.item(n).responsible!;
+        if (role === "only") return responsible.length === 1;
+        return !q.excludedUnits.some((u) => ctx.units.listed(responsible, u, true));
       });
       // Which unit leads is said only where the document says it; these circulars list units without saying.
-      const leads = role === "lead" && matches.some(({ item }) => item.lead && ctx.units.canonical(item.lead) === unit);
-      if (leads) matches = matches.filter(({ item }) => item.lead && ctx.units.canonical(item.lead) === unit);
+      const leadsIn = (n: number) => {
+        const lead = sets.item(n).lead;
+        return !!lead && ctx.units.canonical(lead) === unit;
+      };
+      const leads = role === "lead" && matches.some(leadsIn);
+      if (leads) matches = matches.filter(leadsIn);
       said.push(`${unit}${role === "only" ? "单独负责" : leads ? "牵头" : "负责或参与"}`);
       if (role === "lead" && !leads) note = "（文件未注明牵头单位）";
     }
@@ -180,17 +188,17 @@ export const list: QuestionKind = {
     const target = q.years.find((y) => !docYears.has(y));
     const phrase = date && /月|底|前/.test(date) ? date : target !== undefined ? `${target}年` : null;
     if (phrase) {
-      matches = matches.filter(({ item }) => squash(item.text).includes(phrase));
+      matches = sets.writing(phrase, matches);
       said.push(`写明“${phrase}”`);
     }
     // By the topic words left (现场工程师学院, 验收, 中期检查), in the items and their headings;
     // words most items in scope have (进行, 工作) narrow nothing.
-    const common = (c: Concept) => scope.filter(({ item }) => mentions(c, itemContext(item))).length >= Math.max(2, scope.length / 2);
-    const topic = topicConcepts(q, ctx, scope, named).filter((c) => !common(c));
+    const common = (c: Concept) => countShared(scope, sets.mentioning(c)) >= Math.max(2, scope.length / 2);
+    const topic = topicConcepts(q, ctx, titles, named).filter((c) => !common(c));
     if (topic.length > 0 && said.length === 0) {
-      const found = topic.filter((c) => matches.some(({ item }) => mentions(c, itemContext(item))));
+      const found = topic.filter((c) => countShared(matches, sets.mentioning(c)) > 0);
       if (found.length === 0) return null;
-      matches = matches.filter(({ item }) => found.every((c) => mentions(c, itemContext(item))));
+      for (const c of found) matches = intersect(matches, sets.mentioning(c));
       said.push(`提到${found.map((c) => c.text).join("、")}`);
     }
     if (named.length > 0 && said.length === 0) said.push(`${named[0]}中`);
@@ -198,15 +206,15 @@ export const list: QuestionKind = {
     let whole: string | null = null;
     if (said.length === 0 && q.documents.length === 1 && topic.length === 0) {
       whole = `《${ctx.documents.get(q.documents[0]!)!.meta.title}》`;
-      matches = scope.filter(({ item }) => item.kind !== "appendix" && item.kind !== "box");
+      matches = scope.filter((n) => sets.item(n).kind !== "appendix" && sets.item(n).kind !== "box");
     }
     if (said.length === 0 && !whole) return null;
     if (matches.length === 0) {
       return { refused: true, lead: `文件中没有找到${said.join("、")}的事项。`, evidence: [], items: [] };
     }
     // Years named in the question narrow nothing further: they chose the documents.
-    const kind = matches.every((m) => m.item.kind === "row") ? "项" : "条";
+    const kind = matches.every((n) => sets.item(n).kind === "row") ? "项" : "条";
     const lead = whole ? `${whole}共${matches.length}${kind}` : `${said.join("、")}的共${matches.length}${kind}${note}`;
-    return { refused: false, listed: true, lead, evidence: [], items: matches };
+    return { refused: false, listed: true, lead, evidence: [], items: sets.cited(matches) };
   },
 };
