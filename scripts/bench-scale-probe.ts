@@ -37,6 +37,8 @@ async function serve() {
   const started = performance.now();
   const service = await createQaService(settings, silentLogger);
   const openMs = performance.now() - started;
+  // As the bot does after its start, in the background (here awaited, so it is not timed with a question).
+  await service.warm();
   await service.ask(questions[0]!);
   const total: number[] = [];
   const retrieval: number[] = [];
@@ -63,6 +65,7 @@ async function serve() {
 
 async function reindex() {
   const service = await createQaService(settings, silentLogger);
+  await service.warm(); // as the bot does after its start
   await service.ask(questions[0]!);
   // A new circular: a copy of the last one under a new name, with one changed line.
   const names = (await fs.readdir(seedsDir)).filter((n) => n.endsWith(".txt")).sort();

@@ -17,6 +17,7 @@ import { squash } from "../text/normalize.ts";
 import { BoundedMap } from "../util/bounded-map.ts";
 import { pushTo } from "../util/multimap.ts";
 import { intersect, union } from "../util/sorted-sets.ts";
+import { timeSlicer } from "../util/time-slice.ts";
 import type { CitedItem } from "./compose/citations.ts";
 import type { Concept } from "./question/concepts.ts";
 import type { UnitNames } from "./unit-names.ts";
@@ -42,6 +43,30 @@ export class ItemSets {
     private readonly units: UnitNames,
   ) {}
 
+  /**
+   * Builds, in time slices, what the first list question would otherwise build at once
+   * (items' numbers, the unit table): 190 ms of one task at 2,000 circulars.
+   */
+  async warm(): Promise<void> {
+    const slice = timeSlicer();
+    const numbers = new Map<Item, number>();
+    const byUnit = { exact: new Map<string, number[]>(), loose: new Map<string, number[]>() };
+    for (let n = 0; n < this.items.length; n++) {
+      const { item } = this.items[n]!;
+      numbers.set(item, n);
+      this.fileUnits(byUnit, item, n);
+      if (n % 1024 === 0 && slice.due()) await slice.pause();
+    }
+    this.numbers ??= numbers;
+    this.byUnit ??= byUnit;
+  }
+
+  private fileUnits(byUnit: NonNullable<ItemSets["byUnit"]>, item: Item, n: number): void {
+    if (!item.responsible) return;
+    for (const u of this.units.unitsOf(item.responsible, true)) pushTo(byUnit.exact, u, n);
+    for (const u of this.units.unitsOf(item.responsible, false)) pushTo(byUnit.loose, u, n);
+  }
+
   /** An item's number. */
   numberOf(item: Item): number {
     this.numbers ??= new Map(this.items.map((c, i) => [c.item, i]));
@@ -63,11 +88,7 @@ export class ItemSets {
   namingUnit(unit: string, exact: boolean): Uint32Array {
     if (!this.byUnit) {
       const byUnit = { exact: new Map<string, number[]>(), loose: new Map<string, number[]>() };
-      this.items.forEach(({ item }, n) => {
-        if (!item.responsible) return;
-        for (const u of this.units.unitsOf(item.responsible, true)) pushTo(byUnit.exact, u, n);
-        for (const u of this.units.unitsOf(item.responsible, false)) pushTo(byUnit.loose, u, n);
-      });
+      this.items.forEach(({ item }, n) => this.fileUnits(byUnit, item, n));
       this.byUnit = byUnit;
     }
     return Uint32Array.from((exact ? this.byUnit.exact : this.byUnit.loose).get(unit) ?? []);

@@ -127,6 +127,9 @@ async function run(
       const service = await createQaService(settings, logger);
       const batch = typeof values.batch === "string" ? values.batch : undefined;
       if (command === "ask") return askCommand(service, io, { question: positionals.join(" "), json: values.json === true, batch });
+      // A long-running front end works out in the background, in slices, what its first
+      // list questions would otherwise work out at once (a 400 ms stall at 2,000 circulars).
+      service.warm().catch((e: unknown) => logger.warn(`warming the answer stage failed: ${(e as Error).message}`));
       if (command === "start" && settings.telegram.token) {
         const { BotStartError, createBot, startBot } = await import("../chat/telegram/index.ts");
         const running = await startBot(createBot(service, settings, logger)).catch((e: unknown) => {

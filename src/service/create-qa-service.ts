@@ -33,7 +33,7 @@ export async function buildEngine(settings: Settings, logger: Logger, overrides:
   };
   const index = await loadSearchIndex(request, embeddings, model, logger);
   const dense = { graph: index.graph, embeddings, modelId: `${model.id} (${model.dimensions} dims)` };
-  const engine = assembleEngine(index.parts, dense, index.builtAt, decision, overrides.retrieval);
+  const engine = await assembleEngine(index.parts, dense, index.builtAt, decision, overrides.retrieval);
   if (!settings.llm) return engine;
   // The language-model answerer (and LangChain's prompts and chat model) load only when configured.
   const [{ LlmAnswerer }, { candidateCitations, CitationLookup }] = await Promise.all([

@@ -135,6 +135,11 @@ export class PolicyQaService implements QaService {
     };
   }
 
+  /** Works out ahead, in time slices, what the first questions over this index would (see QuestionKind.warm). */
+  warm(): Promise<void> {
+    return this.engine.answerer.warm();
+  }
+
   /**
    * Builds a new engine from the seeds as they are now and swaps it in only when complete;
    * questions asked meanwhile are answered by the old one. When the build fails (no

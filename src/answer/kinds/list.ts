@@ -140,7 +140,8 @@ function topicConcepts(q: AnalysedQuestion, ctx: KindContext, scopeTitles: reado
 export const list: QuestionKind = {
   name: "list",
   async warm(ctx) {
-    // Every document's parts, as a list over the whole corpus reads them.
+    // The item sets, and every document's parts, as a list over the whole corpus reads them.
+    await ctx.itemSets.warm();
     const slice = timeSlicer();
     for (const d of ctx.corpus.documents) {
       partsOf(d, ctx);
