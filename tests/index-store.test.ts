@@ -16,7 +16,7 @@ import { HnswVectorStore } from "../src/index/hnsw-vector-store.ts";
 import { DimensionMismatchError, IndexLoadError, IndexWriteError } from "../src/index/errors.ts";
 import { hashInputs, INDEX_FORMAT_VERSION, MANIFEST_FILE, stableJson } from "../src/index/manifest.ts";
 import { writeIndex } from "../src/index/write-index.ts";
-import { openIndex, verifyIndex, type ExpectedIndex } from "../src/index/open-index.ts";
+import { openIndex, STAMP_FILE, verifyIndex, type ExpectedIndex } from "../src/index/open-index.ts";
 import { cleanIndexFolder } from "../src/index/clean-index.ts";
 import { POINTER_FILE } from "../src/index/index-layout.ts";
 import { seededUnitVector } from "../src/embeddings/offline-model/seeded-vectors.ts";
@@ -300,6 +300,35 @@ describe("index folder", () => {
     expect([...opened.payloads.keys()].sort()).toEqual(["bm25.json", "items.bin"]);
     const queries = await new HashEmbeddings().embedDocuments(QUERIES);
     expect(queries.map((q) => opened.graph.search(q, 10))).toEqual(queries.map((q) => store.search(q, 10)));
+  });
+
+  it("stamps the files it verified and hashes only those changed since, even with their time set back", async () => {
+    const root = path.join(tmp, "index");
+    const { result } = await build(root);
+    const dir = path.join(root, result.generation);
+    const stampFile = path.join(dir, STAMP_FILE);
+    expect((await openIndex(root, expected)).status).toBe("ok");
+    const stamps = JSON.parse(await fs.readFile(stampFile, "utf8")) as Record<string, { sha256: string; ino: number; mtimeMs: number; ctimeMs: number }>;
+    expect(Object.keys(stamps).sort()).toEqual(Object.keys(result.manifest.files).sort());
+    expect(stamps["items.bin"]!.sha256).toBe(result.manifest.files["items.bin"]!.sha256);
+
+    // Same size, time set back: the change time moved, so the file is hashed and the damage found.
+    const items = path.join(dir, "items.bin");
+    const before = await fs.stat(items);
+    await fs.writeFile(items, Buffer.from([0, 1, 2, 254]));
+    await fs.utimes(items, before.atime, before.mtime);
+    await expectProblem(root, "corrupt", /items.bin: checksum mismatch/);
+
+    // A file exactly as stamped is not hashed again: a stamp forged for the damaged file is
+    // believed (the stamp is a cache of checks, like git's index, not a second checksum).
+    const now = await fs.stat(items);
+    stamps["items.bin"] = { ...stamps["items.bin"]!, ctimeMs: now.ctimeMs, mtimeMs: now.mtimeMs, ino: now.ino };
+    await fs.writeFile(stampFile, JSON.stringify(stamps));
+    expect((await openIndex(root, expected)).status).toBe("ok");
+
+    // A damaged stamp only means checking every file again.
+    await fs.writeFile(stampFile, "{not json");
+    await expectProblem(root, "corrupt", /items.bin: checksum mismatch/);
   });
 
   it("refuses bad payload names and a store of other dimensions", async () => {

@@ -201,7 +201,7 @@ export class Bm25Index {
             }
           }
         }
-        this.accumulate([terms[k]!], acc);
+        this.accumulate([terms[k]!], acc, withCoverage);
         done[k] = 1;
       }
       let finalists: number[];
@@ -240,7 +240,7 @@ export class Bm25Index {
   private rankEveryList(terms: readonly QueryTerm[], total: number, limit: number, withCoverage: boolean): Bm25Ranking {
     const acc = this.accumulators();
     try {
-      this.accumulate(terms, acc);
+      this.accumulate(terms, acc, withCoverage);
       if (!withCoverage) return { scores: topK(acc.touched, acc.scores, limit), coverage: [] };
       if (total > 0) for (const d of acc.touched) acc.covered[d]! /= total;
       return { scores: topK(acc.touched, acc.scores, limit), coverage: topK(acc.touched, acc.covered, limit) };
@@ -337,7 +337,7 @@ export class Bm25Index {
    * Adds the terms' BM25 scores and weights (covered) into the per-passage sums for every
    * passage their lists hold, term by term in the given order.
    */
-  private accumulate(terms: readonly QueryTerm[], acc: Accumulators): void {
+  private accumulate(terms: readonly QueryTerm[], acc: Accumulators, withCoverage = true): void {
     const k1p1 = this.params.k1 + 1;
     const norms = this.docNorm();
     const { scores, covered, touched } = acc;
@@ -356,11 +356,15 @@ export class Bm25Index {
         b = bytes[at++]!;
         let f = b & 0x7f;
         for (let shift = 7; b >= 0x80; shift += 7) f |= ((b = bytes[at++]!) & 0x7f) << shift;
-        if (covered[d] === 0) touched.push(d);
+        // Every score added is above 0, so a passage is new while its score is 0.
+        if (scores[d] === 0) touched.push(d);
         const score = (scores[d]! += (w * (f * k1p1)) / (f + norms[d]!));
-        const cover = (covered[d]! += w);
         if (score > maxScore) maxScore = score;
-        if (cover > maxCovered) maxCovered = cover;
+        // Without coverage the covered weights stay 0: one array fewer to touch per posting.
+        if (withCoverage) {
+          const cover = (covered[d]! += w);
+          if (cover > maxCovered) maxCovered = cover;
+        }
       }
     }
     acc.maxScore = maxScore;
