@@ -308,7 +308,8 @@ describe("index folder", () => {
     const dir = path.join(root, result.generation);
     const stampFile = path.join(dir, STAMP_FILE);
     expect((await openIndex(root, expected)).status).toBe("ok");
-    const stamps = JSON.parse(await fs.readFile(stampFile, "utf8")) as Record<string, { sha256: string; ino: number; mtimeMs: number; ctimeMs: number }>;
+    type Stamp = { sha256: string; ino: number; mtimeMs: number; ctimeMs: number };
+    const stamps = JSON.parse(await fs.readFile(stampFile, "utf8")) as Record<string, Stamp>;
     expect(Object.keys(stamps).sort()).toEqual(Object.keys(result.manifest.files).sort());
     expect(stamps["items.bin"]!.sha256).toBe(result.manifest.files["items.bin"]!.sha256);
 
