@@ -59,12 +59,24 @@ export class ItemSets {
     }
     this.numbers ??= numbers;
     this.byUnit ??= byUnit;
+    await slice.pause();
+    this.titleLength ??= this.titleLengths();
   }
 
   private fileUnits(byUnit: NonNullable<ItemSets["byUnit"]>, item: Item, n: number): void {
     if (!item.responsible) return;
     for (const u of this.units.unitsOf(item.responsible, true)) pushTo(byUnit.exact, u, n);
     for (const u of this.units.unitsOf(item.responsible, false)) pushTo(byUnit.loose, u, n);
+  }
+
+  /** Per item, the length of its document's title, squashed (the frequency index's text starts with it). */
+  private titleLengths(): Uint32Array {
+    const lengths = new Map<string, number>();
+    return Uint32Array.from(this.items, ({ meta }) => {
+      let n = lengths.get(meta.title);
+      if (n === undefined) lengths.set(meta.title, (n = squash(meta.title).length));
+      return n;
+    });
   }
 
   /** An item's number. */
@@ -100,18 +112,17 @@ export class ItemSets {
     return this.numbered;
   }
 
+  /** The items whose title, headings or text hold `text` (squashed): every item whose own text does, and some more. */
+  holding(text: string): Uint32Array {
+    return this.frequency.itemsWith(text);
+  }
+
   /** The items whose headings or text (squashed, as frequencyText writes them after the title) hold one of the concept's spellings. */
   mentioning(concept: Pick<Concept, "alternatives">): Uint32Array {
     const spellings = [...new Set(concept.alternatives.map(squash))];
-    if (!this.titleLength) {
-      const lengths = new Map<string, number>();
-      this.titleLength = Uint32Array.from(this.items, ({ meta }) => {
-        let n = lengths.get(meta.title);
-        if (n === undefined) lengths.set(meta.title, (n = squash(meta.title).length));
-        return n;
-      });
-    }
-    const skip = (n: number) => this.titleLength![n]!;
+    this.titleLength ??= this.titleLengths();
+    const lengths = this.titleLength;
+    const skip = (n: number) => lengths[n]!;
     return this.remember(`${spellings.join("\u0000")}`, () => union(spellings.map((s) => this.frequency.itemsWith(s, skip))));
   }
 

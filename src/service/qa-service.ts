@@ -137,7 +137,7 @@ export class PolicyQaService implements QaService {
 
   /** Works out ahead, in time slices, what the first questions over this index would (see QuestionKind.warm). */
   warm(): Promise<void> {
-    return this.engine.answerer.warm();
+    return warmEngine(this.engine);
   }
 
   /**
@@ -149,9 +149,15 @@ export class PolicyQaService implements QaService {
     const started = performance.now();
     const next = await this.rebuild();
     // Warmed before the swap: the first questions on the new index find the work done.
-    await next.answerer.warm();
+    await warmEngine(next);
     this.engine = next;
     this.logger.info("index rebuilt and swapped", { items: next.items });
     return { documents: next.corpus.documents.length, items: next.items, ms: performance.now() - started, problems: next.corpus.problems };
   }
+}
+
+/** What an engine works out on its first questions, worked out ahead in time slices. */
+async function warmEngine(engine: Engine): Promise<void> {
+  await engine.analyser.warm();
+  await engine.answerer.warm();
 }

@@ -131,6 +131,12 @@ export class QuestionAnalyser {
     return { ...draft, kind: detectKind(draft, this.deps.kinds) };
   }
 
+  /** Works out ahead, in time slices, what the first questions would (title pairs' weights, units' spellings). */
+  async warm(): Promise<void> {
+    await this.deps.documents.warm();
+    this.deps.units.spellingsOf("");
+  }
+
   /** The title of `year`'s issue of the yearly circular titled `title` (2023年…要点 → 2021年…要点), or null. */
   private sameSeries(title: string, year: number): string | null {
     const m = /(19|20)\d{2}年/.exec(title);
@@ -206,9 +212,9 @@ export class QuestionAnalyser {
       const units = [...this.deps.vocabulary.units.spellings]
         .flatMap(([k, s]) => [k, ...s])
         .filter((u) => u.includes(place) && u !== place);
-      known = this.deps.corpus.documents.some((d) =>
-        d.items.some((i) => units.reduce((t, u) => t.split(u).join(" "), i.text).includes(place)),
-      );
+      // Only items whose counted text holds the name can write it (the frequency index finds them).
+      const sets = this.deps.kinds.itemSets;
+      known = Array.from(sets.holding(place)).some((n) => units.reduce((t, u) => t.split(u).join(" "), sets.item(n).text).includes(place));
       this.placesSeen.set(place, known);
     }
     return known;

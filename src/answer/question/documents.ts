@@ -8,6 +8,7 @@ import type { DocumentMeta, ParsedDocument } from "../../corpus/types.ts";
 import { findDocNumbers, sameDocNumber } from "../../corpus/document-number.ts";
 import { bigramSet } from "../../text/bigrams.ts";
 import { pushTo } from "../../util/multimap.ts";
+import { timeSlicer } from "../../util/time-slice.ts";
 
 /** How strongly a question points at one document. */
 export interface DocumentPointer {
@@ -71,6 +72,15 @@ export class DocumentFinder {
     });
     // Only a yearly series names its documents by year (2021年…工作要点, 2023年…工作要点).
     this.series = this.titles.filter((t) => /(19|20)\d{2}年/.test(t.meta.title));
+  }
+
+  /** Works out every title pair's weight ahead, in time slices (each is otherwise worked out on the first question that has it). */
+  async warm(): Promise<void> {
+    const slice = timeSlicer();
+    for (const pair of this.byPair.keys()) {
+      this.weight(pair);
+      if (slice.due()) await slice.pause();
+    }
   }
 
   /** log(N/df)/log(N) over titles; 0 for a pair every title has, or one most documents' texts write (generic). */
