@@ -97,6 +97,8 @@ async function reindex() {
     p99StallMs: Math.round(delay.percentile(99) / 1e6),
     answeredDuring: latencies.length,
     answerP95During: pct(latencies, 95),
+    // A stall as long as the longest answer is that answer's own time, not the rebuild's.
+    longestAnswerDuringMs: Math.round(Math.max(0, ...latencies)),
   };
 }
 
