@@ -9,6 +9,9 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
+import { PROJECT_ROOT } from "../src/config/settings.ts";
+import { DataFileError } from "../src/lexicon/data-file.ts";
+import { loadVocabulary } from "../src/lexicon/vocabulary.ts";
 import { BoundedMap } from "../src/util/bounded-map.ts";
 import { forEachJsonLine, JsonLinesFile, NODE_APPEND_IO, readJsonLines, type AppendIo } from "../src/util/json-lines.ts";
 import { SerialQueue } from "../src/util/serial-queue.ts";
@@ -200,5 +203,35 @@ describe("JSON Lines files", () => {
     const f = new JsonLinesFile(file, { redact: <T>(r: T) => JSON.parse(JSON.stringify(r).replaceAll("秘密", "[redacted]")) as T });
     await f.append([{ n: 1, text: "我的秘密" }]);
     expect(fs.readFileSync(file, "utf8")).toBe('{"n":1,"text":"我的[redacted]"}\n');
+  });
+});
+
+describe("the vocabulary folder", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policybot-vocabulary-"));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it("is read again only when a file changed, and a glossary entry with an empty spelling is an error naming its line", () => {
+    fs.cpSync(path.join(PROJECT_ROOT, "data"), dir, { recursive: true });
+    const first = loadVocabulary(dir);
+    expect(loadVocabulary(dir)).toBe(first);
+    expect(first.english.size).toBeGreaterThan(1000);
+
+    const file = path.join(dir, "en-zh.json");
+    const glossary = JSON.parse(fs.readFileSync(file, "utf8")) as Record<string, string[]>;
+    fs.writeFileSync(file, JSON.stringify({ ...glossary, "vocational school": [""] }, null, 1));
+    const error = (() => {
+      try {
+        loadVocabulary(dir);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(DataFileError);
+    expect((error as Error).message).toMatch(/^en-zh\.json line \d+: /);
+
+    fs.writeFileSync(file, JSON.stringify({ ...glossary, "vocational school": ["职业学校"] }));
+    const again = loadVocabulary(dir);
+    expect(again).not.toBe(first);
+    expect(again.english.get("vocational school")).toEqual(["职业学校"]);
   });
 });

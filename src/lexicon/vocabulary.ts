@@ -177,6 +177,12 @@ export const DATA_FILES = {
 
 const Words = z.array(z.string().min(1));
 const TermMap = z.record(z.string(), z.array(z.string().min(1)));
+
+/** Whether a value plainly is a TermMap: an object of arrays of non-empty strings (else zod says what is wrong). */
+function isTermMap(json: unknown): json is z.infer<typeof TermMap> {
+  if (json === null || typeof json !== "object" || Array.isArray(json)) return false;
+  return Object.values(json).every((v) => Array.isArray(v) && v.every((x) => typeof x === "string" && x.length > 0));
+}
 const ContrastFile = z.object({
   groups: z.array(z.union([Words.min(2), z.object({ words: Words.min(2), scope: z.enum(["sentence", "item"]) })])),
 });
@@ -255,9 +261,9 @@ function readVocabulary(dir: string): Vocabulary {
   const kinds = { ...kindFile, englishAsks: new Map(Object.entries(kindFile.englishAsks)) };
   const words = readJsonTable(file("answerWords"), AnswerWordsFile);
   return {
-    aliases: termMap(readJsonTable(file("aliases"), TermMap)),
+    aliases: termMap(readJsonTable(file("aliases"), TermMap, isTermMap)),
     // Hyphens read as spaces, in the glossary as in questions: high-tech zone = high tech zone.
-    english: new Map([...termMap(readJsonTable(file("english"), TermMap))].map(([k, v]) => [k.replace(/-/g, " ").replace(/\s+/g, " "), v])),
+    english: new Map([...termMap(readJsonTable(file("english"), TermMap, isTermMap))].map(([k, v]) => [k.replace(/-/g, " ").replace(/\s+/g, " "), v])),
     englishStopwords: new Set(readWordList(file("englishStopwords"))),
     stopwords: new Set(readWordList(file("stopwords"))),
     questionWords: new Set(readWordList(file("questionWords"))),
