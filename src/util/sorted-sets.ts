@@ -34,16 +34,21 @@ export function countShared(a: ArrayLike<number>, b: ArrayLike<number>): number 
   return n;
 }
 
-/** Numbers in any of the ascending sets, ascending. */
-export function union(sets: readonly ArrayLike<number>[]): Uint32Array {
-  if (sets.length === 1) return Uint32Array.from(sets[0]!);
+/** The sets one after the other: ascending when each set's numbers all follow the one before's. */
+export function concat(sets: readonly ArrayLike<number>[]): Uint32Array {
   const all = new Uint32Array(sets.reduce((n, s) => n + s.length, 0));
   let at = 0;
   for (const s of sets) {
     all.set(s, at);
     at += s.length;
   }
-  all.sort();
+  return all;
+}
+
+/** Numbers in any of the ascending sets, ascending. */
+export function union(sets: readonly ArrayLike<number>[]): Uint32Array {
+  if (sets.length === 1) return Uint32Array.from(sets[0]!);
+  const all = concat(sets).sort();
   let n = 0;
   for (let i = 0; i < all.length; i++) if (i === 0 || all[i] !== all[i - 1]) all[n++] = all[i]!;
   return all.subarray(0, n);

@@ -10,7 +10,7 @@ import { DATE } from "../../text/dates.ts";
 import { squash } from "../../text/normalize.ts";
 import { keptIn } from "../../util/memo.ts";
 import { pushTo } from "../../util/multimap.ts";
-import { countShared, intersect } from "../../util/sorted-sets.ts";
+import { concat, countShared, intersect } from "../../util/sorted-sets.ts";
 import { timeSlicer } from "../../util/time-slice.ts";
 import type { ItemSets } from "../item-sets.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
@@ -109,17 +109,6 @@ function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: Uint32Arr
   for (const d of docs) if (labelledOf(d, ctx.itemSets).length > 0) titles.add(d.meta.title);
   const items = q.documents.length === 0 ? ctx.itemSets.labelled() : concat(docs.map((d) => labelledOf(d, ctx.itemSets)));
   return { items, named, titles: [...titles] };
-}
-
-/** Ascending sets of numbers that follow one another (documents in corpus order), as one. */
-function concat(sets: readonly Uint32Array[]): Uint32Array {
-  const out = new Uint32Array(sets.reduce((n, s) => n + s.length, 0));
-  let at = 0;
-  for (const s of sets) {
-    out.set(s, at);
-    at += s.length;
-  }
-  return out;
 }
 
 /** Concepts that name the scope (document title words, list words, units), not the topic. */
