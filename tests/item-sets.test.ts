@@ -68,4 +68,14 @@ describe("item sets", () => {
     expect(() => sets.numberOf({ ...items[0]!.item })).toThrow(/is not in this corpus/);
     expect(sets.numberOf(items[5]!.item)).toBe(5);
   });
+
+  it("number every item by its place in corpus order, also where an item's order is not its place", async () => {
+    await sets.warm();
+    items.forEach((c, n) => expect(sets.numberOf(c.item)).toBe(n));
+    // Items renumbered (as a parser that dropped items after numbering would leave them).
+    const shifted = items.map((c) => ({ ...c, item: { ...c.item, order: c.item.order + 1 } }));
+    const other = new ItemSets(shifted, SubstringFrequency.ofItems(shifted), units);
+    shifted.forEach((c, n) => expect(other.numberOf(c.item)).toBe(n));
+    expect(() => other.numberOf(items[0]!.item)).toThrow(/is not in this corpus/);
+  });
 });

@@ -48,7 +48,16 @@ export class UnitNames {
   /** The alias table and the corpus's own unit names. */
   static of(table: UnitTable, corpus: Corpus): UnitNames {
     function* names() {
-      for (const d of corpus.documents) for (const i of d.items) if (i.responsible) yield* i.responsible;
+      // A saved corpus shares one array between the items with the same list (index/corpus-file.ts):
+      // each is read once (375,000 items, 125,000 lists at 10,000 circulars).
+      const seen = new Set<readonly string[]>();
+      for (const d of corpus.documents) {
+        for (const { responsible } of d.items) {
+          if (!responsible || seen.has(responsible)) continue;
+          seen.add(responsible);
+          yield* responsible;
+        }
+      }
     }
     return new UnitNames(table, names());
   }

@@ -109,8 +109,11 @@ export function encodeSections(kind: string, meta: unknown, sections: Readonly<R
  */
 export interface ByteSource {
   readonly length: number;
-  /** Bytes [start, start + length) of the section (a view, or a fresh array). */
-  read(start: number, length: number): Uint8Array;
+  /**
+   * Bytes [start, start + length) of the section: a view of memory, or read from the file
+   * into `into` when it is given and long enough (else into a fresh array).
+   */
+  read(start: number, length: number, into?: Uint8Array): Uint8Array;
 }
 
 class MemoryBytes implements ByteSource {
@@ -138,9 +141,9 @@ class FileBytes implements ByteSource {
     /** Keeps the container (and so the file) open while this source is in use. */
     readonly owner: object,
   ) {}
-  read(start: number, length: number): Uint8Array {
+  read(start: number, length: number, into?: Uint8Array): Uint8Array {
     if (start < 0 || start + length > this.length) throw new SectionFormatError("read outside the section");
-    const out = new Uint8Array(length);
+    const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
     for (let done = 0; done < length; ) {
       const n = readSync(this.fd, out, done, length - done, this.offset + start + done);
       if (n === 0) throw new SectionFormatError("file ends inside a section");

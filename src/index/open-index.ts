@@ -66,7 +66,9 @@ export interface VerifiedIndex {
 
 export type VerifyResult = VerifiedIndex | IndexProblem;
 
-export type OpenIndexResult = (VerifiedIndex & { readonly graph: VectorShards }) | IndexProblem;
+export type OpenIndexResult<T = undefined> =
+  | (VerifiedIndex & { readonly graph: VectorShards; readonly prepared: T })
+  | IndexProblem;
 
 /** The live generation's folder and manifest, read and validated, its files not yet checked. */
 export type LiveGeneration =
@@ -77,6 +79,15 @@ export interface OpenOptions {
   readonly inMemory?: (name: string) => boolean;
   /** Called once the manifest is sound, before any file is checked (openIndex starts loading the graphs then). */
   readonly manifestSound?: (dir: string, manifest: IndexManifest) => void;
+}
+
+/** What openIndex does with the verified files while the graphs still load. */
+export interface PrepareOptions<T> {
+  /**
+   * Decodes the verified files (on this thread, while hnswlib loads the graphs on others);
+   * what it throws makes the index corrupt, its message the reason.
+   */
+  readonly prepare?: (verified: VerifiedIndex) => Promise<T>;
 }
 
 /** The stamp of a generation's verified files, inside its folder (not listed in the manifest). */
@@ -284,8 +295,12 @@ export async function readListedFile(
  * Verifies the live generation in `root` and, if sound, loads its vector graph.
  * Never throws for a missing, stale or damaged index; only for unexpected I/O errors.
  */
-export async function openIndex(root: string, expected: ExpectedIndex, options: OpenOptions = {}): Promise<OpenIndexResult> {
-  let result: OpenIndexResult = { status: "missing", reason: "not attempted" };
+export async function openIndex<T = undefined>(
+  root: string,
+  expected: ExpectedIndex,
+  options: OpenOptions & PrepareOptions<T> = {},
+): Promise<OpenIndexResult<T>> {
+  let result: OpenIndexResult<T> = { status: "missing", reason: "not attempted" };
   for (let attempt = 0; attempt < OPEN_ATTEMPTS; attempt++) {
     const tried = await readPointer(root);
     result = await openOnce(root, expected, options);
@@ -299,7 +314,7 @@ export async function openIndex(root: string, expected: ExpectedIndex, options: 
   return result;
 }
 
-async function openOnce(root: string, expected: ExpectedIndex, options: OpenOptions): Promise<OpenIndexResult> {
+async function openOnce<T>(root: string, expected: ExpectedIndex, options: OpenOptions & PrepareOptions<T>): Promise<OpenIndexResult<T>> {
   let graph: Promise<VectorShards> | undefined;
   const verified = await verifyIndex(root, expected, {
     ...options,
@@ -311,8 +326,14 @@ async function openOnce(root: string, expected: ExpectedIndex, options: OpenOpti
   });
   if (verified.status !== "ok") return verified;
   const { manifest, generation } = verified;
+  let prepared: T;
   try {
-    return { ...verified, graph: await graph! };
+    prepared = (await options.prepare?.(verified)) as T;
+  } catch (err) {
+    return { status: "corrupt", reason: `${generation}/${(err as Error).message}`, manifest };
+  }
+  try {
+    return { ...verified, graph: await graph!, prepared };
   } catch (err) {
     if (!(err instanceof IndexLoadError)) throw err;
     const where = displayPath(root, generation, path.basename(err.path));

@@ -7,8 +7,9 @@
  * - one code unit: a count per code unit, exact;
  * - two code units: the postings of that pair, exact by their length;
  * - longer terms: the postings of the term's rarest pairs intersected give the items
- *   that hold every pair, and a search in the stored texts (one UTF-16 blob, items
- *   separated by a newline, which no term contains) keeps those holding the term itself.
+ *   that hold every pair, and a search in the stored texts (UTF-16, items separated by
+ *   a newline, which no term contains; read from the file, nearby candidates at once)
+ *   keeps those holding the term itself.
  *
  * Terms are compared in UTF-16 code units, as String.prototype.includes does, so the
  * count is the same as `texts.filter((t) => t.includes(term)).length`.
@@ -28,6 +29,10 @@ const FILE_KIND = "policybot-substring-frequency/1";
 const SEPARATOR = "\n";
 /** Distinct terms remembered between questions; the cache is cleared when full. */
 const CACHE_LIMIT = 50_000;
+/** Bytes of texts read at a time (a run of candidates, or of items being scanned). */
+const READ_RUN = 1 << 20;
+/** Bytes between two candidates' texts that are read through rather than skipped by a new read. */
+const READ_GAP = 1 << 14;
 /** Candidate lists shorter than this are verified directly rather than intersected further. */
 const INTERSECT_UNTIL = 64;
 
@@ -35,12 +40,16 @@ const pairKey = (text: string, i: number) => ((text.charCodeAt(i) << 16) | text.
 
 export class SubstringFrequency {
   private readonly cache = new Map<string, number>();
-  private readonly blob: Buffer;
+  /** Where texts read from the file land (one run of candidates at a time). */
+  private scratch = new Uint8Array(0);
+  /** Bytes of texts read at a time (tests set it small, to cross runs' edges). */
+  private readRun = READ_RUN;
 
   private constructor(
-    /** Start of item i's text in the blob, in code units; length items + 1. */
+    /** Start of item i's text in `texts`, in code units; length items + 1. */
     private readonly textStart: Uint32Array,
-    blob: Uint8Array,
+    /** The texts, UTF-16: in memory after a build, read from the file on demand once saved. */
+    private readonly texts: ByteSource,
     /** Items holding each code unit. */
     private readonly unitCount: Uint32Array,
     /** Code-unit pairs (high unit << 16 | low unit), ascending. */
@@ -55,9 +64,9 @@ export class SubstringFrequency {
     if (pairStart.length !== pairs.length + 1 || pairCount.length !== pairs.length || pairStart[pairs.length] !== pairLists.length) {
       throw new SectionFormatError("pair tables do not fit together");
     }
-    // Searching UTF-16 needs 2-byte alignment (Node's search on an odd offset never returns).
-    const aligned = blob.byteOffset % 2 === 0 ? blob : new Uint8Array(blob);
-    this.blob = Buffer.from(aligned.buffer, aligned.byteOffset, aligned.byteLength);
+    if (textStart.length === 0 || textStart[textStart.length - 1]! * 2 !== texts.length) {
+      throw new SectionFormatError("texts do not fit their starts");
+    }
   }
 
   /** Indexes the corpus's items (their {@link frequencyText}), in order. */
@@ -103,8 +112,10 @@ export class SubstringFrequency {
       }
       itemEnd.push(itemPairs.length);
     }
-    const blob = Buffer.concat(chunks);
+    const joined = Buffer.concat(chunks);
     chunks.length = 0;
+    // Searching UTF-16 needs 2-byte alignment (Node's search on an odd offset never returns).
+    const blob = joined.byteOffset % 2 === 0 ? joined : new Uint8Array(joined);
 
     // Pairs in ascending order (searched by bisection), and each local number's rank.
     const byLocal = pairs.keysById();
@@ -139,39 +150,53 @@ export class SubstringFrequency {
         last[r] = item;
       }
     }
-    const lists = { length: pairBytes.length, read: (start: number, length: number) => pairBytes.subarray(start, start + length) };
-    return new SubstringFrequency(Uint32Array.from(starts.view()), blob, unitCount, sorted, pairStart, lists, pairCount, pairBytes);
+    const inMemory = (bytes: Uint8Array): ByteSource => ({
+      length: bytes.length,
+      read: (start: number, length: number) => bytes.subarray(start, start + length),
+    });
+    return new SubstringFrequency(
+      Uint32Array.from(starts.view()),
+      inMemory(blob),
+      unitCount,
+      sorted,
+      pairStart,
+      inMemory(pairBytes),
+      pairCount,
+      pairBytes,
+    );
   }
 
   /**
-   * Reads a saved index: from bytes in memory, or from its file, whose pair lists then
-   * stay on disk (the texts and tables are read into memory).
+   * Reads a saved index: from bytes in memory, or from its file, whose texts and pair
+   * lists then stay on disk (only the tables are read into memory: the texts are the
+   * corpus's size again, 120 MB at 10,000 circulars).
    * @throws {SectionFormatError} when it is not one.
    */
-  static async decode(saved: Buffer | { readonly file: string }): Promise<SubstringFrequency> {
+  static async decode(saved: Buffer | { readonly file: string }, readRun = READ_RUN): Promise<SubstringFrequency> {
     const s = Buffer.isBuffer(saved)
       ? Sections.decode(saved, FILE_KIND)
-      : await Sections.open(saved.file, FILE_KIND, (name) => name === "pairBytes");
+      : await Sections.open(saved.file, FILE_KIND, (name) => name === "pairBytes" || name === "texts");
     const textStart = s.get("textStart", "u32");
     const pairs = s.get("pairs", "u32");
     const pairStart = s.get("pairStart", "u32", pairs.length + 1);
-    return new SubstringFrequency(
+    const index = new SubstringFrequency(
       textStart,
-      s.get("texts", "u8", textStart[textStart.length - 1]! * 2),
+      s.source("texts"),
       s.get("unitCount", "u32", 65536),
       pairs,
       pairStart,
       s.source("pairBytes"),
       s.get("pairCount", "u32", pairs.length),
     );
+    index.readRun = readRun;
+    return index;
   }
 
   /** The saved form, as buffers to write in order. */
   encode(): Buffer[] {
-    const blob = new Uint8Array(this.blob.buffer, this.blob.byteOffset, this.blob.byteLength);
     return encodeSections(FILE_KIND, { items: this.total }, {
       textStart: this.textStart,
-      texts: blob,
+      texts: this.texts.read(0, this.texts.length),
       unitCount: this.unitCount,
       pairs: this.pairs,
       pairStart: this.pairStart,
@@ -261,35 +286,63 @@ export class SubstringFrequency {
   /**
    * The candidates (ascending) whose text holds `t` (from `skip(item)` on): each searched
    * within its own text, so a term no candidate holds costs the candidates' length, not a
-   * search to the end of the corpus.
+   * search to the end of the corpus. Candidates whose texts lie close together are read
+   * in one run.
    */
   private holding(candidates: Uint32Array, t: string, skip?: (item: number) => number): Uint32Array {
     const out = new Uint32Array(candidates.length);
     let n = 0;
-    for (const c of candidates) {
-      // A candidate's text decoded and searched as a string: Buffer#indexOf with a UTF-16
-      // needle took 5x as long (it encodes the needle, and searches code unit by code unit).
-      const from = (this.textStart[c]! + (skip ? skip(c) : 0)) * 2;
-      if (this.blob.toString("utf16le", from, this.textStart[c + 1]! * 2).includes(t)) out[n++] = c;
+    const start = this.textStart;
+    for (let i = 0; i < candidates.length; ) {
+      const runStart = start[candidates[i]!]! * 2;
+      let j = i + 1;
+      for (; j < candidates.length; j++) {
+        const c = candidates[j]!;
+        if ((start[c]! - start[candidates[j - 1]! + 1]!) * 2 > READ_GAP || start[c + 1]! * 2 - runStart > this.readRun) break;
+      }
+      const run = this.readTexts(runStart, start[candidates[j - 1]! + 1]! * 2 - runStart);
+      for (; i < j; i++) {
+        const c = candidates[i]!;
+        // A candidate's text decoded and searched as a string: Buffer#indexOf with a UTF-16
+        // needle took 5x as long (it encodes the needle, and searches code unit by code unit).
+        const from = (start[c]! + (skip ? skip(c) : 0)) * 2 - runStart;
+        if (run.toString("utf16le", from, start[c + 1]! * 2 - runStart).includes(t)) out[n++] = c;
+      }
     }
     return out.subarray(0, n);
   }
 
-  /** The items holding one code unit (from `skip(item)` on): a forward search through the texts, one hit per item. */
+  /** The items holding one code unit (from `skip(item)` on): a forward search through the texts, a run of items at a time, one hit per item. */
   private scan(t: string, skip?: (item: number) => number): Uint32Array {
     const out: number[] = [];
-    for (let at = this.blob.indexOf(t, 0, "utf16le"); at >= 0; ) {
-      const item = this.itemAt(at / 2);
-      const end = this.textStart[item + 1]! * 2;
-      const from = (this.textStart[item]! + (skip?.(item) ?? 0)) * 2;
-      if (at < from) at = this.blob.indexOf(t, from, "utf16le");
-      if (at >= 0 && at < end) out.push(item);
-      at = this.blob.indexOf(t, end, "utf16le");
+    const start = this.textStart;
+    for (let first = 0; first < this.total; ) {
+      let last = first + 1;
+      while (last < this.total && (start[last + 1]! - start[first]!) * 2 <= this.readRun) last++;
+      const runStart = start[first]! * 2;
+      const run = this.readTexts(runStart, start[last]! * 2 - runStart);
+      for (let at = run.indexOf(t, 0, "utf16le"); at >= 0; ) {
+        const item = this.itemAt((runStart + at) / 2);
+        const end = start[item + 1]! * 2 - runStart;
+        const from = (start[item]! + (skip?.(item) ?? 0)) * 2 - runStart;
+        if (at < from) at = run.indexOf(t, from, "utf16le");
+        if (at >= 0 && at < end) out.push(item);
+        at = run.indexOf(t, end, "utf16le");
+      }
+      first = last;
     }
     return Uint32Array.from(out);
   }
 
-  /** The item whose text holds code unit `unit` of the blob. */
+  /** Bytes [from, from + length) of the texts, as a Buffer at an even address (UTF-16 search needs one). */
+  private readTexts(from: number, length: number): Buffer {
+    if (this.scratch.length < length && length <= this.readRun) this.scratch = new Uint8Array(this.readRun);
+    const bytes = this.texts.read(from, length, this.scratch);
+    const even = bytes.byteOffset % 2 === 0 ? bytes : new Uint8Array(bytes);
+    return Buffer.from(even.buffer, even.byteOffset, even.byteLength);
+  }
+
+  /** The item whose text holds code unit `unit` of the texts. */
   private itemAt(unit: number): number {
     let lo = 0;
     let hi = this.total - 1;

@@ -92,14 +92,13 @@ export async function openSavedIndex(
   expected: ExpectedIndex,
   vocabularyDir: string,
 ): Promise<Opened | { status: "missing" | "stale" | "corrupt"; reason: string }> {
-  const opened = await openIndex(indexDir, expected, { inMemory: (name) => !ON_DISK.has(name) });
+  const opened = await openIndex(indexDir, expected, {
+    inMemory: (name) => !ON_DISK.has(name),
+    // Decoded while hnswlib loads the vectors on other threads (half of a large start).
+    prepare: (verified) => decodeSearchIndex(verified.payloads, verified.dir),
+  });
   if (opened.status !== "ok") return opened;
-  let saved;
-  try {
-    saved = await decodeSearchIndex(opened.payloads, opened.dir);
-  } catch (err) {
-    return { status: "corrupt", reason: `${opened.generation}/${(err as Error).message}` };
-  }
+  const saved = opened.prepared;
   if (opened.graph.size !== saved.passages.size) {
     return { status: "corrupt", reason: `${opened.generation}: ${opened.graph.size} vectors for ${saved.passages.size} passages` };
   }
