@@ -312,7 +312,10 @@ export class SubstringFrequency {
     return out.subarray(0, n);
   }
 
-  /** The items holding one code unit (from `skip(item)` on): a forward search through the texts, a run of items at a time, one hit per item. */
+  /**
+   * The items holding one code unit (from `skip(item)` on): a forward search through the
+   * texts, a run of items at a time, one hit per item.
+   */
   private scan(t: string, skip?: (item: number) => number): Uint32Array {
     const out: number[] = [];
     const start = this.textStart;
