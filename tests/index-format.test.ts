@@ -122,8 +122,13 @@ describe("the saved corpus and search structures", () => {
     const file = path.join(tmp, "frequency.bin");
     const built = SubstringFrequency.build(texts);
     await fs.writeFile(file, Buffer.concat(built.encode()));
-    // Built in memory, and saved with its texts on disk, read a megabyte or 64 bytes at a time.
-    const indexes = [built, await SubstringFrequency.decode({ file }), await SubstringFrequency.decode({ file }, 64)];
+    // Built in memory; saved and read back whole, or with its texts left on disk, read a megabyte or 64 bytes at a time.
+    const indexes = [
+      built,
+      await SubstringFrequency.decode({ file }),
+      await SubstringFrequency.decode({ file }, { textsInMemory: 0 }),
+      await SubstringFrequency.decode({ file }, { textsInMemory: 0, readRun: 64 }),
+    ];
     const scan = (term: string) => {
       const t = squash(term);
       return t === "" ? 0 : texts.filter((x) => x.includes(t)).length;

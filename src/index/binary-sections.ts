@@ -133,21 +133,48 @@ const readFile = promisify(readCallback);
 /** Open files of lazily read containers, closed once nothing refers to their container. */
 const openFiles = new FinalizationRegistry<number>((fd) => closeSync(fd));
 
+/** Reads shorter than this are not kept (they cost little to repeat, and would crowd the cache). */
+const KEEP_FROM = 4096;
+
 class FileBytes implements ByteSource {
+  /** Recent reads by start, least recently used first (see {@link Sections.source}). */
+  private readonly kept = new Map<number, Uint8Array>();
+  private keptBytes = 0;
+
   constructor(
     private readonly fd: number,
     private readonly offset: number,
     readonly length: number,
     /** Keeps the container (and so the file) open while this source is in use. */
     readonly owner: object,
+    private readonly keepBytes: number,
   ) {}
+
   read(start: number, length: number, into?: Uint8Array): Uint8Array {
     if (start < 0 || start + length > this.length) throw new SectionFormatError("read outside the section");
+    const keep = !into && length >= KEEP_FROM && length <= this.keepBytes / 4;
+    if (keep) {
+      const hit = this.kept.get(start);
+      if (hit?.length === length) {
+        this.kept.delete(start);
+        this.kept.set(start, hit);
+        return hit;
+      }
+    }
     const out = into && into.length >= length ? into.subarray(0, length) : new Uint8Array(length);
     for (let done = 0; done < length; ) {
       const n = readSync(this.fd, out, done, length - done, this.offset + start + done);
       if (n === 0) throw new SectionFormatError("file ends inside a section");
       done += n;
+    }
+    if (keep) {
+      for (const [oldest, bytes] of this.kept) {
+        if (this.keptBytes + length <= this.keepBytes) break;
+        this.kept.delete(oldest);
+        this.keptBytes -= bytes.length;
+      }
+      this.kept.set(start, out);
+      this.keptBytes += length;
     }
     return out;
   }
@@ -175,13 +202,17 @@ export class Sections {
   }
 
   /**
-   * Opens a container file: reads its header and every section `onDisk` does not name
+   * Opens a container file: reads its header and every section `onDisk` does not pick (by name and size in bytes)
    * (asynchronously: a large index loads while the thread keeps answering); the sections
    * it names stay in the file, to be read in parts through {@link source}. Check the
    * file's checksum first.
    * @throws {SectionFormatError} when the file is not one, or not of this kind.
    */
-  static async open(file: string, kind: string, onDisk: (name: string) => boolean = () => false): Promise<Sections> {
+  static async open(
+    file: string,
+    kind: string,
+    onDisk: (name: string, bytes: number) => boolean = () => false,
+  ): Promise<Sections> {
     const fd = await openFile(file, "r");
     try {
       const size = fstatSync(fd).size;
@@ -205,7 +236,7 @@ export class Sections {
       const sections = new Sections(undefined, fd, meta, entries);
       openFiles.register(sections, fd);
       for (const e of entries.values()) {
-        if (onDisk(e.name)) continue;
+        if (onDisk(e.name, e.length * TYPES[e.type].BYTES_PER_ELEMENT)) continue;
         const array = new TYPES[e.type](e.length);
         const target = new Uint8Array(array.buffer, 0, array.byteLength);
         for (let done = 0; done < target.length; ) {
@@ -253,10 +284,15 @@ export class Sections {
     return Buffer.from(view.buffer, view.byteOffset, view.byteLength);
   }
 
-  /** A u8 section to read parts of on demand (from memory, or from the file without loading it). */
-  source(name: string): ByteSource {
+  /**
+   * A u8 section to read parts of on demand (from memory, or from the file without loading
+   * it). From the file, reads of 4 kB or more are kept up to `keepBytes` in all, least
+   * recently used dropped first; a read returns the kept bytes, which callers must not change.
+   */
+  source(name: string, keepBytes = 0): ByteSource {
     const e = this.entry(name, "u8");
-    return this.bytes ? new MemoryBytes(this.get(name, "u8")) : new FileBytes(this.fd!, e.offset, e.length, this);
+    const inMemory = this.bytes !== undefined || this.loaded.has(name);
+    return inMemory ? new MemoryBytes(this.get(name, "u8")) : new FileBytes(this.fd!, e.offset, e.length, this, keepBytes);
   }
 }
 

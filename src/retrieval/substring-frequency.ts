@@ -29,6 +29,15 @@ const FILE_KIND = "policybot-substring-frequency/1";
 const SEPARATOR = "\n";
 /** Distinct terms remembered between questions; the cache is cleared when full. */
 const CACHE_LIMIT = 50_000;
+/**
+ * Texts up to this size are held in memory; larger ones are read from the file as
+ * candidates need them. They are the corpus's size again: 24 MB at 2,000 circulars, where
+ * reading them from the file cost a millisecond a question, and 122 MB at 10,000, where
+ * memory is the tighter limit.
+ */
+const TEXTS_IN_MEMORY = 64 * 1024 * 1024;
+/** Bytes of pair lists read from the file kept for the next questions (a common pair's list comes back often). */
+const KEPT_PAIR_BYTES = 8 * 1024 * 1024;
 /** Bytes of texts read at a time (a run of candidates, or of items being scanned). */
 const READ_RUN = 1 << 20;
 /** Bytes between two candidates' texts that are read through rather than skipped by a new read. */
@@ -42,7 +51,7 @@ export class SubstringFrequency {
   private readonly cache = new Map<string, number>();
   /** Where texts read from the file land (one run of candidates at a time). */
   private scratch = new Uint8Array(0);
-  /** Bytes of texts read at a time (tests set it small, to cross runs' edges). */
+  /** Bytes of texts read at a time (tests set it small, to cross the runs' edges). */
   private readRun = READ_RUN;
 
   private constructor(
@@ -167,15 +176,17 @@ export class SubstringFrequency {
   }
 
   /**
-   * Reads a saved index: from bytes in memory, or from its file, whose texts and pair
-   * lists then stay on disk (only the tables are read into memory: the texts are the
-   * corpus's size again, 120 MB at 10,000 circulars).
+   * Reads a saved index: from bytes in memory, or from its file, whose pair lists then
+   * stay on disk, and so do its texts when they are larger than TEXTS_IN_MEMORY.
    * @throws {SectionFormatError} when it is not one.
    */
-  static async decode(saved: Buffer | { readonly file: string }, readRun = READ_RUN): Promise<SubstringFrequency> {
+  static async decode(
+    saved: Buffer | { readonly file: string },
+    { textsInMemory = TEXTS_IN_MEMORY, readRun = READ_RUN }: { readonly textsInMemory?: number; readonly readRun?: number } = {},
+  ): Promise<SubstringFrequency> {
     const s = Buffer.isBuffer(saved)
       ? Sections.decode(saved, FILE_KIND)
-      : await Sections.open(saved.file, FILE_KIND, (name) => name === "pairBytes" || name === "texts");
+      : await Sections.open(saved.file, FILE_KIND, (name, bytes) => name === "pairBytes" || (name === "texts" && bytes > textsInMemory));
     const textStart = s.get("textStart", "u32");
     const pairs = s.get("pairs", "u32");
     const pairStart = s.get("pairStart", "u32", pairs.length + 1);
@@ -185,7 +196,7 @@ export class SubstringFrequency {
       s.get("unitCount", "u32", 65536),
       pairs,
       pairStart,
-      s.source("pairBytes"),
+      s.source("pairBytes", KEPT_PAIR_BYTES),
       s.get("pairCount", "u32", pairs.length),
     );
     index.readRun = readRun;
