@@ -82,6 +82,27 @@ describe("binary sections", () => {
       /lies outside the file/,
     );
   });
+
+  it("read a section left on disk as it is written, whatever reads it keeps and drops", async () => {
+    const data = Uint8Array.from({ length: 200_000 }, (_, i) => (i * 7919) % 251);
+    const file = path.join(tmp, "sections.bin");
+    await fs.writeFile(file, Buffer.concat(encodeSections("test-kind", {}, { data, small: new Uint8Array([1, 2]) })));
+    const s = await Sections.open(file, "test-kind", (name, bytes) => name === "data" && bytes === data.length);
+    expect([...s.get("small", "u8")]).toEqual([1, 2]);
+    expect(() => s.get("data", "u8")).toThrow(/left on disk/);
+    // Kept up to 32 kB: reads of 4 to 8 kB come back from memory until pushed out by others.
+    const source = s.source("data", 32 * 1024);
+    let seed = 5;
+    const rnd = (n: number) => (seed = (seed * 1103515245 + 12345) % 2147483648) % n;
+    for (let k = 0; k < 400; k++) {
+      const start = rnd(40) * 4096;
+      const length = [100, 4096, 8192, 20_000][rnd(4)]!;
+      expect(Buffer.from(source.read(start, length)).equals(Buffer.from(data.subarray(start, start + length)))).toBe(true);
+    }
+    const into = new Uint8Array(10_000);
+    expect(source.read(50, 5000, into).buffer).toBe(into.buffer);
+    expect(() => source.read(data.length - 10, 20)).toThrow(/outside the section/);
+  });
 });
 
 describe("the saved corpus and search structures", () => {
