@@ -20,12 +20,13 @@ const SRC = path.join(ROOT, "src");
 const DIST = path.join(ROOT, "dist");
 const CURRENT = path.join(DIST, "current.json");
 /**
- * Entry points: the command line, the worker thread that builds indexes, and the scale benchmark's probe (so it
+ * Entry points: the command line, the worker threads that build indexes and rank words, and the scale benchmark's probe (so it
  * measures compiled code).
  */
 const ENTRIES = {
   cli: "src/cli/main.ts",
   "index-build-worker": "src/service/index-build-worker.ts",
+  "ranking-worker": "src/retrieval/ranking-worker.ts",
   "bench-scale-probe": "scripts/bench-scale-probe.ts",
 };
 /**

@@ -127,12 +127,22 @@ describe("the saved corpus and search structures", () => {
     const file = path.join(tmp, "lexical.bin");
     await fs.writeFile(file, Buffer.concat(lexical.encode()));
     // From bytes in memory, and from the file with its lists left on disk.
+    const questions = ["中职和普高的学籍能互转吗", "省财政厅负责哪些任务", "职业教育活动周", "不相干的问题"];
     for (const reloaded of [await LexicalIndex.decode(await fs.readFile(file)), await LexicalIndex.decode({ file })]) {
-      for (const q of ["中职和普高的学籍能互转吗", "省财政厅负责哪些任务", "职业教育活动周", "不相干的问题"]) {
+      for (const q of questions) {
         const terms = analyzer.analyzeQuery(q);
         expect(reloaded.rank(terms, 60)).toEqual(lexical.rank(terms, 60));
       }
     }
+    // The words ranked by a worker thread: the same numbers; once the worker is stopped, ranked here.
+    const split = await LexicalIndex.decode({ file }, { wordsInWorker: true });
+    expect(() => split.rank(analyzer.analyzeQuery(questions[0]!), 60)).toThrow(/use search\(\)/);
+    const together = await Promise.all(questions.map((q) => split.search(analyzer.analyzeQuery(q), 60)));
+    expect(together).toEqual(questions.map((q) => lexical.rank(analyzer.analyzeQuery(q), 60)));
+    expect(split.wordsRankedIn).toBe("worker");
+    await split.close();
+    for (const q of questions) expect(await split.search(analyzer.analyzeQuery(q), 60)).toEqual(lexical.rank(analyzer.analyzeQuery(q), 60));
+    expect(split.wordsRankedIn).toBe("this thread");
     expect(() => PassageTable.decode(Buffer.concat(table.encode()), { documents: corpus.documents.slice(1), problems: [] })).toThrow(
       /do not belong/,
     );

@@ -81,17 +81,21 @@ export class HybridRetriever {
     const o = this.options;
     const question = request.text;
     const terms = this.analyzer.analyzeQuery(question, request.expansions);
-    const lex = this.lexical.rank(terms, o.candidates);
+    // A large index ranks its words in a worker: the vectors are searched here meanwhile.
+    const lexical = this.lexical.search(terms, o.candidates);
+    let dense: RankedList | undefined;
+    if (this.dense && o.dense > 0) {
+      const vector = await this.dense.embeddings.embedQuery(question);
+      const ranking = this.dense.graph.search(vector, o.candidates).map((h) => ({ index: h.label, score: 1 - h.distance }));
+      dense = { ranking, weight: o.dense };
+    }
+    const lex = await lexical;
     const lists: RankedList[] = [
       { ranking: lex.words, weight: o.words },
       { ranking: lex.bigrams, weight: o.bigrams },
       { ranking: lex.coverage, weight: o.coverage },
+      ...(dense ? [dense] : []),
     ];
-    if (this.dense && o.dense > 0) {
-      const vector = await this.dense.embeddings.embedQuery(question);
-      const ranking = this.dense.graph.search(vector, o.candidates).map((h) => ({ index: h.label, score: 1 - h.distance }));
-      lists.push({ ranking, weight: o.dense });
-    }
     const fused = fuseRanks(lists, o.k);
 
     // Documents the question points at get a small lift; the question's kind may add its own.

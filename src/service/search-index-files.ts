@@ -45,6 +45,14 @@ export interface SavedSearchIndex {
 
 const SourcesSchema = z.object({ seeds: z.array(SourceFileSchema) });
 
+/**
+ * Indexes of this many passages (about 800 circulars) or more rank their words in a worker
+ * thread while this one ranks the bigrams and searches the vectors (lexical-index.ts). At
+ * 2,000 circulars that took a third off retrieval; below, a question's ranking is a
+ * millisecond or two, about what a message to the worker and back costs.
+ */
+export const WORDS_IN_WORKER_FROM = 30_000;
+
 /** Files read from disk as questions need them, rather than held whole in memory. */
 export const ON_DISK: ReadonlySet<string> = new Set([INDEX_FILES.lexical, INDEX_FILES.frequency]);
 
@@ -107,7 +115,8 @@ export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>, d
     return s;
   });
   const passages = await decode(INDEX_FILES.passages, (b) => PassageTable.decode(b, corpus));
-  const lexical = await open(INDEX_FILES.lexical, LexicalIndex.decode);
+  const wordsInWorker = passages.size >= WORDS_IN_WORKER_FROM;
+  const lexical = await open(INDEX_FILES.lexical, (saved) => LexicalIndex.decode(saved, { wordsInWorker }));
   if (lexical.size !== passages.size)
     throw new Error(`${INDEX_FILES.lexical}: covers ${lexical.size} passages, the index has ${passages.size}`);
   const frequency = await open(INDEX_FILES.frequency, SubstringFrequency.decode);

@@ -90,30 +90,72 @@ function findParts(doc: ParsedDocument, appendixNames: readonly string[], sets: 
   return parts;
 }
 
+/**
+ * Where each part name is used: which documents' parts (document number in the corpus,
+ * part number in the document) go by it, so that a question is compared with each
+ * distinct name once rather than with every part of every document (a list question
+ * over 2,000 circulars did 40,000 comparisons). `titles`: the titles of the documents
+ * with numbered items, in corpus order, the scope of a list over the whole corpus.
+ */
+interface PartDirectory {
+  readonly byName: Map<string, { readonly doc: number; readonly part: number }[]>;
+  readonly titles: readonly string[];
+}
+
+const directories = new WeakMap<KindContext["corpus"], PartDirectory>();
+
+function partDirectory(ctx: KindContext): PartDirectory {
+  return keptIn(directories, ctx.corpus, (corpus) => {
+    const byName = new Map<string, { doc: number; part: number }[]>();
+    const titles: string[] = [];
+    corpus.documents.forEach((d, doc) => {
+      partsOf(d, ctx).forEach((p, part) => {
+        for (const name of new Set(p.squashed)) pushTo(byName, name, { doc, part });
+      });
+      if (labelledOf(d, ctx.itemSets).length > 0) titles.push(d.meta.title);
+    });
+    return { byName, titles };
+  });
+}
+
 /** Items in the scope the question points at (ascending numbers): its documents, and the part of them it names. */
-function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: Uint32Array; named: string[]; titles: string[] } {
-  const docs = q.documents.length === 0 ? ctx.corpus.documents : ctx.corpus.documents.filter((d) => q.documents.includes(d.meta.file));
+function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: Uint32Array; named: string[]; titles: readonly string[] } {
+  const all = ctx.corpus.documents;
+  const inScope = (d: ParsedDocument) => q.documents.length === 0 || q.documents.includes(d.meta.file);
   const text = squash(q.text);
+  const directory = partDirectory(ctx);
+  // A part named in the question (日常工作, 四、) is the scope, in the documents that have it:
+  // in each, the first of its parts with a name the question writes.
+  const first = new Map<number, number>();
+  for (const [name, uses] of directory.byName) {
+    if (!text.includes(name)) continue;
+    for (const { doc, part } of uses) if (!(first.get(doc)! <= part)) first.set(doc, part);
+  }
   const parts: Uint32Array[] = [];
   const named: string[] = [];
   const titles = new Set<string>();
-  // A part named in the question (日常工作, 四、) is the scope, in the documents that have it.
-  for (const d of docs) {
-    const part = partsOf(d, ctx).find((p) => p.squashed.some((n) => text.includes(n)));
-    if (!part) continue;
+  for (const doc of [...first.keys()].sort((a, b) => a - b)) {
+    const d = all[doc]!;
+    if (!inScope(d)) continue;
+    const part = partsOf(d, ctx)[first.get(doc)!]!;
     parts.push(part.items);
     titles.add(d.meta.title);
     named.push(...part.names.filter((_, k) => text.includes(part.squashed[k]!)));
   }
   if (parts.length > 0) return { items: concat(parts), named, titles: [...titles] };
+  if (q.documents.length === 0) return { items: ctx.itemSets.labelled(), named, titles: directory.titles };
+  const docs = all.filter(inScope);
   for (const d of docs) if (labelledOf(d, ctx.itemSets).length > 0) titles.add(d.meta.title);
-  const items = q.documents.length === 0 ? ctx.itemSets.labelled() : concat(docs.map((d) => labelledOf(d, ctx.itemSets)));
-  return { items, named, titles: [...titles] };
+  return { items: concat(docs.map((d) => labelledOf(d, ctx.itemSets))), named, titles: [...titles] };
 }
+
+/** The scope's titles and named parts, squashed, as concepts are compared with them (kept for the whole corpus's titles). */
+const squashedScopes = new WeakMap<readonly string[], string>();
 
 /** Concepts that name the scope (document title words, list words, units), not the topic. */
 function topicConcepts(q: AnalysedQuestion, ctx: KindContext, scopeTitles: readonly string[], named: readonly string[]): Concept[] {
-  const titles = squash([...scopeTitles, ...named].join(" "));
+  const titles =
+    named.length === 0 ? keptIn(squashedScopes, scopeTitles, (t) => squash(t.join(" "))) : squash([...scopeTitles, ...named].join(" "));
   const k = ctx.vocabulary.kinds;
   const scopeWords = new Set([...k.listObjects, ...k.listScopes, ...k.list]);
   return q.concepts.filter(
@@ -136,6 +178,8 @@ export const list: QuestionKind = {
       partsOf(d, ctx);
       if (slice.due()) await slice.pause();
     }
+    await slice.pause();
+    partDirectory(ctx);
   },
   detect: (q, ctx) => asksList(q, ctx),
   sentenceFit: () => 0,
