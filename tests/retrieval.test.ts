@@ -69,7 +69,7 @@ describe("BM25 and coverage", () => {
     for (const d of docs) for (const w of new Set(d)) df.set(w, (df.get(w) ?? 0) + 1);
     const big = Bm25Index.build(docs);
     let skipped = 0;
-    for (let round = 0; round < 40; round++) {
+    for (let round = 0; round < 200; round++) {
       const query = new Map(Array.from({ length: 2 + Math.floor(rnd() * 12) }, () => [word(), rnd() < 0.3 ? 0.6 : 1] as const));
       const limit = 1 + Math.floor(rnd() * 60);
       const all = Array.from({ length: 40_000 }, (_, i) => i);

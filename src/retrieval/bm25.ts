@@ -70,6 +70,8 @@ export class Bm25Index {
   private readonly avgLength: number;
   private norms: Float64Array | undefined;
   private scratch: Accumulators | undefined;
+  /** One mark per passage, all clear between queries (see inReach). */
+  private marks: Uint8Array | undefined;
 
   private constructor(
     private readonly postings: Postings,
@@ -213,18 +215,34 @@ export class Bm25Index {
       }
       let finalists: number[];
       if (stopped) {
-        const scoreLeft = loose(sumLeft(bound, done));
-        const coverLeft = loose(sumLeft(weights, done));
-        // Typed and sorted natively: tens of thousands of passages may still be in reach.
-        const reach = new Uint32Array(acc.touched.length);
-        let n = 0;
-        for (const d of acc.touched) {
-          if (acc.scores[d]! + scoreLeft >= scoreFloor || acc.covered[d]! + coverLeft >= coverFloor) reach[n++] = d;
+        let scoreLeft = loose(sumLeft(bound, done));
+        let coverLeft = withCoverage ? loose(sumLeft(weights, done)) : -Infinity;
+        let candidates = this.inReach(acc, (d) => acc.scores[d]! + scoreLeft >= scoreFloor || acc.covered[d]! + coverLeft >= coverFloor);
+        // Sums so far were taken in bound order (and lack the terms left): complete them a
+        // term at a time, in bound order, dropping after each the passages that the terms
+        // still left can no longer lift into either top k (the floors: the k-th largest
+        // partial sums, which only grow); then keep the passages near each top k and sum
+        // those again in query order, exactly.
+        let sums = { scores: new Float64Array(candidates.length), covered: new Float64Array(candidates.length) };
+        for (let i = 0; i < candidates.length; i++) {
+          sums.scores[i] = acc.scores[candidates[i]!]!;
+          sums.covered[i] = acc.covered[candidates[i]!]!;
         }
-        const candidates = reach.subarray(0, n).sort();
-        // Sums so far were taken in bound order (and lack the terms left): complete them, keep
-        // the passages near each top k, and sum those again in query order, exactly.
-        const sums = this.sums(terms, candidates, done, acc);
+        for (const k of order) {
+          if (done[k]) continue;
+          this.addTerms([terms[k]!], candidates, sums);
+          done[k] = 1;
+          if (candidates.length <= limit) continue;
+          scoreLeft = loose(sumLeft(bound, done));
+          if (withCoverage) coverLeft = loose(sumLeft(weights, done));
+          const all = Array.from(candidates.keys());
+          const sFloor = kthLargest(all, sums.scores, limit);
+          const cFloor = withCoverage ? kthLargest(all, sums.covered, limit) : Infinity;
+          const keep = all.filter((i) => sums.scores[i]! + scoreLeft >= sFloor || sums.covered[i]! + coverLeft >= cFloor);
+          if (keep.length === candidates.length) continue;
+          candidates = Uint32Array.from(keep, (i) => candidates[i]!);
+          sums = { scores: Float64Array.from(keep, (i) => sums.scores[i]!), covered: Float64Array.from(keep, (i) => sums.covered[i]!) };
+        }
         const all = Array.from(candidates.keys());
         const near = [...new Set([...nearTop(all, sums.scores, limit), ...(withCoverage ? nearTop(all, sums.covered, limit) : [])])];
         finalists = near.sort((a, b) => a - b).map((i) => candidates[i]!);
@@ -260,24 +278,24 @@ export class Bm25Index {
     }
   }
 
-  /** Sums of the candidates (ascending): what was accumulated, plus the terms not yet processed (looked up). */
-  private sums(
-    terms: readonly QueryTerm[],
-    candidates: ArrayLike<number>,
-    done: Uint8Array,
-    acc: Accumulators,
-  ): { scores: Float64Array; covered: Float64Array } {
-    const sums = { scores: new Float64Array(candidates.length), covered: new Float64Array(candidates.length) };
-    for (let i = 0; i < candidates.length; i++) {
-      sums.scores[i] = acc.scores[candidates[i]!]!;
-      sums.covered[i] = acc.covered[candidates[i]!]!;
+  /**
+   * The touched passages that pass `keep`, ascending. Tens of thousands may pass: past a
+   * sixteenth of the passages they are marked and read back in order rather than sorted.
+   */
+  private inReach(acc: Accumulators, keep: (d: number) => boolean): Uint32Array {
+    const reach = new Uint32Array(acc.touched.length);
+    let n = 0;
+    for (const d of acc.touched) if (keep(d)) reach[n++] = d;
+    if (n * 16 < this.size) return reach.subarray(0, n).sort();
+    const marks = (this.marks ??= new Uint8Array(this.size));
+    for (let i = 0; i < n; i++) marks[reach[i]!] = 1;
+    for (let d = 0, i = 0; i < n; d++) {
+      if (marks[d]) {
+        reach[i++] = d;
+        marks[d] = 0;
+      }
     }
-    this.addTerms(
-      terms.filter((_, k) => !done[k]),
-      candidates,
-      sums,
-    );
-    return sums;
+    return reach.subarray(0, n);
   }
 
   /** Full scores and covered weights of the passages (ascending), summed term by term in query order as scoring every list does. */
