@@ -83,6 +83,8 @@ export class HybridRetriever {
     const terms = this.analyzer.analyzeQuery(question, request.expansions);
     // A large index ranks its words in a worker: the vectors are searched here meanwhile.
     const lexical = this.lexical.search(terms, o.candidates);
+    // Should the vector search throw first, a later failure of the ranking is not left unhandled (it is awaited below otherwise).
+    lexical.catch(() => {});
     let dense: RankedList | undefined;
     if (this.dense && o.dense > 0) {
       const vector = await this.dense.embeddings.embedQuery(question);
