@@ -116,7 +116,8 @@ export interface ByteSource {
   read(start: number, length: number, into?: Uint8Array): Uint8Array;
 }
 
-class MemoryBytes implements ByteSource {
+/** Bytes held in memory, read as views. */
+export class MemoryBytes implements ByteSource {
   constructor(private readonly bytes: Uint8Array) {}
   get length(): number {
     return this.bytes.length;

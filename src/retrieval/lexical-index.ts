@@ -73,13 +73,12 @@ export class LexicalIndex {
     saved: Buffer | { readonly file: string },
     options: { readonly wordsInWorker?: boolean } = {},
   ): Promise<LexicalIndex> {
-    if (Buffer.isBuffer(saved)) {
-      const s = Sections.decode(saved, FILE_KIND);
-      return new LexicalIndex(Bm25Index.fromSections(s, "words", paramsOf(s.meta)), Bm25Index.fromSections(s, "bigrams", paramsOf(s.meta)));
-    }
-    if (!options.wordsInWorker) {
-      const s = await Sections.open(saved.file, FILE_KIND, (name) => name.endsWith(".lists"));
-      return new LexicalIndex(Bm25Index.fromSections(s, "words", paramsOf(s.meta)), Bm25Index.fromSections(s, "bigrams", paramsOf(s.meta)));
+    if (Buffer.isBuffer(saved) || !options.wordsInWorker) {
+      const s = Buffer.isBuffer(saved)
+        ? Sections.decode(saved, FILE_KIND)
+        : await Sections.open(saved.file, FILE_KIND, (name) => name.endsWith(".lists"));
+      const params = paramsOf(s.meta);
+      return new LexicalIndex(Bm25Index.fromSections(s, "words", params), Bm25Index.fromSections(s, "bigrams", params));
     }
     const index = new LexicalIndex(undefined, await LexicalIndex.openFamily(saved.file, "bigrams"));
     const ranker = new WorkerRanker(saved.file, "words");

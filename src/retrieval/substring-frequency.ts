@@ -15,7 +15,7 @@
  * count is the same as `texts.filter((t) => t.includes(term)).length`.
  */
 import type { DocumentMeta, Item } from "../corpus/types.ts";
-import { encodeSections, Sections, SectionFormatError, type ByteSource } from "../index/binary-sections.ts";
+import { encodeSections, MemoryBytes, Sections, SectionFormatError, type ByteSource } from "../index/binary-sections.ts";
 import { Uint32Index, Uint32List, varintBytes, writeVarint } from "../util/uint32-index.ts";
 import { squash } from "../text/normalize.ts";
 import { intersect } from "../util/sorted-sets.ts";
@@ -159,17 +159,13 @@ export class SubstringFrequency {
         last[r] = item;
       }
     }
-    const inMemory = (bytes: Uint8Array): ByteSource => ({
-      length: bytes.length,
-      read: (start: number, length: number) => bytes.subarray(start, start + length),
-    });
     return new SubstringFrequency(
       Uint32Array.from(starts.view()),
-      inMemory(blob),
+      new MemoryBytes(blob),
       unitCount,
       sorted,
       pairStart,
-      inMemory(pairBytes),
+      new MemoryBytes(pairBytes),
       pairCount,
       pairBytes,
     );

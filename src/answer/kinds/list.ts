@@ -129,7 +129,10 @@ function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: Uint32Arr
   const first = new Map<number, number>();
   for (const [name, uses] of directory.byName) {
     if (!text.includes(name)) continue;
-    for (const { doc, part } of uses) if (!(first.get(doc)! <= part)) first.set(doc, part);
+    for (const { doc, part } of uses) {
+      const earlier = first.get(doc);
+      if (earlier === undefined || part < earlier) first.set(doc, part);
+    }
   }
   const parts: Uint32Array[] = [];
   const named: string[] = [];
