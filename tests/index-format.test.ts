@@ -137,10 +137,12 @@ describe("the saved corpus and search structures", () => {
     // The words ranked by a worker thread: the same numbers; once the worker is stopped, ranked here.
     const split = await LexicalIndex.decode({ file }, { wordsInWorker: true });
     expect(() => split.rank(analyzer.analyzeQuery(questions[0]!), 60)).toThrow(/use search\(\)/);
+    await expect(split.ready()).resolves.toBeUndefined(); // the worker has opened its tables
     const together = await Promise.all(questions.map((q) => split.search(analyzer.analyzeQuery(q), 60)));
     expect(together).toEqual(questions.map((q) => lexical.rank(analyzer.analyzeQuery(q), 60)));
     expect(split.wordsRankedIn).toBe("worker");
     await split.close();
+    await expect(split.ready()).resolves.toBeUndefined(); // a stopped worker is not waited for, nor an error
     for (const q of questions) expect(await split.search(analyzer.analyzeQuery(q), 60)).toEqual(lexical.rank(analyzer.analyzeQuery(q), 60));
     expect(split.wordsRankedIn).toBe("this thread");
     expect(() => PassageTable.decode(Buffer.concat(table.encode()), { documents: corpus.documents.slice(1), problems: [] })).toThrow(

@@ -15,6 +15,8 @@ import { loadVocabulary } from "../src/lexicon/vocabulary.ts";
 import { BoundedMap } from "../src/util/bounded-map.ts";
 import { forEachJsonLine, JsonLinesFile, NODE_APPEND_IO, readJsonLines, type AppendIo } from "../src/util/json-lines.ts";
 import { SerialQueue } from "../src/util/serial-queue.ts";
+import { BACKGROUND_NICE } from "../src/util/thread-priority.ts";
+import { startWorker } from "../src/util/worker-thread.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -233,5 +235,34 @@ describe("the vocabulary folder", () => {
     const again = loadVocabulary(dir);
     expect(again).not.toBe(first);
     expect(again.english.get("vocational school")).toEqual(["职业学校"]);
+  });
+});
+
+/** The nice value of one thread of this process, from /proc (field 19 of its stat line). */
+function niceOf(tid: number): number {
+  const stat = fs.readFileSync(`/proc/${process.pid}/task/${tid}/stat`, "utf8");
+  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
+}
+
+describe.runIf(process.platform === "linux")("lowering a thread's priority (the index build's)", () => {
+  it("lowers the calling worker thread only, to the lowest priority", async () => {
+    const before = niceOf(process.pid);
+    const threads = () => fs.readdirSync(`/proc/${process.pid}/task`).map(Number);
+    const worker = startWorker("background-thread", "../tests/helpers/background-thread.ts", null);
+    try {
+      const { tid } = await new Promise<{ tid: number | null }>((resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+      });
+      expect(tid).toBeGreaterThan(0);
+      expect(threads()).toContain(tid);
+      expect(niceOf(tid!)).toBe(BACKGROUND_NICE);
+      // The answering thread, and every other thread of the process, keep their priority.
+      expect(niceOf(process.pid)).toBe(before);
+      expect(threads().filter((t) => t !== tid && niceOf(t) === BACKGROUND_NICE && before !== BACKGROUND_NICE)).toEqual([]);
+    } finally {
+      worker.postMessage("stop");
+      await worker.terminate();
+    }
   });
 });

@@ -76,6 +76,11 @@ export class HybridRetriever {
     this.options = { ...RETRIEVAL_DEFAULTS, ...input.options };
   }
 
+  /** Resolves when the first search would wait for nothing (a large index's words worker has opened its tables). */
+  warm(): Promise<void> {
+    return this.lexical.ready();
+  }
+
   /** Searches and returns up to `limit` distinct items, best first. */
   async search(request: SearchRequest, limit = 10): Promise<SearchResult> {
     const o = this.options;

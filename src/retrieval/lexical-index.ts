@@ -128,6 +128,15 @@ export class LexicalIndex {
     return { words: (await words).scores, bigrams: bigrams.scores, coverage: bigrams.coverage };
   }
 
+  /**
+   * Resolves once the worker, if any, has opened its tables (it answers requests in order,
+   * so an empty one comes back then), so that no question waits for it; a worker that
+   * failed is not waited for (the words are then ranked here).
+   */
+  async ready(): Promise<void> {
+    await this.remoteWords?.ranker.rank(new Map(), 1, false).catch(() => {});
+  }
+
   /** Where the words are ranked: in a worker thread, or on this one (always, or since the worker failed). */
   get wordsRankedIn(): "worker" | "this thread" {
     return this.remoteWords && !this.remoteWords.here ? "worker" : "this thread";
