@@ -255,10 +255,20 @@ describe("the index on disk", () => {
   }, 180_000);
 
   it("reuses the recorded hash of a file whose size and time did not change", async () => {
+    // Files older than the racy window, so that their times are recorded.
+    const hourAgo = new Date(Date.now() - 3_600_000);
+    for (const name of await fs.readdir(seeds)) await fs.utimes(path.join(seeds, name), hourAgo, hourAgo);
     const saved = await fingerprintSeeds(seeds);
+    expect(saved.every((f) => f.mtimeMs >= 0)).toBe(true);
     const forged = saved.map((f) => ({ ...f, sha256: f.mtimeMs >= 0 ? "recorded" : f.sha256 }));
     const again = await fingerprintSeeds(seeds, forged);
     expect(again.filter((f) => f.sha256 === "recorded").length).toBe(saved.filter((f) => f.mtimeMs >= 0).length);
+    // A recorded size that is not the file's: that file is read and hashed again, the others trusted, in name order.
+    const resized = forged.map((f, i) => (i === 1 ? { ...f, bytes: f.bytes + 1 } : f));
+    const third = await fingerprintSeeds(seeds, resized);
+    expect(third.map((f) => f.name)).toEqual(saved.map((f) => f.name));
+    expect([third[1]!.bytes, third[1]!.sha256]).toEqual([saved[1]!.bytes, saved[1]!.sha256]);
+    expect(third.filter((f) => f.sha256 === "recorded").length).toBe(saved.filter((f, i) => f.mtimeMs >= 0 && i !== 1).length);
   });
 
   it("finds a damaged file, by checksum or, when the checksum was rewritten, by structure; then rebuilds", async () => {
