@@ -14,12 +14,12 @@ import { matchForm } from "../src/text/normalize.ts";
 import { PassageTable } from "../src/retrieval/passage-table.ts";
 import { SegmenterDictionary } from "../src/retrieval/segmenter.ts";
 import { keptWords } from "../src/retrieval/text-analysis.ts";
-import { unitTerms } from "../src/service/assemble-engine.ts";
+import { responsibleNames } from "../src/corpus/corpus-units.ts";
 
 describe("the question segmenter", () => {
   it("cuts every seed passage and question exactly as jieba with its whole dictionary", async () => {
     const corpus = await loadCorpus(path.join(PROJECT_ROOT, DEFAULTS.seedsDir));
-    const kept = keptWords(loadVocabulary(path.join(PROJECT_ROOT, "data")), unitTerms(corpus));
+    const kept = keptWords(loadVocabulary(path.join(PROJECT_ROOT, "data")), responsibleNames(corpus));
     const full = await jiebaWith(kept);
     const saved = SegmenterDictionary.build(await dictionaryText(), kept.map((w) => [w, KEPT_WORD_FREQUENCY] as const));
     const segmenter = SegmenterDictionary.decode(Buffer.concat(saved.encode())).segmenter();

@@ -7,6 +7,7 @@
 import type { Corpus } from "../corpus/types.ts";
 import type { UnitTable } from "../lexicon/vocabulary.ts";
 import { pushTo } from "../util/multimap.ts";
+import { responsibleNames } from "../corpus/corpus-units.ts";
 
 export class UnitNames {
   /** The alias table's spellings: each to its canonical name (a corpus name not here is its own). */
@@ -47,19 +48,7 @@ export class UnitNames {
 
   /** The alias table and the corpus's own unit names. */
   static of(table: UnitTable, corpus: Corpus): UnitNames {
-    function* names() {
-      // A saved corpus shares one array between the items with the same list (index/corpus-file.ts):
-      // each is read once (375,000 items, 125,000 lists at 10,000 circulars).
-      const seen = new Set<readonly string[]>();
-      for (const d of corpus.documents) {
-        for (const { responsible } of d.items) {
-          if (!responsible || seen.has(responsible)) continue;
-          seen.add(responsible);
-          yield* responsible;
-        }
-      }
-    }
-    return new UnitNames(table, names());
+    return new UnitNames(table, responsibleNames(corpus));
   }
 
   /** Spellings longest first, ties in the order they were added. */

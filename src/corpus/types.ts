@@ -169,4 +169,9 @@ export interface IngestProblem {
 export interface Corpus {
   readonly documents: readonly ParsedDocument[];
   readonly problems: readonly IngestProblem[];
+  /**
+   * The responsible-unit names of every item, each once, in order of first appearance;
+   * set by a corpus read from an index (read them through responsibleNames()).
+   */
+  readonly unitNames?: readonly string[];
 }

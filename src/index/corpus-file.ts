@@ -3,19 +3,22 @@
  * parsing every circular again (10,000 circulars parse in about half a minute). Binary
  * sections: every distinct string once in a UTF-16 blob, every distinct list (heading
  * path, responsible units) once, items as columns of string and list numbers; decoding
- * shares one string, and one array, between all items that have it. A document's facts
- * (issuer, addressees, basis… with their sources) are one JSON line each: a few hundred
- * bytes per circular, read as they were written. Decoding runs in
- * time slices, so that swapping in a rebuilt index never holds the event loop long.
+ * shares one string, and one array, between all items that have it. Nothing is decoded
+ * at open: items read their fields from the columns, and strings, lists, texts (a table
+ * of their own) and a document's facts are decoded when first asked for (see
+ * StoredStrings). A document's facts (issuer, addressees, basis… with their sources) are
+ * one JSON line each: a few hundred bytes per circular, read as they were written.
+ * Decoding runs in time slices, so that swapping in a rebuilt index never holds the event
+ * loop long.
  */
 import type { Corpus, DocumentFacts, DocumentMeta, IngestProblem, Item, ItemKind, ParsedDocument } from "../corpus/types.ts";
 import { timeSlicer } from "../util/time-slice.ts";
-import { encodeSections, Sections, SectionFormatError } from "./binary-sections.ts";
+import { encodeSections, Sections, SectionFormatError, type ByteSource } from "./binary-sections.ts";
 
-const FILE_KIND = "policybot-corpus/3";
+const FILE_KIND = "policybot-corpus/4";
 
-/** Code units of the string table decoded at a time (about 4 ms of work). */
-const STRING_CHUNK = 1 << 19;
+/** Item texts kept decoded (see StoredStrings): a question reads a few hundred, the same ones several times. */
+const RECENT_TEXTS = 4096;
 /** String number meaning null. */
 const NONE = 0xffffffff;
 const NO_YEAR = -0x80000000;
@@ -45,24 +48,46 @@ class ListTable {
   }
 }
 
-/** Encodes a corpus; decode with {@link decodeCorpus}. */
-export function encodeCorpus(corpus: Corpus): Buffer[] {
-  const ids = new Map<string, number>();
-  const blob: Buffer[] = [];
-  const starts: number[] = [0];
-  let units = 0;
-  const ref = (s: string | null): number => {
+/** Distinct strings, each stored once, numbered in the order first added. */
+class StringTable {
+  private readonly ids = new Map<string, number>();
+  private readonly blob: Buffer[] = [];
+  private readonly starts: number[] = [0];
+  private units = 0;
+
+  /** The string's number; `null` is NONE. */
+  add(s: string | null): number {
     if (s === null) return NONE;
-    let id = ids.get(s);
+    let id = this.ids.get(s);
     if (id === undefined) {
-      id = ids.size;
-      ids.set(s, id);
-      blob.push(Buffer.from(s, "utf16le"));
-      units += s.length;
-      starts.push(units);
+      id = this.ids.size;
+      this.ids.set(s, id);
+      this.blob.push(Buffer.from(s, "utf16le"));
+      this.units += s.length;
+      this.starts.push(this.units);
     }
     return id;
-  };
+  }
+
+  get size(): number {
+    return this.ids.size;
+  }
+
+  /** The `text` (UTF-16) and `start` (code unit offsets) sections. */
+  sections(prefix: string): Record<string, Uint8Array | Uint32Array> {
+    const text = Buffer.concat(this.blob);
+    return {
+      [`${prefix}.text`]: new Uint8Array(text.buffer, text.byteOffset, text.byteLength),
+      [`${prefix}.start`]: Uint32Array.from(this.starts),
+    };
+  }
+}
+
+/** Encodes a corpus; read it back with {@link decodeCorpus}. */
+export function encodeCorpus(corpus: Corpus): Buffer[] {
+  const strings = new StringTable();
+  const texts = new StringTable();
+  const ref = (s: string | null) => strings.add(s);
   const docs = corpus.documents;
   const docMeta = new Uint32Array(docs.length * 5);
   const docYear = new Int32Array(docs.length);
@@ -87,7 +112,7 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
       label[i] = ref(item.label);
       kind[i] = ITEM_KINDS.indexOf(item.kind);
       heading[i] = ref(item.heading);
-      text[i] = ref(item.text);
+      text[i] = texts.add(item.text);
       order[i] = item.order;
       path[i] = lists.add(item.path.map(ref));
       responsible[i] = lists.add(item.responsible && item.responsible.map(ref));
@@ -96,15 +121,14 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
     }
   });
   itemStart[docs.length] = i;
-  const strings = Buffer.concat(blob);
   const problems = Buffer.from(corpus.problems.map((p) => JSON.stringify(p)).join("\n"), "utf8");
   const facts = Buffer.from(docs.map((d) => (d.meta.facts ? JSON.stringify(d.meta.facts) : "")).join("\n"), "utf8");
   return encodeSections(
     FILE_KIND,
-    { documents: docs.length, items: items.length, strings: ids.size, lists: lists.start.length - 1 },
+    { documents: docs.length, items: items.length, strings: strings.size, lists: lists.start.length - 1, texts: texts.size },
     {
-      "strings.text": new Uint8Array(strings.buffer, strings.byteOffset, strings.byteLength),
-      "strings.start": Uint32Array.from(starts),
+      ...strings.sections("strings"),
+      ...texts.sections("texts"),
       "lists.start": Uint32Array.from(lists.start),
       "lists.refs": Uint32Array.from(lists.refs),
       "doc.meta": docMeta,
@@ -125,99 +149,246 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
 }
 
 /**
- * Decodes a corpus saved by {@link encodeCorpus}, yielding to the event loop between slices.
+ * Reads a corpus saved by {@link encodeCorpus} from its bytes, which the items go on
+ * reading from (keep them unchanged).
  * @throws {SectionFormatError} when the bytes are not a saved corpus.
  */
-export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
-  const s = Sections.decode(bytes, FILE_KIND);
-  const meta = s.meta as { documents?: unknown; items?: unknown; strings?: unknown; lists?: unknown };
-  const counts = [meta?.documents, meta?.items, meta?.strings, meta?.lists];
+export function decodeCorpus(bytes: Buffer): Promise<Corpus> {
+  return readCorpus(Sections.decode(bytes, FILE_KIND));
+}
+
+/**
+ * A string table whose strings are decoded when asked, each once (`keep` "all") or the
+ * latest `keep` of them. A start used to decode every string and build every item in
+ * full: at 10,000 circulars 470,000 strings, 375,000 items and 120 MB of item text, which
+ * took 1.4–1.6 s of a 5.5–6 s restart, and collecting the garbage it made most of another
+ * 0.9–1.3 s, while a question reads a few hundred items.
+ */
+class StoredStrings {
+  private readonly all: (string | undefined)[];
+  private readonly recent = new Map<number, string>();
+
+  constructor(
+    private readonly bytes: ByteSource,
+    private readonly starts: Uint32Array,
+    private readonly keep: number | "all",
+    what: string,
+  ) {
+    const count = starts.length - 1;
+    // Sized up front: filling an empty array at scattered indexes makes V8 switch it to a slow dictionary.
+    this.all = new Array(keep === "all" ? count : 0);
+    if (starts[count]! * 2 !== bytes.length) throw new SectionFormatError(`${what} do not match their table`);
+    for (let k = 0; k < count; k++) if (starts[k + 1]! < starts[k]!) throw new SectionFormatError(`${what} are out of order`);
+  }
+
+  get size(): number {
+    return this.starts.length - 1;
+  }
+
+  get(id: number): string {
+    let text = this.keep === "all" ? this.all[id] : this.recent.get(id);
+    if (text !== undefined) return text;
+    const from = this.starts[id]!;
+    const view = this.bytes.read(from * 2, (this.starts[id + 1]! - from) * 2);
+    text = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString("utf16le");
+    if (this.keep === "all") this.all[id] = text;
+    else {
+      if (this.recent.size >= this.keep) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(id, text);
+    }
+    return text;
+  }
+}
+
+/** The item columns of a saved corpus, checked once at open; items read their fields from here. */
+class ItemColumns {
+  private readonly lists: (readonly string[] | undefined)[];
+
+  constructor(
+    readonly strings: StoredStrings,
+    readonly texts: StoredStrings,
+    private readonly listStart: Uint32Array,
+    private readonly listRefs: Uint32Array,
+    readonly label: Uint32Array,
+    readonly kind: Uint8Array,
+    readonly heading: Uint32Array,
+    readonly text: Uint32Array,
+    readonly order: Uint32Array,
+    readonly path: Uint32Array,
+    readonly responsible: Uint32Array,
+    readonly lead: Uint32Array,
+  ) {
+    const S = strings.size;
+    const L = listStart.length - 1;
+    this.lists = new Array(L);
+    for (let k = 0; k < L; k++) if (listStart[k + 1]! < listStart[k]!) throw new SectionFormatError("list table is out of order");
+    if (listRefs.some((r) => r >= S)) throw new SectionFormatError("a list names a string that does not exist");
+    const check = (column: Uint32Array, bound: number, what: string, nullable: boolean) => {
+      const i = column.findIndex((v) => v >= bound && !(nullable && v === NONE));
+      if (i >= 0) throw new SectionFormatError(`item ${i}'s ${what} does not exist`);
+    };
+    check(label, S, "label", true);
+    check(heading, S, "heading", false);
+    check(lead, S, "lead", true);
+    check(text, texts.size, "text", false);
+    check(path, L, "path", false);
+    check(responsible, L, "responsible units", true);
+    const badKind = kind.findIndex((k) => k >= ITEM_KINDS.length);
+    if (badKind >= 0) throw new SectionFormatError(`item ${badKind} has no valid kind`);
+  }
+
+  strOrNull(id: number): string | null {
+    return id === NONE ? null : this.strings.get(id);
+  }
+
+  /** Corpus.unitNames: the names in the items' responsible lists, each once, in order of first appearance. */
+  responsibleNames(): string[] {
+    const listSeen = new Uint8Array(this.listStart.length - 1);
+    const nameSeen = new Uint8Array(this.strings.size);
+    const names: string[] = [];
+    for (const list of this.responsible) {
+      if (list === NONE || listSeen[list]) continue;
+      listSeen[list] = 1;
+      for (let r = this.listStart[list]!; r < this.listStart[list + 1]!; r++) {
+        const name = this.listRefs[r]!;
+        if (nameSeen[name]) continue;
+        nameSeen[name] = 1;
+        names.push(this.strings.get(name));
+      }
+    }
+    return names;
+  }
+
+  list(id: number): readonly string[] {
+    let list = this.lists[id];
+    if (list === undefined) {
+      list = Array.from(this.listRefs.subarray(this.listStart[id], this.listStart[id + 1]), (r) => this.strings.get(r));
+      this.lists[id] = list;
+    }
+    return list;
+  }
+}
+
+/** An item of a saved corpus: its fields are read from the columns when asked. */
+class SavedItem implements Item {
+  readonly #c: ItemColumns;
+  readonly #i: number;
+
+  constructor(
+    readonly file: string,
+    columns: ItemColumns,
+    i: number,
+  ) {
+    this.#c = columns;
+    this.#i = i;
+  }
+
+  get label(): string | null {
+    return this.#c.strOrNull(this.#c.label[this.#i]!);
+  }
+  get kind(): ItemKind {
+    return ITEM_KINDS[this.#c.kind[this.#i]!]!;
+  }
+  get path(): readonly string[] {
+    return this.#c.list(this.#c.path[this.#i]!);
+  }
+  get heading(): string {
+    return this.#c.strings.get(this.#c.heading[this.#i]!);
+  }
+  get text(): string {
+    return this.#c.texts.get(this.#c.text[this.#i]!);
+  }
+  get responsible(): readonly string[] | null {
+    const id = this.#c.responsible[this.#i]!;
+    return id === NONE ? null : this.#c.list(id);
+  }
+  get order(): number {
+    return this.#c.order[this.#i]!;
+  }
+  get lead(): string | null {
+    return this.#c.strOrNull(this.#c.lead[this.#i]!);
+  }
+}
+
+/** A document's facts, parsed from their saved line when first asked for (a start reads none). */
+class SavedMeta implements DocumentMeta {
+  readonly #line: string;
+  readonly #doc: number;
+  #facts: DocumentFacts | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly title: string,
+    readonly docNumber: string | null,
+    readonly issuer: string | null,
+    readonly date: string | null,
+    readonly year: number | null,
+    factLine: string,
+    doc: number,
+  ) {
+    this.#line = factLine;
+    this.#doc = doc;
+  }
+
+  get facts(): DocumentFacts | undefined {
+    if (this.#line === "") return undefined;
+    return (this.#facts ??= parseFacts(this.#line, this.#doc));
+  }
+}
+
+/** Reads a saved corpus, yielding to the event loop between slices. */
+async function readCorpus(s: Sections): Promise<Corpus> {
+  const meta = s.meta as { documents?: unknown; items?: unknown; strings?: unknown; lists?: unknown; texts?: unknown };
+  const counts = [meta?.documents, meta?.items, meta?.strings, meta?.lists, meta?.texts];
   if (!counts.every((n) => Number.isSafeInteger(n) && (n as number) >= 0)) throw new SectionFormatError("header counts are missing");
-  const [D, N, S, L] = counts as number[];
+  const [D, N, S, L, T] = counts as number[];
   const slice = timeSlicer(4);
 
-  const starts = s.get("strings.start", "u32", S! + 1);
-  const blob = s.bytesOf("strings.text");
-  if (starts[starts.length - 1]! * 2 !== blob.length) throw new SectionFormatError("string table does not match its text");
-  // The table is decoded a chunk at a time, and each string sliced out of its chunk: V8
-  // keeps a long slice as a view of its parent string, so the text is decoded once and
-  // held once; one decode of the whole table held the thread for 100 ms at 2,000 circulars.
-  const strings: string[] = new Array(S);
-  let chunk = "";
-  let chunkStart = 0;
-  for (let k = 0; k < S!; k++) {
-    const [from, to] = [starts[k]!, starts[k + 1]!];
-    if (to < from) throw new SectionFormatError("string table is out of order");
-    if (to > chunkStart + chunk.length) {
-      chunkStart = from;
-      chunk = blob.toString("utf16le", from * 2, Math.max(to, Math.min(from + STRING_CHUNK, starts[S!]!)) * 2);
-    }
-    strings[k] = chunk.slice(from - chunkStart, to - chunkStart);
-    if (slice.due()) await slice.pause();
-  }
+  const strings = new StoredStrings(s.source("strings.text"), s.get("strings.start", "u32", S! + 1), "all", "strings");
+  const texts = new StoredStrings(s.source("texts.text"), s.get("texts.start", "u32", T! + 1), RECENT_TEXTS, "item texts");
+  const listStart = s.get("lists.start", "u32", L! + 1);
+  const columns = new ItemColumns(
+    strings,
+    texts,
+    listStart,
+    s.get("lists.refs", "u32", listStart[L!]),
+    s.get("item.label", "u32", N),
+    s.get("item.kind", "u8", N),
+    s.get("item.heading", "u32", N),
+    s.get("item.text", "u32", N),
+    s.get("item.order", "u32", N),
+    s.get("item.path", "u32", N),
+    s.get("item.responsible", "u32", N),
+    s.get("item.lead", "u32", N),
+  );
   const str = (id: number): string => {
-    const v = strings[id];
-    if (v === undefined) throw new SectionFormatError(`string ${id} does not exist`);
-    return v;
+    if (id >= S!) throw new SectionFormatError(`string ${id} does not exist`);
+    return strings.get(id);
   };
   const strOrNull = (id: number) => (id === NONE ? null : str(id));
-
-  const listStart = s.get("lists.start", "u32", L! + 1);
-  const listRefs = s.get("lists.refs", "u32", listStart[L!]);
-  const lists: (readonly string[])[] = new Array(L);
-  for (let k = 0; k < L!; k++) {
-    if (listStart[k + 1]! < listStart[k]!) throw new SectionFormatError("list table is out of order");
-    lists[k] = Array.from(listRefs.subarray(listStart[k], listStart[k + 1]), str);
-    if (slice.due()) await slice.pause();
-  }
-  const list = (id: number): readonly string[] => {
-    const v = lists[id];
-    if (v === undefined) throw new SectionFormatError(`list ${id} does not exist`);
-    return v;
-  };
 
   const docMeta = s.get("doc.meta", "u32", D! * 5);
   const docYear = s.get("doc.year", "i32", D);
   const itemStart = s.get("doc.itemStart", "u32", D! + 1);
-  const label = s.get("item.label", "u32", N);
-  const kind = s.get("item.kind", "u8", N);
-  const heading = s.get("item.heading", "u32", N);
-  const text = s.get("item.text", "u32", N);
-  const order = s.get("item.order", "u32", N);
-  const path = s.get("item.path", "u32", N);
-  const responsible = s.get("item.responsible", "u32", N);
-  const lead = s.get("item.lead", "u32", N);
   const factLines = s.bytesOf("doc.facts").toString("utf8").split("\n");
   if (factLines.length !== Math.max(1, D!)) throw new SectionFormatError("document facts do not match the documents");
 
   const documents: ParsedDocument[] = [];
   for (let k = 0; k < D!; k++) {
-    const m: DocumentMeta = {
-      file: str(docMeta[k * 5]!),
-      title: str(docMeta[k * 5 + 1]!),
-      docNumber: strOrNull(docMeta[k * 5 + 2]!),
-      issuer: strOrNull(docMeta[k * 5 + 3]!),
-      date: strOrNull(docMeta[k * 5 + 4]!),
-      year: docYear[k] === NO_YEAR ? null : docYear[k]!,
-      ...(factLines[k] ? { facts: parseFacts(factLines[k]!, k) } : {}),
-    };
+    const file = str(docMeta[k * 5]!);
+    const m = new SavedMeta(
+      file,
+      str(docMeta[k * 5 + 1]!),
+      strOrNull(docMeta[k * 5 + 2]!),
+      strOrNull(docMeta[k * 5 + 3]!),
+      strOrNull(docMeta[k * 5 + 4]!),
+      docYear[k] === NO_YEAR ? null : docYear[k]!,
+      factLines[k] ?? "",
+      k,
+    );
     if (itemStart[k]! > itemStart[k + 1]! || itemStart[k + 1]! > N!) throw new SectionFormatError(`document ${k} items out of range`);
     const items: Item[] = [];
-    for (let i = itemStart[k]!; i < itemStart[k + 1]!; i++) {
-      const itemKind = ITEM_KINDS[kind[i]!];
-      if (!itemKind) throw new SectionFormatError(`item ${i} has no valid kind`);
-      items.push({
-        file: m.file,
-        label: strOrNull(label[i]!),
-        kind: itemKind,
-        path: list(path[i]!),
-        heading: str(heading[i]!),
-        text: str(text[i]!),
-        responsible: responsible[i] === NONE ? null : list(responsible[i]!),
-        order: order[i]!,
-        lead: strOrNull(lead[i]!),
-      });
-    }
+    for (let i = itemStart[k]!; i < itemStart[k + 1]!; i++) items.push(new SavedItem(file, columns, i));
     documents.push({ meta: m, items });
     if (slice.due()) await slice.pause();
   }
@@ -228,7 +399,7 @@ export async function decodeCorpus(bytes: Buffer): Promise<Corpus> {
   } catch {
     throw new SectionFormatError("problems are not JSON Lines");
   }
-  return { documents, problems };
+  return { documents, problems, unitNames: columns.responsibleNames() };
 }
 
 function parseFacts(line: string, doc: number): DocumentFacts {

@@ -84,10 +84,12 @@ export interface OpenOptions {
 /** What openIndex does with the verified files while the graphs still load. */
 export interface PrepareOptions<T> {
   /**
-   * Decodes the verified files (on this thread, while hnswlib loads the graphs on others);
-   * what it throws makes the index corrupt, its message the reason.
+   * Decodes the verified files (on this thread, while hnswlib loads the graphs on others),
+   * and may build on them what searches the graphs once they are loaded (`graph`); what it
+   * throws makes the index corrupt, its message the reason. The index is handed out once
+   * both have finished.
    */
-  readonly prepare?: (verified: VerifiedIndex) => Promise<T>;
+  readonly prepare?: (verified: VerifiedIndex, graph: Promise<VectorShards>) => Promise<T>;
 }
 
 /** The stamp of a generation's verified files, inside its folder (not listed in the manifest). */
@@ -328,7 +330,7 @@ async function openOnce<T>(root: string, expected: ExpectedIndex, options: OpenO
   const { manifest, generation } = verified;
   let prepared: T;
   try {
-    prepared = (await options.prepare?.(verified)) as T;
+    prepared = (await options.prepare?.(verified, graph!)) as T;
   } catch (err) {
     return { status: "corrupt", reason: `${generation}/${(err as Error).message}`, manifest };
   }

@@ -49,13 +49,22 @@ export interface SearchResult {
   readonly items: ScoredItem[];
 }
 
+/** The dense half of search: the passages' vectors, and the model that embeds questions. */
+export interface DenseSearch {
+  readonly graph: Promise<VectorShards>;
+  readonly embeddings: EmbeddingsInterface;
+}
+
 export interface HybridRetrieverInput {
   corpus: Corpus;
   passages: PassageTable;
   analyzer: TextAnalyzer;
   lexical: LexicalIndex;
-  /** Vectors of the passages (label = passage number) and the model that made them. */
-  dense?: { graph: VectorShards; embeddings: EmbeddingsInterface };
+  /**
+   * Vectors of the passages (label = passage number) and the model that made them; the
+   * graph may still be loading (a search waits for it).
+   */
+  dense?: DenseSearch;
   options?: Partial<RetrievalOptions>;
 }
 
@@ -64,7 +73,7 @@ export class HybridRetriever {
   private readonly passages: PassageTable;
   private readonly analyzer: TextAnalyzer;
   private readonly lexical: LexicalIndex;
-  private readonly dense?: { graph: VectorShards; embeddings: EmbeddingsInterface };
+  private readonly dense?: DenseSearch;
   private readonly options: RetrievalOptions;
 
   constructor(input: HybridRetrieverInput) {
@@ -93,7 +102,7 @@ export class HybridRetriever {
     let dense: RankedList | undefined;
     if (this.dense && o.dense > 0) {
       const vector = await this.dense.embeddings.embedQuery(question);
-      const ranking = this.dense.graph.search(vector, o.candidates).map((h) => ({ index: h.label, score: 1 - h.distance }));
+      const ranking = (await this.dense.graph).search(vector, o.candidates).map((h) => ({ index: h.label, score: 1 - h.distance }));
       dense = { ranking, weight: o.dense };
     }
     const lex = await lexical;

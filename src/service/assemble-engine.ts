@@ -2,7 +2,6 @@
  * Assembles the search-and-answer stack from a parsed corpus: passages and the lexical
  * index, the retriever, and the answer stage (question analysis, kinds, decision).
  */
-import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { Answerer } from "../answer/answer-question.ts";
 import { Contrasts } from "../answer/contrasts.ts";
 import type { DecisionModel } from "../answer/decide/decision-model.ts";
@@ -14,10 +13,10 @@ import { ItemSets } from "../answer/item-sets.ts";
 import { HomophoneMatcher } from "../answer/question/homophones.ts";
 import { Measures } from "../answer/question/measures.ts";
 import { UnitNames } from "../answer/unit-names.ts";
+import { responsibleNames } from "../corpus/corpus-units.ts";
 import type { Corpus, ParsedDocument } from "../corpus/types.ts";
-import type { VectorShards } from "../index/vector-shards.ts";
 import type { Vocabulary } from "../lexicon/vocabulary.ts";
-import { HybridRetriever, type RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
+import { HybridRetriever, type DenseSearch, type RetrievalOptions } from "../retrieval/hybrid-retriever.ts";
 import { LexicalIndex } from "../retrieval/lexical-index.ts";
 import { PassageTable } from "../retrieval/passage-table.ts";
 import { SubstringFrequency } from "../retrieval/substring-frequency.ts";
@@ -25,10 +24,8 @@ import { TextAnalyzer } from "../retrieval/text-analysis.ts";
 import { timeSlicer } from "../util/time-slice.ts";
 import type { Engine } from "./qa-service.ts";
 
-/** The dense half of search, when available: the passages' vectors (label = passage number). */
-export interface DenseParts {
-  readonly graph: VectorShards;
-  readonly embeddings: EmbeddingsInterface;
+/** The dense half of search, when available: the passages' vectors (label = passage number), maybe still loading. */
+export interface DenseParts extends DenseSearch {
   readonly modelId: string;
 }
 
@@ -43,17 +40,12 @@ export interface LexicalParts {
   readonly frequency: SubstringFrequency;
 }
 
-/** Unit names of the corpus, which jieba must keep whole. */
-export function unitTerms(corpus: Corpus): string[] {
-  return [...new Set(corpus.documents.flatMap((d) => d.items.flatMap((i) => i.responsible ?? [])))];
-}
-
 /**
  * The analyzer for building an index over a corpus: jieba's whole dictionary, keeping the domain terms and the corpus's
  * unit names whole.
  */
 export function analyzerFor(corpus: Corpus, vocabulary: Vocabulary): Promise<TextAnalyzer> {
-  return TextAnalyzer.create(vocabulary, unitTerms(corpus));
+  return TextAnalyzer.create(vocabulary, responsibleNames(corpus));
 }
 
 /**

@@ -24,7 +24,8 @@ import { SubstringFrequency } from "../retrieval/substring-frequency.ts";
 import { dictionaryText, KEPT_WORD_FREQUENCY } from "../retrieval/jieba-dictionary.ts";
 import { SegmenterDictionary } from "../retrieval/segmenter.ts";
 import { keptWords } from "../retrieval/text-analysis.ts";
-import { analyzerFor, unitTerms } from "./assemble-engine.ts";
+import { analyzerFor } from "./assemble-engine.ts";
+import { responsibleNames } from "../corpus/corpus-units.ts";
 import { indexInputsHash } from "./index-inputs.ts";
 import { encodeSearchIndex } from "./search-index-files.ts";
 
@@ -80,7 +81,7 @@ export async function buildSearchIndex(request: BuildRequest, logger: Logger): P
   const analyzer = await analyzerFor(corpus, lexicon);
   const segmenter = SegmenterDictionary.build(
     await dictionaryText(),
-    keptWords(lexicon, unitTerms(corpus)).map((w) => [w, KEPT_WORD_FREQUENCY] as const),
+    keptWords(lexicon, responsibleNames(corpus)).map((w) => [w, KEPT_WORD_FREQUENCY] as const),
   );
   const passages = PassageTable.build(corpus);
   const parse = clock();

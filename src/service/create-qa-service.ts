@@ -31,9 +31,11 @@ export async function buildEngine(settings: Settings, logger: Logger, overrides:
     vocabularyDir: settings.vocabularyDir,
     embedding: settings.embedding,
   };
-  const index = await loadSearchIndex(request, embeddings, model, logger);
-  const dense = { graph: index.graph, embeddings, modelId: `${model.id} (${model.dimensions} dims)` };
-  const engine = await assembleEngine(index.parts, dense, index.builtAt, decision, overrides.retrieval);
+  const modelId = `${model.id} (${model.dimensions} dims)`;
+  // Assembled while hnswlib loads the vectors; handed out once they are loaded.
+  const { prepared: engine } = await loadSearchIndex(request, embeddings, model, logger, (parts, graph, builtAt) =>
+    assembleEngine(parts, { graph, embeddings, modelId }, builtAt, decision, overrides.retrieval),
+  );
   if (!settings.llm) return engine;
   // The language-model answerer (and LangChain's prompts and chat model) load only when configured.
   const [{ LlmAnswerer }, { candidateCitations, CitationLookup }] = await Promise.all([

@@ -19,7 +19,7 @@ import type { BuildRequest } from "./build-search-index.ts";
 import { indexInputsHash } from "./index-inputs.ts";
 import { decodeSearchIndex, decodeSources, INDEX_FILES, ON_DISK } from "./search-index-files.ts";
 
-export interface LoadedIndex {
+export interface LoadedIndex<T = undefined> {
   readonly parts: LexicalParts;
   readonly graph: VectorShards;
   readonly builtAt: string;
@@ -27,7 +27,16 @@ export interface LoadedIndex {
   readonly origin: "opened" | "built" | "built-temporary";
   /** What parsing the seeds reported when the index was built. */
   readonly problems: readonly IngestProblem[];
+  /** What `whileGraphLoads` built. */
+  readonly prepared: T;
 }
+
+/**
+ * What to build from the decoded parts while hnswlib still loads the vectors (the engine:
+ * at 10,000 circulars the graphs take longer to load than the rest to decode); `graph`
+ * resolves once they are loaded, which happens before the index is handed out.
+ */
+export type WhileGraphLoads<T> = (parts: LexicalParts, graph: Promise<VectorShards>, builtAt: string) => Promise<T>;
 
 /** The model the vectors must come from. */
 export interface ActiveModelInfo {
@@ -36,12 +45,13 @@ export interface ActiveModelInfo {
 }
 
 /** Opens the index of `request.indexDir` when current, else builds one off this thread and opens it. */
-export async function loadSearchIndex(
+export async function loadSearchIndex<T = undefined>(
   request: BuildRequest,
   embeddings: EmbeddingsInterface,
   model: ActiveModelInfo,
   logger: Logger,
-): Promise<LoadedIndex> {
+  whileGraphLoads?: WhileGraphLoads<T>,
+): Promise<LoadedIndex<T>> {
   const { indexDir } = request;
   const live = await readLiveGeneration(indexDir);
   let previous: SourceFile[] = [];
@@ -56,7 +66,7 @@ export async function loadSearchIndex(
     inputsHash: await indexInputsHash(seeds, embeddings, request.vocabularyDir),
   };
 
-  const opened = await openSavedIndex(indexDir, expected, request.vocabularyDir);
+  const opened = await openSavedIndex(indexDir, expected, request.vocabularyDir, whileGraphLoads);
   if (opened.status === "ok") {
     for (const p of opened.problems) logger[p.severity === "warning" ? "warn" : p.severity](p.message);
     return { ...opened, origin: "opened" };
@@ -76,41 +86,54 @@ export async function loadSearchIndex(
       "the seeds or the embedding model changed while the index was built; a restart makes sure questions are embedded by the same model",
     );
   }
-  const fresh = await openSavedIndex(built.indexDir, { ...expected, inputsHash: built.inputsHash }, request.vocabularyDir);
+  const fresh = await openSavedIndex(built.indexDir, { ...expected, inputsHash: built.inputsHash }, request.vocabularyDir, whileGraphLoads);
   if (fresh.status !== "ok") throw new Error(`the index just built in ${built.indexDir} does not open: ${fresh.reason}`);
   return { ...fresh, origin: built.temporary ? "built-temporary" : "built" };
 }
 
-type Opened = { status: "ok"; parts: LexicalParts; graph: VectorShards; builtAt: string; problems: readonly IngestProblem[] };
+type Opened<T> = {
+  status: "ok";
+  parts: LexicalParts;
+  graph: VectorShards;
+  builtAt: string;
+  problems: readonly IngestProblem[];
+  prepared: T;
+};
 
 /**
  * Verifies, loads and decodes the live generation of `indexDir`, built for `expected`
  * (see indexInputsHash); a file that does not decode makes it corrupt. Never builds.
  */
-export async function openSavedIndex(
+export async function openSavedIndex<T = undefined>(
   indexDir: string,
   expected: ExpectedIndex,
   vocabularyDir: string,
-): Promise<Opened | { status: "missing" | "stale" | "corrupt"; reason: string }> {
+  whileGraphLoads?: WhileGraphLoads<T>,
+): Promise<Opened<T> | { status: "missing" | "stale" | "corrupt"; reason: string }> {
   const opened = await openIndex(indexDir, expected, {
     inMemory: (name) => !ON_DISK.has(name),
     // Decoded while hnswlib loads the vectors on other threads (half of a large start).
-    prepare: (verified) => decodeSearchIndex(verified.payloads, verified.dir),
+    prepare: async (verified, graph) => {
+      const saved = await decodeSearchIndex(verified.payloads, verified.dir);
+      const vocabulary = loadVocabulary(vocabularyDir);
+      // Questions are cut by jieba holding only the words they contain (segmenter.ts): no dictionary load here.
+      const analyzer = new TextAnalyzer(vocabulary, saved.segmenter.segmenter());
+      const { corpus, passages, lexical, frequency } = saved;
+      const parts: LexicalParts = { corpus, vocabulary, analyzer, passages, lexical, frequency };
+      return { parts, prepared: (await whileGraphLoads?.(parts, graph, verified.manifest.builtAt)) as T };
+    },
   });
   if (opened.status !== "ok") return opened;
-  const saved = opened.prepared;
-  if (opened.graph.size !== saved.passages.size) {
-    return { status: "corrupt", reason: `${opened.generation}: ${opened.graph.size} vectors for ${saved.passages.size} passages` };
+  const { parts, prepared } = opened.prepared;
+  if (opened.graph.size !== parts.passages.size) {
+    return { status: "corrupt", reason: `${opened.generation}: ${opened.graph.size} vectors for ${parts.passages.size} passages` };
   }
-  const vocabulary = loadVocabulary(vocabularyDir);
-  // Questions are cut by jieba holding only the words they contain (segmenter.ts): no dictionary load here.
-  const analyzer = new TextAnalyzer(vocabulary, saved.segmenter.segmenter());
-  const { corpus, passages, lexical, frequency } = saved;
   return {
     status: "ok",
-    parts: { corpus, vocabulary, analyzer, passages, lexical, frequency },
+    parts,
     graph: opened.graph,
     builtAt: opened.manifest.builtAt,
-    problems: corpus.problems,
+    problems: parts.corpus.problems,
+    prepared,
   };
 }
