@@ -35,7 +35,10 @@ const runs = Number(option("runs", "5"));
 const reindexMax = Number(option("reindex-max", "2000"));
 const keep = args.includes("--keep");
 const QUESTION = "公办职校绩效工资最高能到基准线的几倍";
+/** Run as a program, as `npx policybot` and `npm start` do (its first line sets how node starts). */
 const BIN = path.join(PROJECT_ROOT, "bin", "policybot.mjs");
+/** What bin/policybot.mjs sets for the node it starts, for the probe that stands in for the bot. */
+const AS_LAUNCHED = { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1" };
 /** The probe runs compiled (dist/), like the command line: measurements include no TypeScript compiler. */
 const PROBE = path.join((await ensureBuild()) as string, "bench-scale-probe.js");
 
@@ -79,7 +82,7 @@ async function dirBytes(dir: string): Promise<number> {
 }
 
 async function probe(mode: string, seeds: string, index: string, questions: string): Promise<Record<string, unknown>> {
-  const r = await runChild(process.execPath, ["--expose-gc", PROBE, mode, seeds, index, questions], { LOG_LEVEL: "error" });
+  const r = await runChild(process.execPath, ["--expose-gc", PROBE, mode, seeds, index, questions], { ...AS_LAUNCHED, LOG_LEVEL: "error" });
   if (r.code !== 0) throw new Error(`probe ${mode} failed: ${r.stderr.slice(-2000)}`);
   return JSON.parse(r.stdout.trim().split("\n").pop()!) as Record<string, unknown>;
 }
@@ -103,7 +106,7 @@ async function main() {
       const corpus = await generateScaleCorpus(path.join(PROJECT_ROOT, "seeds"), seeds, n);
       const env = { POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: index };
 
-      const build = await runChild(process.execPath, [BIN, "ask", QUESTION], { ...env, LOG_LEVEL: "info" });
+      const build = await runChild(BIN, ["ask", QUESTION], { ...env, LOG_LEVEL: "info" });
       if (build.code !== 0) throw new Error(`build of ${n} failed: ${build.stderr.slice(-2000)}`);
       const built = /index built in (\d+) ms \((\d+) passages\)[^{]*(\{.*\})?/.exec(build.stderr);
       const stages = built?.[3] ? (JSON.parse(built[3]) as Record<string, number>) : {};
@@ -114,7 +117,7 @@ async function main() {
       const bare: number[] = [];
       for (let i = 0; i < runs; i++) {
         bare.push((await runChild(process.execPath, ["-e", "0"], {})).ms);
-        const r = await runChild(process.execPath, [BIN, "ask", QUESTION], env);
+        const r = await runChild(BIN, ["ask", QUESTION], env);
         if (r.code !== 0 || /rebuild|building/.test(r.stderr))
           throw new Error(`restart of ${n} did not open the index: ${r.stderr.slice(-1000)}`);
         cold.push(r.ms);

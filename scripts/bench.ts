@@ -109,9 +109,9 @@ async function main() {
   line("index build from scratch", `${ms(buildMs)}  (model ${engine.embeddingModel})`);
   results.buildMs = buildMs;
 
-  // Cold start: a new process with the index on disk, to its first answer.
+  // Cold start: a new process with the index on disk, to its first answer (the program run as `npx policybot` runs it).
   t = performance.now();
-  const child = spawnSync(process.execPath, [path.resolve("bin/policybot.mjs"), "ask", "--json", "公办职校绩效工资最高能到基准线的几倍"], {
+  const child = spawnSync(path.resolve("bin/policybot.mjs"), ["ask", "--json", "公办职校绩效工资最高能到基准线的几倍"], {
     env: { ...process.env, POLICYBOT_INDEX_DIR: settings.indexDir },
     encoding: "utf8",
   });
