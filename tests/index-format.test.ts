@@ -14,7 +14,7 @@ import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import type { Corpus } from "../src/corpus/types.ts";
 import { createEmbeddings } from "../src/embeddings/transformers-embeddings.ts";
 import { encodeSections, Sections, SectionFormatError } from "../src/index/binary-sections.ts";
-import { decodeCorpus, encodeCorpus } from "../src/index/corpus-file.ts";
+import { decodeCorpus, encodeCorpus, openCorpus } from "../src/index/corpus-file.ts";
 import { responsibleNames } from "../src/corpus/corpus-units.ts";
 import { MANIFEST_FILE, sha256Hex } from "../src/index/manifest.ts";
 import { fingerprintSeeds } from "../src/index/source-fingerprint.ts";
@@ -26,7 +26,9 @@ import { PassageTable } from "../src/retrieval/passage-table.ts";
 import { frequencyText, SubstringFrequency } from "../src/retrieval/substring-frequency.ts";
 import { analyzerFor } from "../src/service/assemble-engine.ts";
 import { indexInputsHash } from "../src/service/index-inputs.ts";
-import { loadSearchIndex, openSavedIndex, type LoadedIndex } from "../src/service/load-search-index.ts";
+import { loadSearchIndex, openSavedIndex, type LoadedIndex, type WhileGraphLoads } from "../src/service/load-search-index.ts";
+import type { ExpectedIndex } from "../src/index/open-index.ts";
+import type { VectorShards } from "../src/index/vector-shards.ts";
 
 const SEEDS = path.join(PROJECT_ROOT, DEFAULTS.seedsDir);
 const VOCABULARY = path.join(PROJECT_ROOT, "data");
@@ -129,8 +131,12 @@ describe("the saved corpus and search structures", () => {
     expect(corpus.unitNames).toBeUndefined();
     expect(decoded.unitNames).toEqual(responsibleNames(corpus));
     expect(decoded.unitNames).toContain("省财政厅");
-    // Fields are decoded when first read, in any order, and read the same again.
-    const fresh = (await decodeCorpus(bytes)).documents.flatMap((d) => d.items);
+    // Opened from the file, the texts stay there and are read per item. Fields are decoded
+    // when first read, in any order, and read the same again.
+    await fs.writeFile(path.join(tmp, "corpus.bin"), bytes);
+    const opened = await openCorpus({ file: path.join(tmp, "corpus.bin") });
+    expect(plain(opened)).toEqual(corpus);
+    const fresh = (await openCorpus({ file: path.join(tmp, "corpus.bin") })).documents.flatMap((d) => d.items);
     const original = corpus.documents.flatMap((d) => d.items);
     for (let k = fresh.length - 1; k >= 0; k--) {
       expect([fresh[k]!.text, fresh[k]!.path, fresh[k]!.label]).toEqual([original[k]!.text, original[k]!.path, original[k]!.label]);
@@ -234,7 +240,7 @@ describe("the index on disk", () => {
   let seeds: string;
   let indexDir: string;
 
-  async function open(logger: Logger): Promise<LoadedIndex> {
+  async function open<T = undefined>(logger: Logger, whileGraphLoads?: WhileGraphLoads<T>): Promise<LoadedIndex<T>> {
     const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: indexDir });
     const embeddings = createEmbeddings(settings.embedding, logger);
     const model = await embeddings.activeModel();
@@ -243,7 +249,17 @@ describe("the index on disk", () => {
       embeddings,
       model,
       logger,
+      whileGraphLoads,
     );
+  }
+
+  /** What a start of the current seeds expects of the index. */
+  async function expectedIndex(): Promise<ExpectedIndex> {
+    const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: indexDir });
+    const embeddings = createEmbeddings(settings.embedding);
+    const model = await embeddings.activeModel();
+    const inputsHash = await indexInputsHash(await fingerprintSeeds(seeds), embeddings, settings.vocabularyDir);
+    return { model: model.id, dimensions: model.dimensions, inputsHash };
   }
 
   async function liveDir(): Promise<string> {
@@ -297,16 +313,26 @@ describe("the index on disk", () => {
     expect(third.filter((f) => f.sha256 === "recorded").length).toBe(saved.filter((f, i) => f.mtimeMs >= 0 && i !== 1).length);
   });
 
+  it("hands the decoded parts over while the vectors load, and the index out once they have loaded", async () => {
+    await open(capture().logger);
+    const calls: { passages: number; graph: Promise<VectorShards>; builtAt: string }[] = [];
+    const opened = await open(capture().logger, async (parts, graph, builtAt) => {
+      calls.push({ passages: parts.passages.size, graph, builtAt });
+      return "assembled";
+    });
+    expect(opened.origin).toBe("opened");
+    expect(opened.prepared).toBe("assembled");
+    expect(calls).toHaveLength(1);
+    expect(await calls[0]!.graph).toBe(opened.graph); // the same graph, loaded
+    expect([calls[0]!.passages, calls[0]!.builtAt]).toEqual([opened.graph.size, opened.builtAt]);
+    // What fails while the vectors load makes the index unusable, with the reason.
+    const failed = await openSavedIndex(indexDir, await expectedIndex(), VOCABULARY, () => Promise.reject(new Error("no engine")));
+    expect(failed.status === "corrupt" && failed.reason).toMatch(/^gen-[^/]+\/no engine$/);
+  });
+
   it("finds a damaged file, by checksum or, when the checksum was rewritten, by structure; then rebuilds", async () => {
     await open(capture().logger);
-    const settings = loadSettings({ POLICYBOT_SEEDS_DIR: seeds, POLICYBOT_INDEX_DIR: indexDir });
-    const embeddings = createEmbeddings(settings.embedding);
-    const model = await embeddings.activeModel();
-    const expected = {
-      model: model.id,
-      dimensions: model.dimensions,
-      inputsHash: await indexInputsHash(await fingerprintSeeds(seeds), embeddings, settings.vocabularyDir),
-    };
+    const expected = await expectedIndex();
     expect((await openSavedIndex(indexDir, expected, VOCABULARY)).status).toBe("ok");
     const dir = await liveDir();
     const manifestFile = path.join(dir, MANIFEST_FILE);

@@ -11,12 +11,13 @@
  *
  * Every file is checked against the manifest's checksums before it is decoded, and
  * decoding checks its own structure too; a file that fails either is a damaged index.
- * The postings lists of lexical.bin and frequency.bin stay on disk: only their tables are
- * read into memory, the lists a question needs are read when it asks (see ON_DISK).
+ * The postings lists of lexical.bin and frequency.bin, and the item texts of corpus.bin,
+ * stay on disk: only their tables are read into memory, the lists and texts a question
+ * needs are read when it asks (see ON_DISK).
  */
 import path from "node:path";
 import { z } from "zod";
-import { decodeCorpus, encodeCorpus } from "../index/corpus-file.ts";
+import { encodeCorpus, openCorpus } from "../index/corpus-file.ts";
 import { SourceFileSchema, type SourceFile } from "../index/source-fingerprint.ts";
 import type { Corpus } from "../corpus/types.ts";
 import { LexicalIndex } from "../retrieval/lexical-index.ts";
@@ -55,7 +56,7 @@ const SourcesSchema = z.object({ seeds: z.array(SourceFileSchema) });
 export const WORDS_IN_WORKER_FROM = 30_000;
 
 /** Files read from disk as questions need them, rather than held whole in memory. */
-export const ON_DISK: ReadonlySet<string> = new Set([INDEX_FILES.lexical, INDEX_FILES.frequency]);
+export const ON_DISK: ReadonlySet<string> = new Set([INDEX_FILES.corpus, INDEX_FILES.lexical, INDEX_FILES.frequency]);
 
 /** The payload files of a generation. */
 export function encodeSearchIndex(index: SavedSearchIndex): Record<string, readonly Uint8Array[] | string> {
@@ -109,7 +110,7 @@ export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>, d
       throw new Error(`${name}: ${(err as Error).message}`, { cause: err });
     }
   };
-  const corpus = await decode(INDEX_FILES.corpus, decodeCorpus);
+  const corpus = await open(INDEX_FILES.corpus, openCorpus);
   const sources = await decode(INDEX_FILES.sources, (b) => {
     const s = decodeSources(b);
     if (!s) throw new Error("not a list of seed files");
