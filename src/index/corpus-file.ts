@@ -159,9 +159,9 @@ export function decodeCorpus(bytes: Buffer): Promise<Corpus> {
 
 /**
  * Opens a corpus file saved by {@link encodeCorpus}. The item texts stay in the file, and
- * each is read when an item's `text` is asked for: at 10,000 circulars they are 111 MB of
- * the memory a bot serves with (1,452 MB with them held), for a few hundred reads a
- * question (2,000 circulars: 122 at the median, 275 at p95, a few microseconds each).
+ * each is read when an item's `text` is asked for: at 10,000 circulars a bot then serves
+ * with 1,358 MB, against 1,452 MB holding them, for a few hundred reads a question (2,000
+ * circulars: 122 at the median, 275 at p95, a few microseconds each).
  * @throws {SectionFormatError} when the file is not a saved corpus.
  */
 export async function openCorpus(saved: { readonly file: string }): Promise<Corpus> {
@@ -171,7 +171,7 @@ export async function openCorpus(saved: { readonly file: string }): Promise<Corp
 /**
  * A string table whose strings are decoded when asked, each once (`keep` "all") or the
  * latest `keep` of them. A start used to decode every string and build every item in
- * full: at 10,000 circulars 470,000 strings, 375,000 items and 120 MB of item text, which
+ * full: at 10,000 circulars 470,000 strings, 375,000 items and 111 MB of item text, which
  * took 1.4–1.6 s of a 5.5–6 s restart, and collecting the garbage it made most of another
  * 0.9–1.3 s, while a question reads a few hundred items.
  */
