@@ -211,6 +211,18 @@ class StoredStrings {
   }
 }
 
+/** The saved columns of every item: string, list and text numbers, kinds, orders. */
+interface ItemFields {
+  readonly label: Uint32Array;
+  readonly kind: Uint8Array;
+  readonly heading: Uint32Array;
+  readonly text: Uint32Array;
+  readonly order: Uint32Array;
+  readonly path: Uint32Array;
+  readonly responsible: Uint32Array;
+  readonly lead: Uint32Array;
+}
+
 /** The item columns of a saved corpus, checked once at open; items read their fields from here. */
 class ItemColumns {
   private readonly lists: (readonly string[] | undefined)[];
@@ -220,14 +232,7 @@ class ItemColumns {
     readonly texts: StoredStrings,
     private readonly listStart: Uint32Array,
     private readonly listRefs: Uint32Array,
-    readonly label: Uint32Array,
-    readonly kind: Uint8Array,
-    readonly heading: Uint32Array,
-    readonly text: Uint32Array,
-    readonly order: Uint32Array,
-    readonly path: Uint32Array,
-    readonly responsible: Uint32Array,
-    readonly lead: Uint32Array,
+    readonly item: ItemFields,
   ) {
     const S = strings.size;
     const L = listStart.length - 1;
@@ -238,13 +243,13 @@ class ItemColumns {
       const i = column.findIndex((v) => v >= bound && !(nullable && v === NONE));
       if (i >= 0) throw new SectionFormatError(`item ${i}'s ${what} does not exist`);
     };
-    check(label, S, "label", true);
-    check(heading, S, "heading", false);
-    check(lead, S, "lead", true);
-    check(text, texts.size, "text", false);
-    check(path, L, "path", false);
-    check(responsible, L, "responsible units", true);
-    const badKind = kind.findIndex((k) => k >= ITEM_KINDS.length);
+    check(item.label, S, "label", true);
+    check(item.heading, S, "heading", false);
+    check(item.lead, S, "lead", true);
+    check(item.text, texts.size, "text", false);
+    check(item.path, L, "path", false);
+    check(item.responsible, L, "responsible units", true);
+    const badKind = item.kind.findIndex((k) => k >= ITEM_KINDS.length);
     if (badKind >= 0) throw new SectionFormatError(`item ${badKind} has no valid kind`);
   }
 
@@ -257,7 +262,7 @@ class ItemColumns {
     const listSeen = new Uint8Array(this.listStart.length - 1);
     const nameSeen = new Uint8Array(this.strings.size);
     const names: string[] = [];
-    for (const list of this.responsible) {
+    for (const list of this.item.responsible) {
       if (list === NONE || listSeen[list]) continue;
       listSeen[list] = 1;
       for (let r = this.listStart[list]!; r < this.listStart[list + 1]!; r++) {
@@ -295,29 +300,29 @@ class SavedItem implements Item {
   }
 
   get label(): string | null {
-    return this.#c.strOrNull(this.#c.label[this.#i]!);
+    return this.#c.strOrNull(this.#c.item.label[this.#i]!);
   }
   get kind(): ItemKind {
-    return ITEM_KINDS[this.#c.kind[this.#i]!]!;
+    return ITEM_KINDS[this.#c.item.kind[this.#i]!]!;
   }
   get path(): readonly string[] {
-    return this.#c.list(this.#c.path[this.#i]!);
+    return this.#c.list(this.#c.item.path[this.#i]!);
   }
   get heading(): string {
-    return this.#c.strings.get(this.#c.heading[this.#i]!);
+    return this.#c.strings.get(this.#c.item.heading[this.#i]!);
   }
   get text(): string {
-    return this.#c.texts.get(this.#c.text[this.#i]!);
+    return this.#c.texts.get(this.#c.item.text[this.#i]!);
   }
   get responsible(): readonly string[] | null {
-    const id = this.#c.responsible[this.#i]!;
+    const id = this.#c.item.responsible[this.#i]!;
     return id === NONE ? null : this.#c.list(id);
   }
   get order(): number {
-    return this.#c.order[this.#i]!;
+    return this.#c.item.order[this.#i]!;
   }
   get lead(): string | null {
-    return this.#c.strOrNull(this.#c.lead[this.#i]!);
+    return this.#c.strOrNull(this.#c.item.lead[this.#i]!);
   }
 }
 
@@ -358,20 +363,16 @@ async function readCorpus(s: Sections): Promise<Corpus> {
   const strings = new StoredStrings(s.source("strings.text"), s.get("strings.start", "u32", S! + 1), "all", "strings");
   const texts = new StoredStrings(s.source("texts.text"), s.get("texts.start", "u32", T! + 1), RECENT_TEXTS, "item texts");
   const listStart = s.get("lists.start", "u32", L! + 1);
-  const columns = new ItemColumns(
-    strings,
-    texts,
-    listStart,
-    s.get("lists.refs", "u32", listStart[L!]),
-    s.get("item.label", "u32", N),
-    s.get("item.kind", "u8", N),
-    s.get("item.heading", "u32", N),
-    s.get("item.text", "u32", N),
-    s.get("item.order", "u32", N),
-    s.get("item.path", "u32", N),
-    s.get("item.responsible", "u32", N),
-    s.get("item.lead", "u32", N),
-  );
+  const columns = new ItemColumns(strings, texts, listStart, s.get("lists.refs", "u32", listStart[L!]), {
+    label: s.get("item.label", "u32", N),
+    kind: s.get("item.kind", "u8", N),
+    heading: s.get("item.heading", "u32", N),
+    text: s.get("item.text", "u32", N),
+    order: s.get("item.order", "u32", N),
+    path: s.get("item.path", "u32", N),
+    responsible: s.get("item.responsible", "u32", N),
+    lead: s.get("item.lead", "u32", N),
+  });
   const str = (id: number): string => {
     if (id >= S!) throw new SectionFormatError(`string ${id} does not exist`);
     return strings.get(id);
