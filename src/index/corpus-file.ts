@@ -5,11 +5,11 @@
  * path, responsible units) once, items as columns of string and list numbers; decoding
  * shares one string, and one array, between all items that have it. Nothing is decoded
  * at open: items read their fields from the columns, and strings, lists, texts (a table
- * of their own, left in the file by openCorpus) and a document's facts are decoded when
- * first asked for (see StoredStrings). A document's facts (issuer, addressees, basis… with their sources) are
- * one JSON line each: a few hundred bytes per circular, read as they were written.
- * Decoding runs in time slices, so that swapping in a rebuilt index never holds the event
- * loop long.
+ * of their own, left in the file) and a document's facts are decoded when first asked
+ * for (see StoredStrings). A document's facts (issuer, addressees, basis… with their
+ * sources) are one JSON line each: a few hundred bytes per circular, read as they were
+ * written. Building the documents runs in time slices, so that swapping in a rebuilt
+ * index never holds the event loop long.
  */
 import type { Corpus, DocumentFacts, DocumentMeta, IngestProblem, Item, ItemKind, ParsedDocument } from "../corpus/types.ts";
 import { timeSlicer } from "../util/time-slice.ts";
@@ -83,7 +83,7 @@ class StringTable {
   }
 }
 
-/** Encodes a corpus; read it back with {@link decodeCorpus} or {@link openCorpus}. */
+/** Encodes a corpus; read it back with {@link openCorpus}. */
 export function encodeCorpus(corpus: Corpus): Buffer[] {
   const strings = new StringTable();
   const texts = new StringTable();
@@ -146,15 +146,6 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
       problems: new Uint8Array(problems.buffer, problems.byteOffset, problems.byteLength),
     },
   );
-}
-
-/**
- * Reads a corpus saved by {@link encodeCorpus} from its bytes, which the items go on
- * reading from (keep them unchanged).
- * @throws {SectionFormatError} when the bytes are not a saved corpus.
- */
-export function decodeCorpus(bytes: Buffer): Promise<Corpus> {
-  return readCorpus(Sections.decode(bytes, FILE_KIND));
 }
 
 /**
@@ -373,13 +364,10 @@ async function readCorpus(s: Sections): Promise<Corpus> {
     responsible: s.get("item.responsible", "u32", N),
     lead: s.get("item.lead", "u32", N),
   });
-  const str = (id: number): string => {
-    if (id >= S!) throw new SectionFormatError(`string ${id} does not exist`);
-    return strings.get(id);
-  };
-  const strOrNull = (id: number) => (id === NONE ? null : str(id));
-
+  // Per document: file, title (never null), number, issuer, date.
   const docMeta = s.get("doc.meta", "u32", D! * 5);
+  const badMeta = docMeta.findIndex((v, j) => (v === NONE ? j % 5 < 2 : v >= S!));
+  if (badMeta >= 0) throw new SectionFormatError(`document ${Math.floor(badMeta / 5)} names a string that does not exist`);
   const docYear = s.get("doc.year", "i32", D);
   const itemStart = s.get("doc.itemStart", "u32", D! + 1);
   const factLines = s.bytesOf("doc.facts").toString("utf8").split("\n");
@@ -387,13 +375,13 @@ async function readCorpus(s: Sections): Promise<Corpus> {
 
   const documents: ParsedDocument[] = [];
   for (let k = 0; k < D!; k++) {
-    const file = str(docMeta[k * 5]!);
+    const file = strings.get(docMeta[k * 5]!);
     const m = new SavedMeta(
       file,
-      str(docMeta[k * 5 + 1]!),
-      strOrNull(docMeta[k * 5 + 2]!),
-      strOrNull(docMeta[k * 5 + 3]!),
-      strOrNull(docMeta[k * 5 + 4]!),
+      strings.get(docMeta[k * 5 + 1]!),
+      columns.strOrNull(docMeta[k * 5 + 2]!),
+      columns.strOrNull(docMeta[k * 5 + 3]!),
+      columns.strOrNull(docMeta[k * 5 + 4]!),
       docYear[k] === NO_YEAR ? null : docYear[k]!,
       factLines[k] ?? "",
       k,
