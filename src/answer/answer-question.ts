@@ -247,9 +247,14 @@ export class Answerer {
   private missingReference(prepared: PreparedQuestion, retrieved: RetrievedRef[]): DraftAnswer {
     const ref = prepared.q.reference!;
     const docs = ref.documents.map((f) => this.deps.ctx.documents.get(f)).filter((d): d is ParsedDocument => d !== undefined);
-    const ranges = docs.map((d) => ({ d, range: existingRange(d, ref.style, ref.written) })).filter((x) => x.range !== null);
+    // Ranges are shown for one or two documents only: past a third, none is worked out.
+    const ranges: { d: ParsedDocument; range: string }[] = [];
+    for (const d of docs) {
+      const range = existingRange(d, ref.style, ref.written);
+      if (range !== null && ranges.push({ d, range }) > 2) break;
+    }
     const lead =
-      ranges.length === 1 || (ranges.length > 1 && ranges.length <= 2)
+      ranges.length >= 1 && ranges.length <= 2
         ? `没有“${ref.written}”：${ranges.map((x) => `《${x.d.meta.title}》${x.range}`).join("；")}。`
         : `文件中没有“${ref.written}”。`;
     return { ...this.draft(prepared.q, lead, [], [], retrieved, true), text: lead };

@@ -21,6 +21,7 @@ import { LexicalIndex } from "../retrieval/lexical-index.ts";
 import { PassageTable } from "../retrieval/passage-table.ts";
 import { SubstringFrequency } from "../retrieval/substring-frequency.ts";
 import { TextAnalyzer } from "../retrieval/text-analysis.ts";
+import { keptIn } from "../util/memo.ts";
 import { timeSlicer } from "../util/time-slice.ts";
 import type { Engine } from "./qa-service.ts";
 
@@ -60,8 +61,15 @@ export async function buildLexicalParts(corpus: Corpus, vocabulary: Vocabulary):
   return { corpus, vocabulary, analyzer, passages, lexical, frequency };
 }
 
+/** Each document's attachment titles, worked out once: a reference looks in every document a question does not narrow. */
+const appendixTitles = new WeakMap<ParsedDocument, readonly string[]>();
+
 /** Titles of a document's attachments: the short unnumbered line right before its attachment items (日常工作). */
-function appendixNames(doc: ParsedDocument): string[] {
+function appendixNames(doc: ParsedDocument): readonly string[] {
+  return keptIn(appendixTitles, doc, findAppendixNames);
+}
+
+function findAppendixNames(doc: ParsedDocument): string[] {
   const out: string[] = [];
   doc.items.forEach((item, i) => {
     const next = doc.items[i + 1];

@@ -13,6 +13,7 @@ import { pushTo } from "../../util/multimap.ts";
 import { concat, countShared, intersect } from "../../util/sorted-sets.ts";
 import { timeSlicer } from "../../util/time-slice.ts";
 import type { ItemSets } from "../item-sets.ts";
+import type { SearchResult } from "../../retrieval/hybrid-retriever.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
 import { mentions, type Concept } from "../question/concepts.ts";
 import type { KindContext, QuestionKind } from "./kind.ts";
@@ -118,6 +119,30 @@ function partDirectory(ctx: KindContext): PartDirectory {
   });
 }
 
+/**
+ * A list answer shows the items of at most this many documents. A corpus of thousands of
+ * circulars has the same list in hundreds of them (every year's 任务清单): one reply of
+ * 10,000 lines reads as nothing, on a phone or anywhere.
+ */
+const LIST_DOCUMENTS = 5;
+
+/**
+ * The matching items of the first LIST_DOCUMENTS documents, in the order a reader wants
+ * them: documents search found, best first, then the newest; and how many documents match.
+ */
+function fromFewDocuments(matches: ArrayLike<number>, search: SearchResult, sets: ItemSets): { items: number[]; documents: number } {
+  const byFile = new Map<string, number[]>();
+  for (let i = 0; i < matches.length; i++) pushTo(byFile, sets.item(matches[i]!).file, matches[i]!);
+  if (byFile.size <= LIST_DOCUMENTS) return { items: Array.from(matches), documents: byFile.size };
+  const found = new Map<string, number>();
+  for (const hit of search.items) if (!found.has(hit.item.file)) found.set(hit.item.file, found.size);
+  const dateOf = (numbers: readonly number[]) => sets.cited([numbers[0]!])[0]!.meta.date ?? "";
+  const order = [...byFile]
+    .map(([file, numbers]) => ({ file, numbers, found: found.get(file) ?? Infinity, date: dateOf(numbers) }))
+    .sort((a, b) => a.found - b.found || (a.date === b.date ? 0 : a.date < b.date ? 1 : -1) || (a.file < b.file ? -1 : 1));
+  return { items: order.slice(0, LIST_DOCUMENTS).flatMap((d) => d.numbers), documents: byFile.size };
+}
+
 /** Items in the scope the question points at (ascending numbers): its documents, and the part of them it names. */
 function itemsInScope(q: AnalysedQuestion, ctx: KindContext): { items: Uint32Array; named: string[]; titles: readonly string[] } {
   const all = ctx.corpus.documents;
@@ -188,7 +213,7 @@ export const list: QuestionKind = {
   sentenceFit: () => 0,
   answers: () => false,
   write: () => null,
-  compose(q, _search, ctx) {
+  compose(q, search, ctx) {
     const sets = ctx.itemSets;
     const { items: scope, named, titles } = itemsInScope(q, ctx);
     let matches = scope;
@@ -252,6 +277,9 @@ export const list: QuestionKind = {
     // Years named in the question narrow nothing further: they chose the documents.
     const kind = matches.every((n) => sets.item(n).kind === "row") ? "项" : "条";
     const lead = whole ? `${whole}共${matches.length}${kind}` : `${said.join("、")}的共${matches.length}${kind}${note}`;
-    return { refused: false, listed: true, lead, evidence: [], items: sets.cited(matches) };
+    const shown = fromFewDocuments(matches, search, sets);
+    if (shown.documents <= LIST_DOCUMENTS) return { refused: false, listed: true, lead, evidence: [], items: sets.cited(matches) };
+    const more = `，在${shown.documents}份文件中；下面是其中${LIST_DOCUMENTS}份的${shown.items.length}${kind}（问题里写明文件名称，可以只看那一份）`;
+    return { refused: false, listed: true, lead: lead + more, evidence: [], items: sets.cited(shown.items) };
   },
 };

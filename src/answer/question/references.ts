@@ -7,6 +7,8 @@
 import { labelKey } from "../../corpus/numbering.ts";
 import type { Item, ItemKind, ParsedDocument } from "../../corpus/types.ts";
 import { CHINESE_NUMERAL_CHARS, parseNumber } from "../../text/numerals.ts";
+import { keptIn } from "../../util/memo.ts";
+import { pushTo } from "../../util/multimap.ts";
 
 const CN = `[${CHINESE_NUMERAL_CHARS}]+`;
 
@@ -96,19 +98,43 @@ const KINDS_OF: Readonly<Record<ReferenceStyle, readonly ItemKind[] | null>> = {
   numbered: ["item", "row", "article", "appendix"],
 };
 
-/** Items of a document a reference can name: a section key (（十五）) matches the end of a path label. */
-function itemsFor(doc: ParsedDocument, style: ReferenceStyle, key: string): Item[] {
-  const kinds = KINDS_OF[style];
-  return doc.items.filter((i) => {
-    if (i.label === null || (kinds && !kinds.includes(i.kind))) return false;
-    // A section key keeps its brackets (（十四）): without them 四、（十四） would read 四十四.
-    if (style === "section") return i.label.replace(/\s/g, "").replace(/[(]/g, "（").replace(/[)]/g, "）").endsWith(key);
-    const k = labelKey(i.label);
-    if (style === "numbered" && i.kind === "appendix") return false;
-    // 第四条 of a regulation is labelled by its path (第二章第四条): its own number decides.
-    if (style === "numbered" && i.kind === "article") return String(parseNumber(/第([^第条]+)条$/.exec(k)?.[1] ?? "")) === key;
-    return k === key;
+/** The key each numbering style finds an item under, or null where the style cannot name it. */
+function keysOf(item: Item): Readonly<Record<ReferenceStyle, string | null>> | null {
+  if (item.label === null) return null;
+  const k = labelKey(item.label);
+  const can = (style: ReferenceStyle) => KINDS_OF[style]?.includes(item.kind) ?? true;
+  // A section key keeps its brackets (（十四）): without them 四、（十四） would read 四十四.
+  const section = /（[^（）]*）$/.exec(item.label.replace(/\s/g, "").replace(/[(]/g, "（").replace(/[)]/g, "）"))?.[0] ?? null;
+  // 第四条 of a regulation is labelled by its path (第二章第四条): its own number decides.
+  const numbered =
+    item.kind === "appendix" ? null : item.kind === "article" ? String(parseNumber(/第([^第条]+)条$/.exec(k)?.[1] ?? "")) : k;
+  return {
+    path: k,
+    section,
+    box: can("box") ? k : null,
+    appendix: can("appendix") ? k : null,
+    numbered: can("numbered") ? numbered : null,
+  };
+}
+
+/** Per document, its items by style and key, worked out once: a question with no document in view looks in all of them. */
+const referenceTables = new WeakMap<ParsedDocument, ReadonlyMap<string, readonly Item[]>>();
+
+function referenceTable(doc: ParsedDocument): ReadonlyMap<string, readonly Item[]> {
+  return keptIn(referenceTables, doc, () => {
+    const table = new Map<string, Item[]>();
+    for (const item of doc.items) {
+      const keys = keysOf(item);
+      if (!keys) continue;
+      for (const [style, key] of Object.entries(keys)) if (key !== null) pushTo(table, `${style} ${key}`, item);
+    }
+    return table;
   });
+}
+
+/** Items of a document a reference can name: a section key (（十五）) matches the end of a path label. */
+function itemsFor(doc: ParsedDocument, style: ReferenceStyle, key: string): readonly Item[] {
+  return referenceTable(doc).get(`${style} ${key}`) ?? [];
 }
 
 /**
@@ -131,7 +157,12 @@ export function resolveReference(
     style = "appendix";
     key = `附件${key}`;
   }
-  const hits = inScope.flatMap((d) => itemsFor(d, style, key));
+  // Two hits are as good as all: the item is then ambiguous, and it exists.
+  const hits: Item[] = [];
+  for (const d of inScope) {
+    hits.push(...itemsFor(d, style, key));
+    if (hits.length > 1) break;
+  }
   return {
     written: found.written,
     style,
