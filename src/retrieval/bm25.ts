@@ -257,8 +257,9 @@ export class Bm25Index {
         // Every list was read: the sums are complete (taken in bound order); keep the
         // passages near each top k and sum those again in query order, exactly.
         const { touched } = acc;
-        const near = [...nearTop(touched, acc.scores, touched.length, limit), ...(withCoverage ? nearTop(touched, acc.covered, touched.length, limit) : [])];
-        finalists = [...new Set(near)].sort((a, b) => a - b);
+        const near = new Set(nearTop(touched, acc.scores, touched.length, limit));
+        if (withCoverage) for (const d of nearTop(touched, acc.covered, touched.length, limit)) near.add(d);
+        finalists = [...near].sort((a, b) => a - b);
       }
       const exact = this.scoreExactly(terms, finalists);
       const positions = finalists.map((_, i) => i);
