@@ -4,8 +4,11 @@
  * the project's vocabulary and fitted decision: what each kind detects, what it answers
  * and how it writes the lead.
  */
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kindNamed } from "../src/answer/kinds/table.ts";
+import { resolveReference } from "../src/answer/question/references.ts";
 import type { Engine } from "../src/service/qa-service.ts";
 import { answer, cites, fixtureCorpus, fixtureEngine } from "./helpers/answer-engine.ts";
 
@@ -92,6 +95,36 @@ describe("list", () => {
       .flatMap((d) => d.items.filter((i) => i.responsible?.includes("市财政局")).map((i) => `${d.meta.file.replace(/\.txt$/, "")}:${i.label}`));
     expect(cites(a)).toEqual(scan);
     expect(a.lead).toBe(`市财政局负责或参与的共${scan.length}条`);
+  });
+});
+
+describe("list and references over many copies of one circular", () => {
+  // Seven documents with the same task list, as a large corpus has every year's.
+  const text = readFileSync(path.join(import.meta.dirname, "fixtures", "points-2030.txt"), "utf8");
+  const copies = Array.from({ length: 7 }, (_, k) => ({ name: `copy-${k}.txt`, text }));
+  let many: Engine;
+  beforeAll(async () => {
+    many = await fixtureEngine(fixtureCorpus(copies));
+  });
+
+  it("lists the items of five documents, and says how many more hold them", async () => {
+    const a = await answer(many, "市财政局负责哪些任务？");
+    const perDocument = many.corpus.documents[0]!.items.filter((i) => i.responsible?.includes("市财政局")).length;
+    expect(perDocument).toBeGreaterThan(1);
+    expect(new Set(a.citations.map((c) => c.file)).size).toBe(5);
+    expect(a.citations).toHaveLength(5 * perDocument);
+    expect(a.lead).toBe(
+      `市财政局负责或参与的共${7 * perDocument}条，在7份文件中；下面是其中5份的${5 * perDocument}条（问题里写明文件名称，可以只看那一份）`,
+    );
+  });
+
+  it("finds a numbered item in each copy, and in one copy when the question names it", () => {
+    const all = resolveReference("第3条", many.corpus.documents, []);
+    expect(all).toMatchObject({ key: "3", exists: true, item: null });
+    expect(all!.documents).toHaveLength(7);
+    const one = resolveReference("第3条", many.corpus.documents, ["copy-4.txt"]);
+    expect(one!.item).toMatchObject({ file: "copy-4.txt", label: "3" });
+    expect(resolveReference("第99条", many.corpus.documents, [])).toMatchObject({ exists: false, item: null });
   });
 });
 

@@ -133,6 +133,15 @@ describe("the hybrid retriever on the real seeds", () => {
     expect(docs[0]!.pageContent).toContain("绩效工资");
   });
 
+  it("searches the same after its warm-up as before it", async () => {
+    const questions = ["普高和中职学籍可以互相转吗", "产业人才供需报告是谁发布的", "公办职业院校绩效工资水平可以提高到基准线的几倍"];
+    const settings = loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-retrieval-${process.pid}`) });
+    const fresh = (await buildEngine(settings, silentLogger)).retriever;
+    const before = await Promise.all(questions.map((q) => fresh.search({ text: q })));
+    await fresh.warm();
+    expect(await Promise.all(questions.map((q) => fresh.search({ text: q })))).toEqual(before);
+  });
+
   it("returns distinct items, best first, and an explicit reference first", async () => {
     const items = await top("任务清单第33项说了什么");
     expect(items[0]).toBe("004:33");
