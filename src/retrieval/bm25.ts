@@ -48,7 +48,13 @@ const LONG_LIST_MIN = 8192;
 interface Accumulators {
   readonly scores: Float64Array;
   readonly covered: Float64Array;
-  readonly touched: number[];
+  /**
+   * The passages summed so far, in the order first touched: the first `count` entries. A
+   * typed array, not a JavaScript array: pushing onto one of hundreds of thousands of
+   * numbers cost 35 ns a posting against 5 ns for the whole sum (a standalone loop).
+   */
+  readonly touched: Uint32Array;
+  count: number;
   /** The largest score and covered weight summed so far: no top-k floor can be above them. */
   maxScore: number;
   maxCovered: number;
@@ -194,7 +200,7 @@ export class Bm25Index {
       // (when to stop changes nothing in the result, only how much is read).
       let leftAtCheck = Infinity;
       for (const k of order) {
-        if (acc.touched.length >= limit && terms[k]!.df > long) {
+        if (acc.count >= limit && terms[k]!.df > long) {
           // Before a long list: can the terms left still lift a passage into either top k?
           const scoreLeft = loose(sumLeft(bound, done));
           const coverLeft = withCoverage ? loose(sumLeft(weights, done)) : -Infinity;
@@ -202,8 +208,8 @@ export class Bm25Index {
           const mayStop = scoreLeft < acc.maxScore && coverLeft < acc.maxCovered;
           if (mayStop && scoreLeft < CHECK_AGAIN * leftAtCheck) {
             leftAtCheck = scoreLeft;
-            scoreFloor = kthLargest(acc.touched, acc.scores, acc.touched.length, limit);
-            if (withCoverage) coverFloor = kthLargest(acc.touched, acc.covered, acc.touched.length, limit);
+            scoreFloor = kthLargest(acc.touched, acc.scores, acc.count, limit);
+            if (withCoverage) coverFloor = kthLargest(acc.touched, acc.covered, acc.count, limit);
             if (scoreLeft < scoreFloor && coverLeft < coverFloor) {
               stopped = true;
               break;
@@ -256,9 +262,8 @@ export class Bm25Index {
       } else {
         // Every list was read: the sums are complete (taken in bound order); keep the
         // passages near each top k and sum those again in query order, exactly.
-        const { touched } = acc;
-        const near = new Set(nearTop(touched, acc.scores, touched.length, limit));
-        if (withCoverage) for (const d of nearTop(touched, acc.covered, touched.length, limit)) near.add(d);
+        const near = new Set(nearTop(acc.touched, acc.scores, acc.count, limit));
+        if (withCoverage) for (const d of nearTop(acc.touched, acc.covered, acc.count, limit)) near.add(d);
         finalists = [...near].sort((a, b) => a - b);
       }
       const exact = this.scoreExactly(terms, finalists);
@@ -279,9 +284,10 @@ export class Bm25Index {
     const acc = this.accumulators();
     try {
       this.accumulate(terms, acc, withCoverage);
-      if (!withCoverage) return { scores: topK(acc.touched, acc.scores, limit), coverage: [] };
-      if (total > 0) for (const d of acc.touched) acc.covered[d]! /= total;
-      return { scores: topK(acc.touched, acc.scores, limit), coverage: topK(acc.touched, acc.covered, limit) };
+      const touched = acc.touched.subarray(0, acc.count);
+      if (!withCoverage) return { scores: topK(touched, acc.scores, limit), coverage: [] };
+      if (total > 0) for (const d of touched) acc.covered[d]! /= total;
+      return { scores: topK(touched, acc.scores, limit), coverage: topK(touched, acc.covered, limit) };
     } finally {
       this.clear(acc);
     }
@@ -292,9 +298,9 @@ export class Bm25Index {
    * sixteenth of the passages they are marked and read back in order rather than sorted.
    */
   private inReach(acc: Accumulators, keep: (d: number) => boolean): Uint32Array {
-    const reach = new Uint32Array(acc.touched.length);
+    const reach = new Uint32Array(acc.count);
     let n = 0;
-    for (const d of acc.touched) if (keep(d)) reach[n++] = d;
+    for (let i = 0; i < acc.count; i++) if (keep(acc.touched[i]!)) reach[n++] = acc.touched[i]!;
     if (n * 16 < this.size) return reach.subarray(0, n).sort();
     const marks = (this.marks ??= new Uint8Array(this.size));
     for (let i = 0; i < n; i++) marks[reach[i]!] = 1;
@@ -375,7 +381,8 @@ export class Bm25Index {
   }
 
   private freshAccumulators(): Accumulators {
-    return { scores: new Float64Array(this.size), covered: new Float64Array(this.size), touched: [], maxScore: 0, maxCovered: 0 };
+    const n = this.size;
+    return { scores: new Float64Array(n), covered: new Float64Array(n), touched: new Uint32Array(n), count: 0, maxScore: 0, maxCovered: 0 };
   }
 
   private accumulators(): Accumulators {
@@ -391,7 +398,7 @@ export class Bm25Index {
     const k1p1 = this.params.k1 + 1;
     const norms = this.docNorm();
     const { scores, covered, touched } = acc;
-    let { maxScore, maxCovered } = acc;
+    let { count, maxScore, maxCovered } = acc;
     for (const t of terms) {
       const w = t.w;
       const bytes = this.postings.list(t.id);
@@ -407,7 +414,7 @@ export class Bm25Index {
         let f = b & 0x7f;
         for (let shift = 7; b >= 0x80; shift += 7) f |= ((b = bytes[at++]!) & 0x7f) << shift;
         // Every score added is above 0, so a passage is new while its score is 0.
-        if (scores[d] === 0) touched.push(d);
+        if (scores[d] === 0) touched[count++] = d;
         const score = (scores[d]! += (w * (f * k1p1)) / (f + norms[d]!));
         if (score > maxScore) maxScore = score;
         // Without coverage the covered weights stay 0: one array fewer to touch per posting.
@@ -417,16 +424,17 @@ export class Bm25Index {
         }
       }
     }
+    acc.count = count;
     acc.maxScore = maxScore;
     acc.maxCovered = maxCovered;
   }
 
   private clear(acc: Accumulators): void {
-    for (const d of acc.touched) {
+    for (const d of acc.touched.subarray(0, acc.count)) {
       acc.scores[d] = 0;
       acc.covered[d] = 0;
     }
-    acc.touched.length = 0;
+    acc.count = 0;
     acc.maxScore = 0;
     acc.maxCovered = 0;
   }
@@ -446,7 +454,7 @@ export class Bm25Index {
     this.accumulate(terms, acc);
     let total = 0;
     for (const t of terms) total += t.w;
-    if (total > 0) for (const d of acc.touched) acc.covered[d]! /= total;
+    if (total > 0) for (const d of acc.touched.subarray(0, acc.count)) acc.covered[d]! /= total;
     return acc.covered;
   }
 }
@@ -474,7 +482,7 @@ const CHECK_AGAIN = 0.75;
  * rounding of the k-th largest or above: every passage that an exact sum could place in
  * the top k. Returns what `at` holds there, or the positions themselves without it.
  */
-function nearTop(at: readonly number[] | null, values: Float64Array, n: number, k: number): number[] {
+function nearTop(at: ArrayLike<number> | null, values: Float64Array, n: number, k: number): number[] {
   const out: number[] = [];
   const floor = n <= k ? -Infinity : kthLargest(at, values, n, k);
   const tolerance = Math.abs(floor) * 1e-12 + 1e-12;
@@ -489,7 +497,7 @@ function nearTop(at: readonly number[] | null, values: Float64Array, n: number, 
 let selectBuffer = new Float64Array(0);
 
 /** The k-th largest (k ≤ n) of the first n values, or of values[at[i]] for i < n, by quickselect. */
-function kthLargest(at: readonly number[] | null, values: Float64Array, n: number, k: number): number {
+function kthLargest(at: ArrayLike<number> | null, values: Float64Array, n: number, k: number): number {
   if (selectBuffer.length < n) selectBuffer = new Float64Array(Math.ceil(n * 1.5));
   const a = selectBuffer.subarray(0, n);
   if (at) for (let i = 0; i < n; i++) a[i] = values[at[i]!]!;
