@@ -124,16 +124,17 @@ describe("binary sections", () => {
 
 describe("the saved corpus and search structures", () => {
   it("decode to exactly what was built", async () => {
-    // Opened from the file, the texts stay there and are read per item.
+    // Opened from the file, the texts are read into memory (small) or stay there and are read per item.
     await fs.writeFile(path.join(tmp, "corpus.bin"), Buffer.concat(encodeCorpus(corpus)));
     const decoded = await openCorpus({ file: path.join(tmp, "corpus.bin") });
     expect(plain(decoded)).toEqual(corpus);
+    expect(plain(await openCorpus({ file: path.join(tmp, "corpus.bin") }, { textsInMemory: 0 }))).toEqual(corpus);
     // The unit names, worked out from the saved tables: as reading every item gives them.
     expect(corpus.unitNames).toBeUndefined();
     expect(decoded.unitNames).toEqual(responsibleNames(corpus));
     expect(decoded.unitNames).toContain("省财政厅");
     // Fields are decoded when first read, in any order, and read the same again.
-    const fresh = (await openCorpus({ file: path.join(tmp, "corpus.bin") })).documents.flatMap((d) => d.items);
+    const fresh = (await openCorpus({ file: path.join(tmp, "corpus.bin") }, { textsInMemory: 0 })).documents.flatMap((d) => d.items);
     const original = corpus.documents.flatMap((d) => d.items);
     for (let k = fresh.length - 1; k >= 0; k--) {
       expect([fresh[k]!.text, fresh[k]!.path, fresh[k]!.label]).toEqual([original[k]!.text, original[k]!.path, original[k]!.label]);

@@ -181,6 +181,14 @@ class FileBytes implements ByteSource {
   }
 }
 
+/**
+ * Texts (item texts, the counted texts of substring frequency) up to this many bytes are
+ * read into memory at open; larger ones stay in the file, each part read when asked. At
+ * 2,000 circulars both are under it (a few hundred reads a question cost about a
+ * millisecond); at 10,000 both are over it, where memory is the tighter limit.
+ */
+export const TEXTS_IN_MEMORY = 64 * 1024 * 1024;
+
 /** A decoded container: its meta, and its sections as typed arrays or byte sources. */
 export class Sections {
   private constructor(

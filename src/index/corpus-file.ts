@@ -13,7 +13,7 @@
  */
 import type { Corpus, DocumentFacts, DocumentMeta, IngestProblem, Item, ItemKind, ParsedDocument } from "../corpus/types.ts";
 import { timeSlicer } from "../util/time-slice.ts";
-import { encodeSections, Sections, SectionFormatError, type ByteSource } from "./binary-sections.ts";
+import { encodeSections, Sections, SectionFormatError, TEXTS_IN_MEMORY, type ByteSource } from "./binary-sections.ts";
 
 const FILE_KIND = "policybot-corpus/4";
 
@@ -149,14 +149,18 @@ export function encodeCorpus(corpus: Corpus): Buffer[] {
 }
 
 /**
- * Opens a corpus file saved by {@link encodeCorpus}. The item texts stay in the file, and
- * each is read when an item's `text` is asked for: at 10,000 circulars a bot then serves
- * with 1,358 MB, against 1,452 MB holding them, for a few hundred reads a question (2,000
- * circulars: 122 at the median, 275 at p95, a few microseconds each).
+ * Opens a corpus file saved by {@link encodeCorpus}. Item texts larger in all than
+ * `textsInMemory` stay in the file, and each is read when an item's `text` is asked for:
+ * at 10,000 circulars a bot then serves with 1,358 MB, against 1,452 MB holding them, for a
+ * few hundred reads a question (2,000 circulars: 122 at the median, 275 at p95, a few
+ * microseconds each, about a millisecond a question).
  * @throws {SectionFormatError} when the file is not a saved corpus.
  */
-export async function openCorpus(saved: { readonly file: string }): Promise<Corpus> {
-  return readCorpus(await Sections.open(saved.file, FILE_KIND, (name) => name === "texts.text"));
+export async function openCorpus(
+  saved: { readonly file: string },
+  { textsInMemory = TEXTS_IN_MEMORY }: { readonly textsInMemory?: number } = {},
+): Promise<Corpus> {
+  return readCorpus(await Sections.open(saved.file, FILE_KIND, (name, bytes) => name === "texts.text" && bytes > textsInMemory));
 }
 
 /**

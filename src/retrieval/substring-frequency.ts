@@ -15,7 +15,7 @@
  * count is the same as `texts.filter((t) => t.includes(term)).length`.
  */
 import type { DocumentMeta, Item } from "../corpus/types.ts";
-import { encodeSections, MemoryBytes, Sections, SectionFormatError, type ByteSource } from "../index/binary-sections.ts";
+import { encodeSections, MemoryBytes, Sections, SectionFormatError, TEXTS_IN_MEMORY, type ByteSource } from "../index/binary-sections.ts";
 import { Uint32Index, Uint32List, varintBytes, writeVarint } from "../util/uint32-index.ts";
 import { squash } from "../text/normalize.ts";
 import { intersect } from "../util/sorted-sets.ts";
@@ -29,13 +29,6 @@ const FILE_KIND = "policybot-substring-frequency/1";
 const SEPARATOR = "\n";
 /** Distinct terms remembered between questions; the cache is cleared when full. */
 const CACHE_LIMIT = 50_000;
-/**
- * Texts up to this size are held in memory; larger ones are read from the file as
- * candidates need them. They are the corpus's size again: 24 MB at 2,000 circulars, where
- * reading them from the file cost a millisecond a question, and 122 MB at 10,000, where
- * memory is the tighter limit.
- */
-const TEXTS_IN_MEMORY = 64 * 1024 * 1024;
 /** Bytes of pair lists read from the file kept for the next questions (a common pair's list comes back often). */
 const KEPT_PAIR_BYTES = 8 * 1024 * 1024;
 /** Bytes of texts read at a time (a run of candidates, or of items being scanned). */
