@@ -223,7 +223,7 @@ export class Bm25Index {
       if (stopped) {
         let scoreLeft = loose(sumLeft(bound, done));
         let coverLeft = withCoverage ? loose(sumLeft(weights, done)) : -Infinity;
-        const candidates = this.inReach(acc, (d) => acc.scores[d]! + scoreLeft >= scoreFloor || acc.covered[d]! + coverLeft >= coverFloor);
+        const candidates = this.inReach(acc, { scoreLeft, scoreFloor, coverLeft, coverFloor });
         // Sums so far were taken in bound order (and lack the terms left): complete them a
         // term at a time, in bound order, dropping after each the passages that the terms
         // still left can no longer lift into either top k (the floors: the k-th largest
@@ -266,8 +266,8 @@ export class Bm25Index {
         if (withCoverage) for (const d of nearTop(acc.touched, acc.covered, acc.count, limit)) near.add(d);
         finalists = [...near].sort((a, b) => a - b);
       }
-      const exact = this.scoreExactly(terms, finalists);
-      const positions = finalists.map((_, i) => i);
+      const exact = this.scoreExactly(terms, Uint32Array.from(finalists));
+      const positions = Uint32Array.from(finalists.keys());
       const toPassages = (ranked: Ranked[]) => ranked.map((r) => ({ index: finalists[r.index]!, score: r.score }));
       if (withCoverage && total > 0) for (let i = 0; i < exact.covered.length; i++) exact.covered[i]! /= total;
       return {
@@ -294,13 +294,22 @@ export class Bm25Index {
   }
 
   /**
-   * The touched passages that pass `keep`, ascending. Tens of thousands may pass: past a
-   * sixteenth of the passages they are marked and read back in order rather than sorted.
+   * The touched passages that the terms left can still lift to a floor, ascending. Tens of
+   * thousands may pass: past a sixteenth of the passages they are marked and read back in
+   * order rather than sorted. (The test is written out here: as a callback it cost a call
+   * per passage touched.)
    */
-  private inReach(acc: Accumulators, keep: (d: number) => boolean): Uint32Array {
-    const reach = new Uint32Array(acc.count);
+  private inReach(
+    acc: Accumulators,
+    { scoreLeft, scoreFloor, coverLeft, coverFloor }: { scoreLeft: number; scoreFloor: number; coverLeft: number; coverFloor: number },
+  ): Uint32Array {
+    const { scores, covered, touched, count } = acc;
+    const reach = new Uint32Array(count);
     let n = 0;
-    for (let i = 0; i < acc.count; i++) if (keep(acc.touched[i]!)) reach[n++] = acc.touched[i]!;
+    for (let i = 0; i < count; i++) {
+      const d = touched[i]!;
+      if (scores[d]! + scoreLeft >= scoreFloor || covered[d]! + coverLeft >= coverFloor) reach[n++] = d;
+    }
     if (n * 16 < this.size) return reach.subarray(0, n).sort();
     const marks = (this.marks ??= new Uint8Array(this.size));
     for (let i = 0; i < n; i++) marks[reach[i]!] = 1;
@@ -314,14 +323,14 @@ export class Bm25Index {
   }
 
   /** Full scores and covered weights of the passages (ascending), summed term by term in query order as scoring every list does. */
-  private scoreExactly(terms: readonly QueryTerm[], docs: ArrayLike<number>): { scores: Float64Array; covered: Float64Array } {
+  private scoreExactly(terms: readonly QueryTerm[], docs: Uint32Array): { scores: Float64Array; covered: Float64Array } {
     const sums = { scores: new Float64Array(docs.length), covered: new Float64Array(docs.length) };
     this.addTerms(terms, docs, sums);
     return sums;
   }
 
   /** Adds each term's BM25 score and weight, in the order given, to the sums of the passages (ascending) that hold it. */
-  private addTerms(terms: readonly QueryTerm[], docs: ArrayLike<number>, sums: { scores: Float64Array; covered: Float64Array }): void {
+  private addTerms(terms: readonly QueryTerm[], docs: Uint32Array, sums: { scores: Float64Array; covered: Float64Array }): void {
     const { k1 } = this.params;
     const norms = this.docNorm();
     for (const t of terms) {
@@ -335,7 +344,8 @@ export class Bm25Index {
   }
 
   /** The frequency of term `id` in each of the ascending `docs` (0 where absent), skipping blocks that hold none of them. */
-  private lookup(id: number, docs: ArrayLike<number>): Uint32Array {
+  /** (`docs` is always a Uint32Array: a plain array as well made its reads polymorphic, and lookups twice as slow.) */
+  private lookup(id: number, docs: Uint32Array): Uint32Array {
     const out = new Uint32Array(docs.length);
     const bytes = this.postings.list(id);
     const blocks = this.postings.blocks(id);
@@ -482,7 +492,7 @@ const CHECK_AGAIN = 0.75;
  * rounding of the k-th largest or above: every passage that an exact sum could place in
  * the top k. Returns what `at` holds there, or the positions themselves without it.
  */
-function nearTop(at: ArrayLike<number> | null, values: Float64Array, n: number, k: number): number[] {
+function nearTop(at: Uint32Array | null, values: Float64Array, n: number, k: number): number[] {
   const out: number[] = [];
   const floor = n <= k ? -Infinity : kthLargest(at, values, n, k);
   const tolerance = Math.abs(floor) * 1e-12 + 1e-12;
@@ -497,7 +507,7 @@ function nearTop(at: ArrayLike<number> | null, values: Float64Array, n: number, 
 let selectBuffer = new Float64Array(0);
 
 /** The k-th largest (k ≤ n) of the first n values, or of values[at[i]] for i < n, by quickselect. */
-function kthLargest(at: ArrayLike<number> | null, values: Float64Array, n: number, k: number): number {
+function kthLargest(at: Uint32Array | null, values: Float64Array, n: number, k: number): number {
   if (selectBuffer.length < n) selectBuffer = new Float64Array(Math.ceil(n * 1.5));
   const a = selectBuffer.subarray(0, n);
   if (at) for (let i = 0; i < n; i++) a[i] = values[at[i]!]!;
