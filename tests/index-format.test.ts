@@ -222,6 +222,18 @@ describe("the saved corpus and search structures", () => {
     }
   });
 
+  it("estimate a longer term's count from a sample once thousands of items hold its pairs", () => {
+    // Every text holds 职业, 业教 and 教育; a third hold 职业教育 itself.
+    const texts = Array.from({ length: 20_000 }, (_, i) => (i % 3 === 0 ? `第${i}条职业教育` : `第${i}条职业学校，业教，教育`));
+    const index = SubstringFrequency.build(texts);
+    const exact = texts.filter((t) => t.includes("职业教育")).length;
+    expect(Math.abs(index.df("职业教育") - exact) / exact).toBeLessThan(0.02);
+    expect(index.df("职业教育")).not.toBe(exact); // estimated, not counted
+    expect(index.df("条职业")).toBe(texts.length); // every sampled candidate holds it
+    expect(index.df("职业教育学校")).toBe(0);
+    expect(index.itemsWith("职业教育")).toHaveLength(exact); // the items themselves stay exact
+  });
+
   it("never match across a code-unit boundary or between items", () => {
     // 中文 is 2d 4e 87 65 in UTF-16LE: 蝎 (U+874E) is those middle bytes, and must not match.
     const index = SubstringFrequency.build(["中文", "文中", "𪚥x", "ab"]);

@@ -35,6 +35,17 @@ const KEPT_PAIR_BYTES = 8 * 1024 * 1024;
 const READ_RUN = 1 << 20;
 /** Bytes between two candidates' texts that are read through rather than skipped by a new read. */
 const READ_GAP = 1 << 14;
+/**
+ * A longer term's count is exact up to this many candidates (items holding all its pairs);
+ * past it, COUNT_SAMPLE of them, evenly spaced, are searched and the share holding the term
+ * is scaled up: a standard error of at most 1.6 % of the candidates, for weights that go by
+ * the count's logarithm. At 10,000 circulars a common word's 100,000 candidates were read
+ * and searched in full, and counting took a third of the time answering took outside
+ * search on a question's first pass. Below a few thousand items (5 circulars: 400) every
+ * count is exact.
+ */
+const COUNT_EXACTLY_UP_TO = 4096;
+const COUNT_SAMPLE = 1024;
 /** Candidate lists shorter than this are verified directly rather than intersected further. */
 const INTERSECT_UNTIL = 64;
 
@@ -260,7 +271,13 @@ export class SubstringFrequency {
     const found = this.pairsOf(t);
     if (!found) return 0;
     if (t.length === 2) return this.pairCount[found[0]!]!;
-    return this.holding(this.candidates(found), t).length;
+    const candidates = this.candidates(found);
+    if (candidates.length <= COUNT_EXACTLY_UP_TO) return this.holding(candidates, t).length;
+    // Many candidates: an evenly spaced sample of them is searched, and the share holding
+    // the term scales to all (see COUNT_EXACTLY_UP_TO).
+    const sample = new Uint32Array(COUNT_SAMPLE);
+    for (let k = 0; k < COUNT_SAMPLE; k++) sample[k] = candidates[Math.floor(((k + 0.5) * candidates.length) / COUNT_SAMPLE)]!;
+    return Math.round((candidates.length * this.holding(sample, t).length) / COUNT_SAMPLE);
   }
 
   /** The term's distinct pairs (their positions in the pair table), or null when one is in no item. */
