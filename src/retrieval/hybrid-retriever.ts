@@ -146,23 +146,21 @@ export class HybridRetriever {
       const prev = best.get(key);
       if (!prev || total > prev.score) best.set(key, { score: total, passage: index });
     }
-    let ranked = [...best.values()]
-      .sort((a, b) => b.score - a.score || a.passage - b.passage)
-      .map((v): ScoredItem => {
-        const { item, meta } = this.passages.item(v.passage);
-        return { item, meta, score: v.score, passage: this.passages.chunkText(v.passage), referenced: false };
-      });
+    const order = [...best.values()].sort((a, b) => b.score - a.score || a.passage - b.passage);
+    // Passage texts only for the items returned: each is read from its item (and at
+    // 10,000 circulars from the file), and fusion ranks up to four lists' worth.
+    const found = (v: { score: number; passage: number }): ScoredItem => {
+      const { item, meta } = this.passages.item(v.passage);
+      return { item, meta, score: v.score, passage: this.passages.chunkText(v.passage), referenced: false };
+    };
 
     const named = request.pinned;
     if (named) {
       const meta = this.corpus.documents.find((d) => d.meta.file === named.file)!.meta;
-      const top = ranked[0]?.score ?? 1;
-      ranked = [
-        { item: named, meta, score: top + 1 / o.k, passage: named.text, referenced: true },
-        ...ranked.filter((r) => r.item !== named),
-      ];
+      const top = order[0]?.score ?? 1;
+      const rest = order.filter((v) => this.passages.item(v.passage).item !== named).slice(0, limit - 1);
+      return { items: [{ item: named, meta, score: top + 1 / o.k, passage: named.text, referenced: true }, ...rest.map(found)].slice(0, limit) };
     }
-
-    return { items: ranked.slice(0, limit) };
+    return { items: order.slice(0, limit).map(found) };
   }
 }
