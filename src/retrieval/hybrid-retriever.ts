@@ -159,7 +159,8 @@ export class HybridRetriever {
       const meta = this.corpus.documents.find((d) => d.meta.file === named.file)!.meta;
       const top = order[0]?.score ?? 1;
       const rest = order.filter((v) => this.passages.item(v.passage).item !== named).slice(0, limit - 1);
-      return { items: [{ item: named, meta, score: top + 1 / o.k, passage: named.text, referenced: true }, ...rest.map(found)].slice(0, limit) };
+      const first: ScoredItem = { item: named, meta, score: top + 1 / o.k, passage: named.text, referenced: true };
+      return { items: [first, ...rest.map(found)].slice(0, limit) };
     }
     return { items: order.slice(0, limit).map(found) };
   }
