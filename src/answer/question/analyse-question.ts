@@ -20,7 +20,8 @@ import type { DocumentFinder } from "./documents.ts";
 import { resolveFollowUp } from "./follow-up.ts";
 import type { HomophoneMatcher } from "./homophones.ts";
 import type { Measures } from "./measures.ts";
-import { resolveReference, stripReference, writtenReference, type Reference } from "./references.ts";
+import { timeSlicer } from "../../util/time-slice.ts";
+import { resolveReference, stripReference, warmReferences, writtenReference, type Reference } from "./references.ts";
 
 export interface AnalyserDeps {
   readonly vocabulary: Vocabulary;
@@ -131,10 +132,20 @@ export class QuestionAnalyser {
     return { ...draft, kind: detectKind(draft, this.deps.kinds) };
   }
 
-  /** Works out ahead, in time slices, what the first questions would (title pairs' weights, units' spellings). */
+  /**
+   * Works out ahead, in time slices, what the first questions would: title pairs' weights,
+   * units' spellings, and each document's reference table and attachment titles (a 第N条
+   * asked of no document in particular, and written in none, reads every document's).
+   */
   async warm(): Promise<void> {
     await this.deps.documents.warm();
     this.deps.units.spellingsOf("");
+    const slice = timeSlicer();
+    for (const doc of this.deps.corpus.documents) {
+      warmReferences(doc);
+      this.deps.appendixNames(doc);
+      if (slice.due()) await slice.pause();
+    }
   }
 
   /** The title of `year`'s issue of the yearly circular titled `title` (2023年…要点 → 2021年…要点), or null. */

@@ -132,6 +132,11 @@ function referenceTable(doc: ParsedDocument): ReadonlyMap<string, readonly Item[
   });
 }
 
+/** Works out a document's reference table ahead of its first question. */
+export function warmReferences(doc: ParsedDocument): void {
+  referenceTable(doc);
+}
+
 /** Items of a document a reference can name: a section key (（十五）) matches the end of a path label. */
 function itemsFor(doc: ParsedDocument, style: ReferenceStyle, key: string): readonly Item[] {
   return referenceTable(doc).get(`${style} ${key}`) ?? [];
