@@ -9,9 +9,10 @@
  * - longer terms: the postings of the term's rarest pairs intersected give the items
  *   that hold every pair, and a search in the stored texts (UTF-16, items separated by
  *   a newline, which no term contains; read from the file, nearby candidates at once)
- *   keeps those holding the term itself.
+ *   keeps those holding the term itself; past a few thousand candidates the count is
+ *   estimated from a sample of them (see COUNT_EXACTLY_UP_TO), the items never.
  *
- * Terms are compared in UTF-16 code units, as String.prototype.includes does, so the
+ * Terms are compared in UTF-16 code units, as String.prototype.includes does, so an exact
  * count is the same as `texts.filter((t) => t.includes(term)).length`.
  */
 import type { DocumentMeta, Item } from "../corpus/types.ts";
@@ -236,7 +237,7 @@ export class SubstringFrequency {
     return out;
   }
 
-  /** Number of items whose text contains `term` (normalised and without whitespace, as the texts are). */
+  /** Number of items whose text contains `term` (normalised and without whitespace, as the texts are); estimated past COUNT_EXACTLY_UP_TO candidates. */
   df(term: string): number {
     const t = squash(term);
     let n = this.cache.get(t);
