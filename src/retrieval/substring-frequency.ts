@@ -237,7 +237,10 @@ export class SubstringFrequency {
     return out;
   }
 
-  /** Number of items whose text contains `term` (normalised and without whitespace, as the texts are); estimated past COUNT_EXACTLY_UP_TO candidates. */
+  /**
+   * Number of items whose text contains `term` (normalised and without whitespace, as the
+   * texts are); estimated past COUNT_EXACTLY_UP_TO candidates.
+   */
   df(term: string): number {
     const t = squash(term);
     let n = this.cache.get(t);
