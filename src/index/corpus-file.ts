@@ -222,6 +222,7 @@ interface ItemFields {
 class ItemColumns {
   private readonly lists: (readonly string[] | undefined)[];
 
+  /** The columns as saved: {@link check} them before use. */
   constructor(
     readonly strings: StoredStrings,
     readonly texts: StoredStrings,
@@ -229,35 +230,52 @@ class ItemColumns {
     private readonly listRefs: Uint32Array,
     readonly item: ItemFields,
   ) {
+    this.lists = new Array(listStart.length - 1);
+  }
+
+  /**
+   * Checks that every string, list and text number is in range and every kind valid, a
+   * column at a time, letting the event loop run between them (a rebuilt corpus is opened
+   * while the old one answers: at 2,000 circulars the opening held the thread up to 60 ms).
+   * @throws {SectionFormatError} naming the first item or list that is not.
+   */
+  async check(slice: { due(): boolean; pause(): Promise<void> }): Promise<void> {
+    const { strings, texts, listStart, listRefs, item } = this;
     const S = strings.size;
     const L = listStart.length - 1;
-    this.lists = new Array(L);
     for (let k = 0; k < L; k++) if (listStart[k + 1]! < listStart[k]!) throw new SectionFormatError("list table is out of order");
-    if (listRefs.some((r) => r >= S)) throw new SectionFormatError("a list names a string that does not exist");
-    const check = (column: Uint32Array, bound: number, what: string, nullable: boolean) => {
-      const i = column.findIndex((v) => v >= bound && !(nullable && v === NONE));
-      if (i >= 0) throw new SectionFormatError(`item ${i}'s ${what} does not exist`);
-    };
-    check(item.label, S, "label", true);
-    check(item.heading, S, "heading", false);
-    check(item.lead, S, "lead", true);
-    check(item.text, texts.size, "text", false);
-    check(item.path, L, "path", false);
-    check(item.responsible, L, "responsible units", true);
-    const badKind = item.kind.findIndex((k) => k >= ITEM_KINDS.length);
-    if (badKind >= 0) throw new SectionFormatError(`item ${badKind} has no valid kind`);
+    for (const r of listRefs) if (r >= S) throw new SectionFormatError("a list names a string that does not exist");
+    const columns: [Uint32Array, number, string, boolean][] = [
+      [item.label, S, "label", true],
+      [item.heading, S, "heading", false],
+      [item.lead, S, "lead", true],
+      [item.text, texts.size, "text", false],
+      [item.path, L, "path", false],
+      [item.responsible, L, "responsible units", true],
+    ];
+    for (const [column, bound, what, nullable] of columns) {
+      for (let i = 0; i < column.length; i++) {
+        const v = column[i]!;
+        if (v >= bound && !(nullable && v === NONE)) throw new SectionFormatError(`item ${i}'s ${what} does not exist`);
+      }
+      if (slice.due()) await slice.pause();
+    }
+    for (let i = 0; i < item.kind.length; i++) if (item.kind[i]! >= ITEM_KINDS.length) throw new SectionFormatError(`item ${i} has no valid kind`);
   }
 
   strOrNull(id: number): string | null {
     return id === NONE ? null : this.strings.get(id);
   }
 
-  /** Corpus.unitNames: the names in the items' responsible lists, each once, in order of first appearance. */
-  responsibleNames(): string[] {
+  /** Corpus.unitNames: the names in the items' responsible lists, each once, in order of first appearance (in time slices). */
+  async responsibleNames(slice: { due(): boolean; pause(): Promise<void> }): Promise<string[]> {
     const listSeen = new Uint8Array(this.listStart.length - 1);
     const nameSeen = new Uint8Array(this.strings.size);
     const names: string[] = [];
-    for (const list of this.item.responsible) {
+    const { responsible } = this.item;
+    for (let i = 0; i < responsible.length; i++) {
+      if ((i & 1023) === 0 && slice.due()) await slice.pause();
+      const list = responsible[i]!;
       if (list === NONE || listSeen[list]) continue;
       listSeen[list] = 1;
       for (let r = this.listStart[list]!; r < this.listStart[list + 1]!; r++) {
@@ -323,7 +341,8 @@ class SavedItem implements Item {
 
 /** A document's facts, parsed from their saved line when first asked for (a start reads none). */
 class SavedMeta implements DocumentMeta {
-  readonly #line: string;
+  /** Its line of the facts section (UTF-8 JSON, empty for none), decoded on first use. */
+  readonly #line: Uint8Array;
   readonly #doc: number;
   #facts: DocumentFacts | undefined;
 
@@ -334,7 +353,7 @@ class SavedMeta implements DocumentMeta {
     readonly issuer: string | null,
     readonly date: string | null,
     readonly year: number | null,
-    factLine: string,
+    factLine: Uint8Array,
     doc: number,
   ) {
     this.#line = factLine;
@@ -342,8 +361,8 @@ class SavedMeta implements DocumentMeta {
   }
 
   get facts(): DocumentFacts | undefined {
-    if (this.#line === "") return undefined;
-    return (this.#facts ??= parseFacts(this.#line, this.#doc));
+    if (this.#line.length === 0) return undefined;
+    return (this.#facts ??= parseFacts(Buffer.from(this.#line.buffer, this.#line.byteOffset, this.#line.byteLength).toString("utf8"), this.#doc));
   }
 }
 
@@ -374,8 +393,15 @@ async function readCorpus(s: Sections): Promise<Corpus> {
   if (badMeta >= 0) throw new SectionFormatError(`document ${Math.floor(badMeta / 5)} names a string that does not exist`);
   const docYear = s.get("doc.year", "i32", D);
   const itemStart = s.get("doc.itemStart", "u32", D! + 1);
-  const factLines = s.bytesOf("doc.facts").toString("utf8").split("\n");
-  if (factLines.length !== Math.max(1, D!)) throw new SectionFormatError("document facts do not match the documents");
+  await columns.check(slice);
+  // Each document's facts line, by byte offsets: decoding and splitting them all took a
+  // slice of its own (a newline byte is never inside a UTF-8 character).
+  const facts = s.bytesOf("doc.facts");
+  const lineEnds: number[] = [];
+  for (let at = facts.indexOf(10); at >= 0; at = facts.indexOf(10, at + 1)) lineEnds.push(at);
+  lineEnds.push(facts.length);
+  if (lineEnds.length !== Math.max(1, D!)) throw new SectionFormatError("document facts do not match the documents");
+  const factLine = (k: number) => facts.subarray(k === 0 ? 0 : lineEnds[k - 1]! + 1, lineEnds[k]);
 
   const documents: ParsedDocument[] = [];
   for (let k = 0; k < D!; k++) {
@@ -387,7 +413,7 @@ async function readCorpus(s: Sections): Promise<Corpus> {
       columns.strOrNull(docMeta[k * 5 + 3]!),
       columns.strOrNull(docMeta[k * 5 + 4]!),
       docYear[k] === NO_YEAR ? null : docYear[k]!,
-      factLines[k] ?? "",
+      factLine(k),
       k,
     );
     if (itemStart[k]! > itemStart[k + 1]! || itemStart[k + 1]! > N!) throw new SectionFormatError(`document ${k} items out of range`);
@@ -403,7 +429,7 @@ async function readCorpus(s: Sections): Promise<Corpus> {
   } catch {
     throw new SectionFormatError("problems are not JSON Lines");
   }
-  return { documents, problems, unitNames: columns.responsibleNames() };
+  return { documents, problems, unitNames: await columns.responsibleNames(slice) };
 }
 
 function parseFacts(line: string, doc: number): DocumentFacts {
