@@ -260,7 +260,9 @@ class ItemColumns {
       }
       if (slice.due()) await slice.pause();
     }
-    for (let i = 0; i < item.kind.length; i++) if (item.kind[i]! >= ITEM_KINDS.length) throw new SectionFormatError(`item ${i} has no valid kind`);
+    for (let i = 0; i < item.kind.length; i++) {
+      if (item.kind[i]! >= ITEM_KINDS.length) throw new SectionFormatError(`item ${i} has no valid kind`);
+    }
   }
 
   strOrNull(id: number): string | null {
@@ -362,7 +364,8 @@ class SavedMeta implements DocumentMeta {
 
   get facts(): DocumentFacts | undefined {
     if (this.#line.length === 0) return undefined;
-    return (this.#facts ??= parseFacts(Buffer.from(this.#line.buffer, this.#line.byteOffset, this.#line.byteLength).toString("utf8"), this.#doc));
+    const line = this.#line;
+    return (this.#facts ??= parseFacts(Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString("utf8"), this.#doc));
   }
 }
 
