@@ -7,11 +7,11 @@
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Corpus, DocumentMeta, Item } from "../corpus/types.ts";
 import type { VectorShards } from "../index/vector-shards.ts";
+import { timeSlicer } from "../util/time-slice.ts";
 import { FUSION_DEFAULTS, fuseRanks, type RankedList } from "./fusion.ts";
 import type { LexicalIndex } from "./lexical-index.ts";
 import type { PassageTable } from "./passage-table.ts";
 import type { TextAnalyzer } from "./text-analysis.ts";
-import { timeSlicer } from "../util/time-slice.ts";
 
 /** Searches a warm-up runs (see HybridRetriever.warm), and how much of a passage each takes. */
 const WARM_SEARCHES = 8;

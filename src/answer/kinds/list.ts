@@ -12,8 +12,8 @@ import { keptIn } from "../../util/memo.ts";
 import { pushTo } from "../../util/multimap.ts";
 import { concat, countShared, intersect } from "../../util/sorted-sets.ts";
 import { timeSlicer } from "../../util/time-slice.ts";
-import type { ItemSets } from "../item-sets.ts";
 import type { SearchResult } from "../../retrieval/hybrid-retriever.ts";
+import type { ItemSets } from "../item-sets.ts";
 import type { AnalysedQuestion } from "../question/analysed-question.ts";
 import { mentions, type Concept } from "../question/concepts.ts";
 import type { KindContext, QuestionKind } from "./kind.ts";
@@ -127,13 +127,14 @@ function partDirectory(ctx: KindContext): PartDirectory {
 const LIST_DOCUMENTS = 5;
 
 /**
- * The matching items of the first LIST_DOCUMENTS documents, in the order a reader wants
- * them: documents search found, best first, then the newest; and how many documents match.
+ * When the matching items lie in more than LIST_DOCUMENTS documents: those of the first
+ * LIST_DOCUMENTS, in the order a reader wants them (documents search found, best first,
+ * then the newest), and how many documents match; null when they lie in fewer.
  */
-function fromFewDocuments(matches: ArrayLike<number>, search: SearchResult, sets: ItemSets): { items: number[]; documents: number } {
+function fromFewDocuments(matches: ArrayLike<number>, search: SearchResult, sets: ItemSets): { items: number[]; documents: number } | null {
   const byFile = new Map<string, number[]>();
   for (let i = 0; i < matches.length; i++) pushTo(byFile, sets.item(matches[i]!).file, matches[i]!);
-  if (byFile.size <= LIST_DOCUMENTS) return { items: Array.from(matches), documents: byFile.size };
+  if (byFile.size <= LIST_DOCUMENTS) return null;
   const found = new Map<string, number>();
   for (const hit of search.items) if (!found.has(hit.item.file)) found.set(hit.item.file, found.size);
   const dateOf = (numbers: readonly number[]) => sets.cited([numbers[0]!])[0]!.meta.date ?? "";
@@ -278,7 +279,7 @@ export const list: QuestionKind = {
     const kind = matches.every((n) => sets.item(n).kind === "row") ? "项" : "条";
     const lead = whole ? `${whole}共${matches.length}${kind}` : `${said.join("、")}的共${matches.length}${kind}${note}`;
     const shown = fromFewDocuments(matches, search, sets);
-    if (shown.documents <= LIST_DOCUMENTS) return { refused: false, listed: true, lead, evidence: [], items: sets.cited(matches) };
+    if (!shown) return { refused: false, listed: true, lead, evidence: [], items: sets.cited(matches) };
     const more = `，在${shown.documents}份文件中；下面是其中${LIST_DOCUMENTS}份的${shown.items.length}${kind}（问题里写明文件名称，可以只看那一份）`;
     return { refused: false, listed: true, lead: lead + more, evidence: [], items: sets.cited(shown.items) };
   },

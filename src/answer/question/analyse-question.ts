@@ -8,6 +8,7 @@
 import type { Corpus, ParsedDocument } from "../../corpus/types.ts";
 import type { Vocabulary } from "../../lexicon/vocabulary.ts";
 import { expandYears, foldWidth, toSimplified } from "../../text/normalize.ts";
+import { timeSlicer } from "../../util/time-slice.ts";
 import type { KindContext } from "../kinds/kind.ts";
 import { detectKind } from "../kinds/table.ts";
 import type { ConversationTurn } from "../types.ts";
@@ -20,7 +21,6 @@ import type { DocumentFinder } from "./documents.ts";
 import { resolveFollowUp } from "./follow-up.ts";
 import type { HomophoneMatcher } from "./homophones.ts";
 import type { Measures } from "./measures.ts";
-import { timeSlicer } from "../../util/time-slice.ts";
 import { resolveReference, stripReference, warmReferences, writtenReference, type Reference } from "./references.ts";
 
 export interface AnalyserDeps {
