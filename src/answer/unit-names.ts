@@ -4,10 +4,10 @@
  * A unit named inside a compound list entry (各市人民政府 inside 各市、县（市、区）人民政府)
  * is found there too.
  */
+import { responsibleNames } from "../corpus/corpus-units.ts";
 import type { Corpus } from "../corpus/types.ts";
 import type { UnitTable } from "../lexicon/vocabulary.ts";
 import { pushTo } from "../util/multimap.ts";
-import { responsibleNames } from "../corpus/corpus-units.ts";
 
 export class UnitNames {
   /** The alias table's spellings: each to its canonical name (a corpus name not here is its own). */

@@ -12,7 +12,7 @@
  * index never holds the event loop long.
  */
 import type { Corpus, DocumentFacts, DocumentMeta, IngestProblem, Item, ItemKind, ParsedDocument } from "../corpus/types.ts";
-import { timeSlicer } from "../util/time-slice.ts";
+import { timeSlicer, type TimeSlicer } from "../util/time-slice.ts";
 import { encodeSections, Sections, SectionFormatError, TEXTS_IN_MEMORY, type ByteSource } from "./binary-sections.ts";
 
 const FILE_KIND = "policybot-corpus/4";
@@ -184,7 +184,7 @@ class StoredStrings {
     // Sized up front: filling an empty array at scattered indexes makes V8 switch it to a slow dictionary.
     this.all = new Array(keep === "all" ? count : 0);
     if (starts[count]! * 2 !== bytes.length) throw new SectionFormatError(`${what} do not match their table`);
-    for (let k = 0; k < count; k++) if (starts[k + 1]! < starts[k]!) throw new SectionFormatError(`${what} are out of order`);
+    checkAscending(starts, `${what} are out of order`);
   }
 
   get size(): number {
@@ -204,6 +204,11 @@ class StoredStrings {
     }
     return text;
   }
+}
+
+/** Throws `message` unless the offsets never go down (each entry starts where the one before it ends, or later). */
+function checkAscending(starts: Uint32Array, message: string): void {
+  for (let k = 0; k + 1 < starts.length; k++) if (starts[k + 1]! < starts[k]!) throw new SectionFormatError(message);
 }
 
 /** The saved columns of every item: string, list and text numbers, kinds, orders. */
@@ -239,11 +244,11 @@ class ItemColumns {
    * while the old one answers: at 2,000 circulars the opening held the thread up to 60 ms).
    * @throws {SectionFormatError} naming the first item or list that is not.
    */
-  async check(slice: { due(): boolean; pause(): Promise<void> }): Promise<void> {
+  async check(slice: TimeSlicer): Promise<void> {
     const { strings, texts, listStart, listRefs, item } = this;
     const S = strings.size;
     const L = listStart.length - 1;
-    for (let k = 0; k < L; k++) if (listStart[k + 1]! < listStart[k]!) throw new SectionFormatError("list table is out of order");
+    checkAscending(listStart, "list table is out of order");
     for (const r of listRefs) if (r >= S) throw new SectionFormatError("a list names a string that does not exist");
     const columns: [Uint32Array, number, string, boolean][] = [
       [item.label, S, "label", true],
@@ -270,7 +275,7 @@ class ItemColumns {
   }
 
   /** Corpus.unitNames: the names in the items' responsible lists, each once, in order of first appearance (in time slices). */
-  async responsibleNames(slice: { due(): boolean; pause(): Promise<void> }): Promise<string[]> {
+  async responsibleNames(slice: TimeSlicer): Promise<string[]> {
     const listSeen = new Uint8Array(this.listStart.length - 1);
     const nameSeen = new Uint8Array(this.strings.size);
     const names: string[] = [];
@@ -344,7 +349,7 @@ class SavedItem implements Item {
 /** A document's facts, parsed from their saved line when first asked for (a start reads none). */
 class SavedMeta implements DocumentMeta {
   /** Its line of the facts section (UTF-8 JSON, empty for none), decoded on first use. */
-  readonly #line: Uint8Array;
+  readonly #line: Buffer;
   readonly #doc: number;
   #facts: DocumentFacts | undefined;
 
@@ -355,7 +360,7 @@ class SavedMeta implements DocumentMeta {
     readonly issuer: string | null,
     readonly date: string | null,
     readonly year: number | null,
-    factLine: Uint8Array,
+    factLine: Buffer,
     doc: number,
   ) {
     this.#line = factLine;
@@ -364,8 +369,7 @@ class SavedMeta implements DocumentMeta {
 
   get facts(): DocumentFacts | undefined {
     if (this.#line.length === 0) return undefined;
-    const line = this.#line;
-    return (this.#facts ??= parseFacts(Buffer.from(line.buffer, line.byteOffset, line.byteLength).toString("utf8"), this.#doc));
+    return (this.#facts ??= parseFacts(this.#line.toString("utf8"), this.#doc));
   }
 }
 

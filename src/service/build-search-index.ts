@@ -9,6 +9,7 @@ import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { Settings } from "../config/settings.ts";
+import { responsibleNames } from "../corpus/corpus-units.ts";
 import { loadCorpus } from "../corpus/load-corpus.ts";
 import type { IngestProblem } from "../corpus/types.ts";
 import { createEmbeddings } from "../embeddings/transformers-embeddings.ts";
@@ -25,7 +26,6 @@ import { dictionaryText, KEPT_WORD_FREQUENCY } from "../retrieval/jieba-dictiona
 import { SegmenterDictionary } from "../retrieval/segmenter.ts";
 import { keptWords } from "../retrieval/text-analysis.ts";
 import { analyzerFor } from "./assemble-engine.ts";
-import { responsibleNames } from "../corpus/corpus-units.ts";
 import { indexInputsHash } from "./index-inputs.ts";
 import { encodeSearchIndex } from "./search-index-files.ts";
 

@@ -11,9 +11,9 @@
  *
  * Every file is checked against the manifest's checksums before it is decoded, and
  * decoding checks its own structure too; a file that fails either is a damaged index.
- * The postings lists of lexical.bin and frequency.bin, and the item texts of corpus.bin,
- * stay on disk: only their tables are read into memory, the lists and texts a question
- * needs are read when it asks (see ON_DISK).
+ * The postings lists of lexical.bin and frequency.bin, and the texts of corpus.bin and
+ * frequency.bin past TEXTS_IN_MEMORY, stay on disk: only their tables are read into
+ * memory, the lists and texts a question needs are read when it asks (see ON_DISK).
  */
 import path from "node:path";
 import { z } from "zod";

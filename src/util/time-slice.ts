@@ -4,8 +4,14 @@
  * the next. Loading a large index this way keeps every stall short.
  */
 
+/** Says when a slice has run its time, and lets the event loop run before the next. */
+export interface TimeSlicer {
+  due(): boolean;
+  pause(): Promise<void>;
+}
+
 /** A slicer for one piece of work; `sliceMs` is how long it may hold the thread at a time. */
-export function timeSlicer(sliceMs = 8): { due(): boolean; pause(): Promise<void> } {
+export function timeSlicer(sliceMs = 8): TimeSlicer {
   let started = performance.now();
   return {
     due: () => performance.now() - started >= sliceMs,
