@@ -380,6 +380,33 @@ describe("update ledger", () => {
     expect(ids(again.done)).toEqual([11, 12]);
   });
 
+  it("an update whose reply is out is done on disk while its handler still runs, and is not marked done twice", async () => {
+    const dir = tempDir("ledger");
+    const ledger = new UpdateLedger(dir, silent());
+    const update = textUpdate(21, "问");
+    const doneLines = () =>
+      fs
+        .readFileSync(ledger.file, "utf8")
+        .split("\n")
+        .filter((l) => l.includes('"state":"done"'));
+    let release!: () => void;
+    const bookkeeping = new Promise<void>((r) => (release = r));
+    let replied!: () => void;
+    const out = new Promise<void>((r) => (replied = r));
+    const handled = ledger.middleware()({ update, me: { id: BOT } } as never, async () => {
+      await ledger.replied(update, BOT);
+      replied();
+      await bookkeeping; // the question log and the session, after the reply
+    });
+    await out;
+    expect(doneLines()).toHaveLength(1);
+    // A process killed now does not replay it.
+    expect((await new UpdateLedger(dir, silent()).recover(BOT)).unfinished).toEqual([]);
+    release();
+    await handled;
+    expect(doneLines()).toHaveLength(1);
+  });
+
   it("never writes a secret: a token in an update is stored redacted, whole or in part", async () => {
     const dir = tempDir("ledger-secret");
     const token = testToken(106);

@@ -21,7 +21,7 @@ export interface BotChild {
   /** Everything the process wrote so far. */
   stdout(): string;
   stderr(): string;
-  /** Resolves when the process has exited. */
+  /** Resolves when the process has exited and its output has been read to the end. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   kill(signal: NodeJS.Signals): void;
 }
@@ -46,7 +46,8 @@ export function spawnBotChild(o: BotChildOptions): BotChild & { ready(timeoutMs?
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (err += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on("exit", (code, signal) => resolve({ code, signal })),
+    // "close", not "exit": at "exit" the last lines written to the pipes may not have been read yet.
+    child.on("close", (code, signal) => resolve({ code, signal })),
   );
   let gone = false;
   void exited.then(() => (gone = true));

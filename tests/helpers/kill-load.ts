@@ -84,9 +84,10 @@ export async function runKillLoad(o: KillLoadOptions): Promise<KillLoadResult> {
   };
   let bot: BotChild = await start();
   // What the bot knew was answered: it logs "answered" (with the update id) once Telegram
-  // confirmed the reply, before its bookkeeping; stderr is a pipe, written synchronously,
-  // so a killed process's last lines are there. Bookkeeping that lags behind shows as
-  // answers sent again beyond the questions in flight.
+  // confirmed the reply and the update is recorded as done; stderr is a pipe, written
+  // synchronously, so a killed process's last lines are there. A replay of an update
+  // recorded as done, or a copy of it let through, shows as answers sent again beyond
+  // the questions in flight.
   const logs: string[] = [];
   const answeredIn = (t: string) => [...t.matchAll(/INFO answered \{"updateId":(\d+)/g)].map((m) => Number(m[1]));
   const answeredUpdates = () => new Set([...logs, bot.stderr()].flatMap(answeredIn));

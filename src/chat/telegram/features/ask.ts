@@ -39,6 +39,10 @@ export async function answerQuestion(ctx: Context, deps: BotDeps, question: stri
   rememberTurn(ctx, answer.turn);
   const answerId = newAnswerId();
   await sendReply(ctx, deps, answerReply(answer), { replyTo: ctx.msg?.message_id, extraRows: [voteRow(answerId)] });
+  // The answer is out: recorded as such first, so that a process killed from here on does not send it again.
+  await deps.ledger
+    .replied(ctx.update, ctx.me.id)
+    .catch((e: unknown) => deps.logger.error("could not mark an update done", { updateId: ctx.update.update_id, error: e }));
   const ms = Math.round(performance.now() - started);
   const { refused, citations } = answer;
   deps.logger.info("answered", { updateId: ctx.update.update_id, chatType: chat.type, refused, citations: citations.length, ms });
