@@ -22,7 +22,7 @@ let sets: ItemSets;
 beforeAll(async () => {
   const corpus = await loadCorpus(path.join(PROJECT_ROOT, DEFAULTS.seedsDir));
   items = PassageTable.itemsOf(corpus);
-  units = UnitNames.of(loadVocabulary(path.join(PROJECT_ROOT, "data")).units, corpus);
+  units = await UnitNames.of(loadVocabulary(path.join(PROJECT_ROOT, "data")).units, corpus);
   sets = new ItemSets(items, SubstringFrequency.ofItems(items), units);
 });
 
@@ -59,6 +59,20 @@ describe("item sets", () => {
         numbersWhere(({ item }) => item.label !== null && squash(item.text).includes(phrase)),
       );
     expect(sets.writing("2025年", all).length).toBeGreaterThan(0);
+  });
+
+  it("make each unit's spellings the same in time slices (warm) as at once", async () => {
+    const corpus = await loadCorpus(path.join(PROJECT_ROOT, DEFAULTS.seedsDir));
+    const table = loadVocabulary(path.join(PROJECT_ROOT, "data")).units;
+    const [atOnce, sliced] = [await UnitNames.of(table, corpus), await UnitNames.of(table, corpus)];
+    await sliced.warm();
+    const canonical = [...new Set(table.spellings.keys())];
+    expect(canonical.length).toBeGreaterThan(5);
+    for (const c of canonical) expect(sliced.spellingsOf(c)).toEqual(atOnce.spellingsOf(c));
+    // A unit the alias table spells several ways has them all, longest first.
+    const spellings = sliced.spellingsOf("省人力资源社会保障厅");
+    expect(spellings).toEqual(expect.arrayContaining(["省人社厅", "省人力资源社会保障厅"]));
+    expect(spellings.map((x) => x.length)).toEqual(spellings.map((x) => x.length).sort((a, b) => b - a));
   });
 
   it("combine ascending sets by merging", () => {

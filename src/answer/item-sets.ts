@@ -10,7 +10,7 @@
  * lists (only the items holding its pairs are searched, in the stored texts, from past
  * the title on), so the cost follows the items found, not the corpus.
  */
-import type { Item } from "../corpus/types.ts";
+import type { DocumentMeta, Item } from "../corpus/types.ts";
 import type { CorpusItem } from "../retrieval/passage-table.ts";
 import type { SubstringFrequency } from "../retrieval/substring-frequency.ts";
 import { squash } from "../text/normalize.ts";
@@ -69,6 +69,7 @@ export class ItemSets {
     this.byUnit ??= packed(byUnit);
     await slice.pause();
     this.documentStart ??= this.documentStarts();
+    await slice.pause();
     this.titleLength ??= this.titleLengths();
   }
 
@@ -80,20 +81,26 @@ export class ItemSets {
 
   private documentStarts(): Map<string, number> {
     const starts = new Map<string, number>();
+    // A document's items are consecutive: only where the document changes is there work.
+    let last: DocumentMeta | undefined;
     this.items.forEach(({ meta }, n) => {
-      if (!starts.has(meta.file)) starts.set(meta.file, n);
+      if (meta !== last && !starts.has(meta.file)) starts.set(meta.file, n);
+      last = meta;
     });
     return starts;
   }
 
   /** Per item, the length of its document's title, squashed (the frequency index's text starts with it). */
   private titleLengths(): Uint32Array {
-    const lengths = new Map<string, number>();
-    return Uint32Array.from(this.items, ({ meta }) => {
-      let n = lengths.get(meta.title);
-      if (n === undefined) lengths.set(meta.title, (n = squash(meta.title).length));
-      return n;
+    const lengths = new Uint32Array(this.items.length);
+    let last: DocumentMeta | undefined;
+    let length = 0;
+    this.items.forEach(({ meta }, n) => {
+      if (meta !== last) length = squash(meta.title).length;
+      last = meta;
+      lengths[n] = length;
     });
+    return lengths;
   }
 
   /**

@@ -89,8 +89,11 @@ function documentsWith(parts: LexicalParts): DocumentsWith {
   let docOf: Uint32Array | undefined;
   return (pair) => {
     if (!docOf) {
-      const position = new Map(corpus.documents.map((d, k) => [d.meta.file, k]));
-      docOf = Uint32Array.from(passages.items, ({ meta }) => position.get(meta.file)!);
+      // Items are listed document by document (PassageTable.itemsOf): a fill per document,
+      // not a lookup per item (75,000 of them at 2,000 circulars, on the first question or a warm-up).
+      docOf = new Uint32Array(passages.items.length);
+      let at = 0;
+      corpus.documents.forEach((d, k) => docOf!.fill(k, at, (at += d.items.length)));
     }
     let n = 0;
     let last = -1;
@@ -119,7 +122,7 @@ export async function assembleEngine(
   const slice = timeSlicer(0);
   const retriever = new HybridRetriever({ corpus, passages, analyzer, lexical, dense, options });
   await slice.pause();
-  const units = UnitNames.of(vocabulary.units, corpus);
+  const units = await UnitNames.of(vocabulary.units, corpus);
   await slice.pause();
   const inCorpus = (t: string) => stats.df(t) > 0;
   const measures = new Measures(vocabulary.measures);

@@ -139,7 +139,7 @@ export class QuestionAnalyser {
    */
   async warm(): Promise<void> {
     await this.deps.documents.warm();
-    this.deps.units.spellingsOf("");
+    await this.deps.units.warm();
     const slice = timeSlicer();
     for (const doc of this.deps.corpus.documents) {
       warmReferences(doc);
