@@ -9,6 +9,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { kindNamed } from "../src/answer/kinds/table.ts";
 import { resolveReference } from "../src/answer/question/references.ts";
+import type { Item, ParsedDocument } from "../src/corpus/types.ts";
 import type { Engine } from "../src/service/qa-service.ts";
 import { answer, cites, fixtureCorpus, fixtureEngine } from "./helpers/answer-engine.ts";
 
@@ -125,6 +126,27 @@ describe("list and references over many copies of one circular", () => {
     const one = resolveReference("第3条", many.corpus.documents, ["copy-4.txt"]);
     expect(one!.item).toMatchObject({ file: "copy-4.txt", label: "3" });
     expect(resolveReference("第99条", many.corpus.documents, [])).toMatchObject({ exists: false, item: null });
+  });
+});
+
+describe("references inside one document", () => {
+  const article = (label: string, order: number): Item => ({
+    file: "rules.txt",
+    label,
+    kind: "article",
+    path: [label],
+    heading: "",
+    text: `${label}的内容。`,
+    responsible: null,
+    order,
+  });
+  const meta = { file: "rules.txt", title: "某某管理办法", docNumber: null, issuer: null, date: null, year: null };
+  const doc: ParsedDocument = { meta, items: [article("第一章第四条", 0), article("第二章第四条", 1), article("第二章第五条", 2)] };
+
+  it("a number two articles share is ambiguous; one only one has resolves to it", () => {
+    expect(resolveReference("第四条怎么规定的", [doc], [])).toMatchObject({ style: "numbered", key: "4", exists: true, item: null });
+    expect(resolveReference("第五条怎么规定的", [doc], [])!.item).toBe(doc.items[2]);
+    expect(resolveReference("第六条怎么规定的", [doc], [])).toMatchObject({ exists: false, item: null });
   });
 });
 

@@ -8,7 +8,6 @@ import { labelKey } from "../../corpus/numbering.ts";
 import type { Item, ItemKind, ParsedDocument } from "../../corpus/types.ts";
 import { CHINESE_NUMERAL_CHARS, parseNumber } from "../../text/numerals.ts";
 import { keptIn } from "../../util/memo.ts";
-import { pushTo } from "../../util/multimap.ts";
 
 const CN = `[${CHINESE_NUMERAL_CHARS}]+`;
 
@@ -98,36 +97,49 @@ const KINDS_OF: Readonly<Record<ReferenceStyle, readonly ItemKind[] | null>> = {
   numbered: ["item", "row", "article", "appendix"],
 };
 
-/** The key each numbering style finds an item under, or null where the style cannot name it. */
-function keysOf(item: Item): Readonly<Record<ReferenceStyle, string | null>> | null {
-  if (item.label === null) return null;
+/** Whether a numbering style can name an item of this kind. */
+const canName = (style: ReferenceStyle, kind: ItemKind) => KINDS_OF[style]?.includes(kind) ?? true;
+
+/** A document's items by numbering style and key: one item, or several where a key repeats. */
+type ReferenceTable = Readonly<Record<ReferenceStyle, Map<string, Item | Item[]>>>;
+
+function fileUnder(map: Map<string, Item | Item[]>, key: string, item: Item): void {
+  const there = map.get(key);
+  if (there === undefined) map.set(key, item);
+  else if (Array.isArray(there)) there.push(item);
+  else map.set(key, [there, item]);
+}
+
+/**
+ * Files an item under the key each numbering style finds it by. Written out per style,
+ * with an array only where a key repeats: the table of every document is made at warm-up,
+ * also when a rebuilt index opens beside a serving one, and a keys object per item with
+ * its entries and a "style key" string each allocated 100 MB at 2,000 circulars.
+ */
+function fileItem(table: ReferenceTable, item: Item): void {
+  if (item.label === null) return;
   const k = labelKey(item.label);
-  const can = (style: ReferenceStyle) => KINDS_OF[style]?.includes(item.kind) ?? true;
+  fileUnder(table.path, k, item);
   // A section key keeps its brackets (（十四）): without them 四、（十四） would read 四十四.
-  const section = /（[^（）]*）$/.exec(item.label.replace(/\s/g, "").replace(/[(]/g, "（").replace(/[)]/g, "）"))?.[0] ?? null;
+  if (/[）)]\s*$/.test(item.label)) {
+    const section = /（[^（）]*）$/.exec(item.label.replace(/\s/g, "").replace(/[(]/g, "（").replace(/[)]/g, "）"))?.[0];
+    if (section) fileUnder(table.section, section, item);
+  }
+  if (canName("box", item.kind)) fileUnder(table.box, k, item);
+  if (canName("appendix", item.kind)) fileUnder(table.appendix, k, item);
   // 第四条 of a regulation is labelled by its path (第二章第四条): its own number decides.
-  const numbered =
-    item.kind === "appendix" ? null : item.kind === "article" ? String(parseNumber(/第([^第条]+)条$/.exec(k)?.[1] ?? "")) : k;
-  return {
-    path: k,
-    section,
-    box: can("box") ? k : null,
-    appendix: can("appendix") ? k : null,
-    numbered: can("numbered") ? numbered : null,
-  };
+  if (canName("numbered", item.kind) && item.kind !== "appendix") {
+    fileUnder(table.numbered, item.kind === "article" ? String(parseNumber(/第([^第条]+)条$/.exec(k)?.[1] ?? "")) : k, item);
+  }
 }
 
 /** Per document, its items by style and key, worked out once: a question with no document in view looks in all of them. */
-const referenceTables = new WeakMap<ParsedDocument, ReadonlyMap<string, readonly Item[]>>();
+const referenceTables = new WeakMap<ParsedDocument, ReferenceTable>();
 
-function referenceTable(doc: ParsedDocument): ReadonlyMap<string, readonly Item[]> {
+function referenceTable(doc: ParsedDocument): ReferenceTable {
   return keptIn(referenceTables, doc, () => {
-    const table = new Map<string, Item[]>();
-    for (const item of doc.items) {
-      const keys = keysOf(item);
-      if (!keys) continue;
-      for (const [style, key] of Object.entries(keys)) if (key !== null) pushTo(table, `${style} ${key}`, item);
-    }
+    const table: ReferenceTable = { path: new Map(), section: new Map(), box: new Map(), appendix: new Map(), numbered: new Map() };
+    for (const item of doc.items) fileItem(table, item);
     return table;
   });
 }
@@ -139,7 +151,8 @@ export function warmReferences(doc: ParsedDocument): void {
 
 /** Items of a document a reference can name: a section key (（十五）) matches the end of a path label. */
 function itemsFor(doc: ParsedDocument, style: ReferenceStyle, key: string): readonly Item[] {
-  return referenceTable(doc).get(`${style} ${key}`) ?? [];
+  const found = referenceTable(doc)[style].get(key);
+  return found === undefined ? [] : Array.isArray(found) ? found : [found];
 }
 
 /**
