@@ -60,6 +60,9 @@ interface Accumulators {
   maxCovered: number;
 }
 
+/** The passages summed so far (the first `count` of `touched`). */
+const touchedSoFar = (acc: Accumulators): Uint32Array => acc.touched.subarray(0, acc.count);
+
 /** A bound made safe against rounding: sums taken in another order may differ in the last bits. */
 const loose = (x: number) => x * (1 + 1e-9) + 1e-9;
 
@@ -284,7 +287,7 @@ export class Bm25Index {
     const acc = this.accumulators();
     try {
       this.accumulate(terms, acc, withCoverage);
-      const touched = acc.touched.subarray(0, acc.count);
+      const touched = touchedSoFar(acc);
       if (!withCoverage) return { scores: topK(touched, acc.scores, limit), coverage: [] };
       if (total > 0) for (const d of touched) acc.covered[d]! /= total;
       return { scores: topK(touched, acc.scores, limit), coverage: topK(touched, acc.covered, limit) };
@@ -343,8 +346,11 @@ export class Bm25Index {
     }
   }
 
-  /** The frequency of term `id` in each of the ascending `docs` (0 where absent), skipping blocks that hold none of them. */
-  /** (`docs` is always a Uint32Array: a plain array as well made its reads polymorphic, and lookups twice as slow.) */
+  /**
+   * The frequency of term `id` in each of the ascending `docs` (0 where absent), skipping
+   * blocks that hold none of them. `docs` is always a Uint32Array: a plain array as well
+   * made its reads polymorphic, and lookups twice as slow.
+   */
   private lookup(id: number, docs: Uint32Array): Uint32Array {
     const out = new Uint32Array(docs.length);
     const bytes = this.postings.list(id);
@@ -440,7 +446,7 @@ export class Bm25Index {
   }
 
   private clear(acc: Accumulators): void {
-    for (const d of acc.touched.subarray(0, acc.count)) {
+    for (const d of touchedSoFar(acc)) {
       acc.scores[d] = 0;
       acc.covered[d] = 0;
     }
@@ -464,7 +470,7 @@ export class Bm25Index {
     this.accumulate(terms, acc);
     let total = 0;
     for (const t of terms) total += t.w;
-    if (total > 0) for (const d of acc.touched.subarray(0, acc.count)) acc.covered[d]! /= total;
+    if (total > 0) for (const d of touchedSoFar(acc)) acc.covered[d]! /= total;
     return acc.covered;
   }
 }
