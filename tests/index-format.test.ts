@@ -16,7 +16,7 @@ import { createEmbeddings } from "../src/embeddings/transformers-embeddings.ts";
 import { encodeSections, Sections, SectionFormatError } from "../src/index/binary-sections.ts";
 import { encodeCorpus, openCorpus } from "../src/index/corpus-file.ts";
 import { responsibleNames } from "../src/corpus/corpus-units.ts";
-import { MANIFEST_FILE, sha256Hex } from "../src/index/manifest.ts";
+import { INDEX_FORMAT_VERSION, MANIFEST_FILE, sha256Hex } from "../src/index/manifest.ts";
 import { fingerprintSeeds } from "../src/index/source-fingerprint.ts";
 import { createLogger, type Logger } from "../src/logging/logger.ts";
 import { LexicalIndex } from "../src/retrieval/lexical-index.ts";
@@ -181,8 +181,9 @@ describe("the saved corpus and search structures", () => {
 
   it("count substrings exactly as scanning every item's text does", async () => {
     const texts = corpus.documents.flatMap((d) => d.items.map((i) => frequencyText(d.meta, i)));
+    const documentOf = corpus.documents.flatMap((d, k) => d.items.map(() => k));
     const file = path.join(tmp, "frequency.bin");
-    const built = SubstringFrequency.build(texts);
+    const built = SubstringFrequency.build(texts, documentOf);
     await fs.writeFile(file, Buffer.concat(built.encode()));
     // Built in memory; saved and read back whole, or with its texts left on disk, read a megabyte or 64 bytes at a time.
     const indexes = [
@@ -216,6 +217,15 @@ describe("the saved corpus and search structures", () => {
         if (term === "") continue;
         expect([...index.itemsWith(term)], JSON.stringify(term)).toEqual(items(term));
         expect([...index.itemsWith(term, skip)], JSON.stringify(term)).toEqual(items(term, skip));
+        // The documents among whose items each of the term's pairs is written (texts are squashed: a pair with a space is in none).
+        for (let k = 0; k + 1 < term.length; k++) {
+          const pair = term.slice(k, k + 2);
+          if (squash(pair) !== pair) {
+            expect(index.documentsWithPair(pair)).toBe(0);
+            continue;
+          }
+          expect(index.documentsWithPair(pair), JSON.stringify(pair)).toBe(new Set(items(pair).map((i) => documentOf[i])).size);
+        }
       }
       expect(index.total).toBe(texts.length);
     }
@@ -395,7 +405,7 @@ describe("the index on disk", () => {
     const log = capture();
     const rebuilt = await open(log.logger);
     expect(rebuilt.origin).toBe("built");
-    expect(log.lines.some((l) => /index format version 1, this program reads version 4\); rebuilding/.test(l))).toBe(true);
+    expect(log.lines.some((l) => new RegExp(`index format version 1, this program reads version ${INDEX_FORMAT_VERSION}\\); rebuilding`).test(l))).toBe(true);
     expect((await open(capture().logger)).origin).toBe("opened");
   }, 120_000);
 });

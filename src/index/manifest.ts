@@ -13,7 +13,7 @@ import { timeSlicer } from "../util/time-slice.ts";
  * Version of the on-disk layout. Bump it whenever a file's format or the set of
  * files changes, so that old indexes are reported as stale instead of misread.
  */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 /** File name of the manifest inside a generation folder. */
 export const MANIFEST_FILE = "manifest.json";

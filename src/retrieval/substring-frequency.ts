@@ -14,6 +14,11 @@
  *
  * Terms are compared in UTF-16 code units, as String.prototype.includes does, so an exact
  * count is the same as `texts.filter((t) => t.includes(term)).length`.
+ *
+ * Each pair also has the number of documents among whose items it is written, counted at
+ * build: the answer stage asks it of every title pair (a pair most documents write names
+ * none), and decoding those lists on the answering thread cost 300 ms of a 2,000-circular
+ * index's warm-up, while a rebuilt index was opened beside the serving one.
  */
 import type { DocumentMeta, Item } from "../corpus/types.ts";
 import { encodeSections, MemoryBytes, Sections, SectionFormatError, TEXTS_IN_MEMORY, type ByteSource } from "../index/binary-sections.ts";
@@ -26,7 +31,7 @@ export function frequencyText(meta: Pick<DocumentMeta, "title">, item: Pick<Item
   return squash([meta.title, ...item.path, item.text].join(" "));
 }
 
-const FILE_KIND = "policybot-substring-frequency/1";
+const FILE_KIND = "policybot-substring-frequency/2";
 const SEPARATOR = "\n";
 /** Distinct terms remembered between questions; the cache is cleared when full. */
 const CACHE_LIMIT = 50_000;
@@ -72,10 +77,17 @@ export class SubstringFrequency {
     /** The pair lists: in memory after a build, read from the file on demand once saved. */
     private readonly pairLists: ByteSource,
     private readonly pairCount: Uint32Array,
+    /** Documents whose items hold each pair. */
+    private readonly pairDocuments: Uint32Array,
     /** The pair lists in memory, when built here (to save them). */
     private readonly builtLists?: Uint8Array,
   ) {
-    if (pairStart.length !== pairs.length + 1 || pairCount.length !== pairs.length || pairStart[pairs.length] !== pairLists.length) {
+    if (
+      pairStart.length !== pairs.length + 1 ||
+      pairCount.length !== pairs.length ||
+      pairDocuments.length !== pairs.length ||
+      pairStart[pairs.length] !== pairLists.length
+    ) {
       throw new SectionFormatError("pair tables do not fit together");
     }
     if (textStart.length === 0 || textStart[textStart.length - 1]! * 2 !== texts.length) {
@@ -83,13 +95,22 @@ export class SubstringFrequency {
     }
   }
 
-  /** Indexes the corpus's items (their {@link frequencyText}), in order. */
+  /** Indexes the corpus's items (their {@link frequencyText}), in order; a document's items are consecutive. */
   static ofItems(items: readonly { readonly meta: DocumentMeta; readonly item: Item }[]): SubstringFrequency {
-    return SubstringFrequency.build(items.map(({ meta, item }) => frequencyText(meta, item)));
+    const documents = new Uint32Array(items.length);
+    for (let i = 1; i < items.length; i++) documents[i] = documents[i - 1]! + (items[i]!.meta === items[i - 1]!.meta ? 0 : 1);
+    return SubstringFrequency.build(
+      items.map(({ meta, item }) => frequencyText(meta, item)),
+      documents,
+    );
   }
 
-  /** Indexes item texts (see {@link frequencyText}), in item order. */
-  static build(texts: Iterable<string>): SubstringFrequency {
+  /**
+   * Indexes item texts (see {@link frequencyText}), in item order. `documents` numbers each
+   * item's document, ascending (a document's items are consecutive); without it, each text
+   * is a document of its own.
+   */
+  static build(texts: Iterable<string>, documents?: ArrayLike<number>): SubstringFrequency {
     const chunks: Buffer[] = [];
     const starts = new Uint32List();
     starts.push(0);
@@ -97,6 +118,10 @@ export class SubstringFrequency {
     const unitCount = new Uint32Array(65536);
     const pairs = new Uint32Index(1 << 18);
     const pairCounts = new Uint32List();
+    const pairDocs = new Uint32List();
+    /** Per pair (local number), 1 + the last document counted for it. */
+    const pairLastDoc = new Uint32List();
+    let item = 0;
     /** Per item, the local numbers of its distinct pairs; items end at itemEnd. */
     const itemPairs = new Uint32List(1 << 20);
     const itemEnd = new Uint32List();
@@ -117,14 +142,24 @@ export class SubstringFrequency {
       const p = keys.subarray(0, Math.max(0, text.length - 1));
       for (let k = 0; k < p.length; k++) p[k] = pairKey(text, k);
       p.sort();
+      const doc = 1 + (documents ? documents[item]! : item);
       for (let k = 0; k < p.length; k++) {
         if (k > 0 && p[k] === p[k - 1]) continue;
         const local = pairs.add(p[k]!);
-        if (local === pairCounts.length) pairCounts.push(0);
+        if (local === pairCounts.length) {
+          pairCounts.push(0);
+          pairDocs.push(0);
+          pairLastDoc.push(0);
+        }
         pairCounts.set(local, pairCounts.get(local) + 1);
+        if (pairLastDoc.get(local) !== doc) {
+          pairDocs.set(local, pairDocs.get(local) + 1);
+          pairLastDoc.set(local, doc);
+        }
         itemPairs.push(local);
       }
       itemEnd.push(itemPairs.length);
+      item++;
     }
     const joined = Buffer.concat(chunks);
     chunks.length = 0;
@@ -137,8 +172,13 @@ export class SubstringFrequency {
     const rank = new Uint32Array(sorted.length);
     sorted.forEach((key, r) => (rank[pairs.get(key)] = r));
     const counts = pairCounts.view();
+    const docCounts = pairDocs.view();
     const pairCount = new Uint32Array(sorted.length);
-    for (let local = 0; local < counts.length; local++) pairCount[rank[local]!] = counts[local]!;
+    const pairDocuments = new Uint32Array(sorted.length);
+    for (let local = 0; local < counts.length; local++) {
+      pairCount[rank[local]!] = counts[local]!;
+      pairDocuments[rank[local]!] = docCounts[local]!;
+    }
 
     // Two passes over the items: list sizes in bytes, then the lists (varint gaps of item numbers).
     const ends = itemEnd.view();
@@ -172,6 +212,7 @@ export class SubstringFrequency {
       pairStart,
       new MemoryBytes(pairBytes),
       pairCount,
+      pairDocuments,
       pairBytes,
     );
   }
@@ -199,6 +240,7 @@ export class SubstringFrequency {
       pairStart,
       s.source("pairBytes", KEPT_PAIR_BYTES),
       s.get("pairCount", "u32", pairs.length),
+      s.get("pairDocuments", "u32", pairs.length),
     );
     index.readRun = readRun;
     return index;
@@ -214,6 +256,7 @@ export class SubstringFrequency {
       pairStart: this.pairStart,
       pairBytes: this.builtLists ?? fail("only an index built in this process can be saved"),
       pairCount: this.pairCount,
+      pairDocuments: this.pairDocuments,
     });
   }
 
@@ -222,10 +265,10 @@ export class SubstringFrequency {
     return this.textStart.length - 1;
   }
 
-  /** The items (ascending) whose text holds a pair of code units; empty when none does. */
-  itemsWithPair(pair: string): Uint32Array {
+  /** In how many documents' items a pair of code units is written (see {@link build}). */
+  documentsWithPair(pair: string): number {
     const at = pair.length === 2 ? this.findPair(pairKey(pair, 0)) : -1;
-    return at < 0 ? new Uint32Array(0) : this.items(at);
+    return at < 0 ? 0 : this.pairDocuments[at]!;
   }
 
   /** The characters (UTF-16 code units) the texts use. */

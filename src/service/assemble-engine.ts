@@ -8,7 +8,7 @@ import type { DecisionModel } from "../answer/decide/decision-model.ts";
 import type { KindContext } from "../answer/kinds/kind.ts";
 import { QuestionAnalyser } from "../answer/question/analyse-question.ts";
 import { ConceptExtractor } from "../answer/question/concepts.ts";
-import { DocumentFinder, type DocumentsWith } from "../answer/question/documents.ts";
+import { DocumentFinder } from "../answer/question/documents.ts";
 import { ItemSets } from "../answer/item-sets.ts";
 import { HomophoneMatcher } from "../answer/question/homophones.ts";
 import { Measures } from "../answer/question/measures.ts";
@@ -79,34 +79,6 @@ function findAppendixNames(doc: ParsedDocument): string[] {
 }
 
 /**
- * In how many documents' items a pair is written, through the frequency index's lists of
- * items (an item's counted text holds its title and headings too, which changes nothing
- * for the pairs that matter here: those most documents write).
- */
-function documentsWith(parts: LexicalParts): DocumentsWith {
-  const { corpus, passages, frequency } = parts;
-  // Each item's document, worked out when a question first needs it rather than at start.
-  let docOf: Uint32Array | undefined;
-  return (pair) => {
-    if (!docOf) {
-      // Items are listed document by document (PassageTable.itemsOf): a fill per document,
-      // not a lookup per item (75,000 of them at 2,000 circulars, on the first question or a warm-up).
-      docOf = new Uint32Array(passages.items.length);
-      let at = 0;
-      corpus.documents.forEach((d, k) => docOf!.fill(k, at, (at += d.items.length)));
-    }
-    let n = 0;
-    let last = -1;
-    // Items come in document order, so a document's items are consecutive.
-    for (const i of frequency.itemsWithPair(pair)) {
-      if (docOf[i] !== last) n++;
-      last = docOf[i]!;
-    }
-    return n;
-  };
-}
-
-/**
  * Assembles retriever, question analysis and answer stage over built parts, letting the
  * event loop run between the larger pieces (a reindex assembles while questions are
  * answered: at 2,000 circulars the unit names alone take 40 ms).
@@ -152,7 +124,7 @@ export async function assembleEngine(
     sounds: vocabulary.charSounds,
   });
   await slice.pause();
-  const documents = new DocumentFinder(corpus.documents, documentsWith(parts));
+  const documents = await DocumentFinder.of(corpus.documents, (pair) => stats.documentsWithPair(pair));
   await slice.pause();
   const analyser = new QuestionAnalyser({
     vocabulary,
