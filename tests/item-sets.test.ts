@@ -75,6 +75,17 @@ describe("item sets", () => {
     expect(spellings.map((x) => x.length)).toEqual(spellings.map((x) => x.length).sort((a, b) => b - a));
   });
 
+  it("hold the same unit lists and numbered items warmed in time slices as built on first use", async () => {
+    const warmed = new ItemSets(items, SubstringFrequency.ofItems(items), units);
+    await warmed.warm();
+    const cold = new ItemSets(items, SubstringFrequency.ofItems(items), units);
+    expect([...warmed.labelled()]).toEqual([...cold.labelled()]);
+    expect(warmed.labelled().length).toBeGreaterThan(100);
+    const named = new Set(items.flatMap(({ item }) => (item.responsible ?? []).map((r) => units.canonical(r))));
+    for (const unit of [...named, "各市人民政府"])
+      for (const exact of [true, false]) expect([...warmed.namingUnit(unit, exact)], unit).toEqual([...cold.namingUnit(unit, exact)]);
+  });
+
   it("combine ascending sets by merging", () => {
     expect([...intersect([1, 3, 5, 7], [2, 3, 7, 9])]).toEqual([3, 7]);
     expect(countShared([1, 3, 5, 7], [2, 3, 7, 9])).toBe(2);
