@@ -11,6 +11,7 @@ import type { AboutInfo, AskOptions, ItemHit, QaService, ReindexReport } from ".
 import type { HybridRetriever } from "../retrieval/hybrid-retriever.ts";
 import type { Logger } from "../logging/logger.ts";
 import { WORDING } from "../wording/wording.ts";
+import { nextTurn } from "../util/time-slice.ts";
 import { mergeAnswers, prepareMessage, searchRequest } from "./answer-message.ts";
 
 /** Questions longer than this are cut before search: no circular question needs more. */
@@ -70,7 +71,11 @@ export class PolicyQaService implements QaService {
     if (cleaned.replace(/[\s\p{P}\p{S}\p{M}]/gu, "") === "") return this.prompt(question);
     const message = engine.analyser.analyse(cleaned, options.previous);
     if (message.questions.length === 0) return this.prompt(question);
+    // Analysis, search and composition each let the event loop run before the next: one
+    // answer never holds the thread for all three (other chats, timers, a reindex's slices).
+    await nextTurn();
     const { prepared, retrievalMs } = await prepareMessage(engine, message);
+    await nextTurn();
     let draft = mergeAnswers(prepared.map((p) => engine.answerer.finish(p)));
     // The model answers one question; the answers to several stay as merged.
     if (engine.refine && !draft.refused && prepared.length === 1) {

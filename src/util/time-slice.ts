@@ -10,17 +10,19 @@ export interface TimeSlicer {
   pause(): Promise<void>;
 }
 
+/** Resolves once the event loop has run its pending timers and I/O (a turn of the loop). */
+export function nextTurn(): Promise<void> {
+  return new Promise<void>((resolve) => setImmediate(resolve));
+}
+
 /** A slicer for one piece of work; `sliceMs` is how long it may hold the thread at a time. */
 export function timeSlicer(sliceMs = 8): TimeSlicer {
   let started = performance.now();
   return {
     due: () => performance.now() - started >= sliceMs,
-    pause: () =>
-      new Promise<void>((resolve) =>
-        setImmediate(() => {
-          started = performance.now();
-          resolve();
-        }),
-      ),
+    pause: async () => {
+      await nextTurn();
+      started = performance.now();
+    },
   };
 }
