@@ -85,8 +85,18 @@ async function reindex() {
   })();
   delay.enable();
   const t = performance.now();
+  // When the longest stalls came: during the build (in a worker), or at the swap (the new
+  // index opened and warmed on this thread) at the end.
+  const gaps: { ms: number; endedAtMs: number }[] = [];
+  let tick = t;
+  const watch = setInterval(() => {
+    const now = performance.now();
+    if (now - tick > 40) gaps.push({ ms: Math.round(now - tick), endedAtMs: Math.round(now - t) });
+    tick = now;
+  }, 5);
   const report = await service.reindex();
   const reindexMs = performance.now() - t;
+  clearInterval(watch);
   delay.disable();
   rebuilding = false;
   await asking;
@@ -99,6 +109,7 @@ async function reindex() {
     answerP95During: pct(latencies, 95),
     // A stall as long as the longest answer is that answer's own time, not the rebuild's.
     longestAnswerDuringMs: Math.round(Math.max(0, ...latencies)),
+    longestStalls: gaps.sort((a, b) => b.ms - a.ms).slice(0, 3),
   };
 }
 
