@@ -12,7 +12,7 @@ import { promises as fs } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { z } from "zod";
+import * as z from "../src/util/zod.ts";
 import { DEFAULTS, PROJECT_ROOT } from "../src/config/settings.ts";
 import { loadCorpus } from "../src/corpus/load-corpus.ts";
 import type { Item } from "../src/corpus/types.ts";
@@ -34,7 +34,7 @@ const { values } = parseArgs({
 const QuestionSchema = z.object({
   id: z.string(),
   question: z.string(),
-  expected: z.array(z.object({ file: z.string(), item: z.string().nullable(), evidence: z.string() })),
+  expected: z.array(z.object({ file: z.string(), item: z.nullable(z.string()), evidence: z.string() })),
 });
 type Question = z.infer<typeof QuestionSchema>;
 

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { z } from "zod";
+import * as z from "../src/util/zod.ts";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
 import { DataFileError } from "../src/lexicon/data-file.ts";
 import { loadVocabulary } from "../src/lexicon/vocabulary.ts";

@@ -3,7 +3,7 @@
  * `ask --json --batch FILE` (CONTRACT §3).
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import type { Answer } from "../answer/types.ts";
 import type { QaService } from "../service/contract.ts";
 import { answerReply } from "../commands/ask.ts";
@@ -12,7 +12,7 @@ import { pageText } from "../chat/format/reply-text.ts";
 import { CLI_WORDING } from "../wording/wording.ts";
 import type { Io } from "./corpus-commands.ts";
 
-const BatchLine = z.object({ id: z.union([z.string(), z.number()]).transform(String), question: z.string() });
+const BatchLine = z.object({ id: z.pipe(z.union([z.string(), z.number()]), z.transform(String)), question: z.string() });
 
 /** The JSON object of CONTRACT §3 for one answer; a citation's `label` is `item` there. */
 export function answerJson(answer: Answer, id?: string): Record<string, unknown> {

@@ -5,7 +5,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 
 /** The project's root folder: the nearest folder above this module with a package.json (src/config/ or a compiled dist/ build). */
 export const PROJECT_ROOT = findRoot(path.dirname(fileURLToPath(import.meta.url)));
@@ -46,47 +46,59 @@ export class ConfigError extends Error {
   }
 }
 
-const idList = z
-  .string()
-  .transform((s) => s.split(/[\s,]+/).filter(Boolean))
-  .pipe(z.array(z.string().regex(/^-?\d+$/, "must be numeric Telegram ids separated by commas")))
-  .transform((ids) => ids.map(Number));
+const idList = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((s: string) => s.split(/[\s,]+/).filter(Boolean)),
+  ),
+  z.pipe(
+    z.array(z.string().check(z.regex(/^-?\d+$/, "must be numeric Telegram ids separated by commas"))),
+    z.transform((ids: string[]) => ids.map(Number)),
+  ),
+);
 
-const optionalText = z
-  .string()
-  .transform((s) => s.trim())
-  .transform((s) => (s === "" ? undefined : s))
-  .optional();
+const optionalText = z.optional(
+  z.pipe(
+    z.string(),
+    z.transform((s: string) => (s.trim() === "" ? undefined : s.trim())),
+  ),
+);
 
 const wholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
-  optionalText.pipe(
-    z
-      .string()
-      .regex(/^\d+$/, "must be a whole number")
-      .transform(Number)
-      .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`))
-      .optional(),
+  z.pipe(
+    optionalText,
+    z.optional(
+      z.pipe(
+        z.pipe(z.string().check(z.regex(/^\d+$/, "must be a whole number")), z.transform(Number)),
+        z.number().check(z.gte(min, `must be at least ${min}`), z.lte(max, `must be at most ${max}`)),
+      ),
+    ),
   );
 
 /** Levels of the log, least severe first. */
 export const LOG_LEVELS = ["debug", "info", "warn", "error"] as const;
 
 const EnvSchema = z.object({
-  TELEGRAM_BOT_TOKEN: optionalText.pipe(
-    z
-      .string()
-      .regex(
-        /^\d+:[A-Za-z0-9_-]{20,}$/,
-        "does not look like a bot token from @BotFather: digits, a colon, then 20 or more letters, digits, _ or -",
-      )
-      .optional(),
+  TELEGRAM_BOT_TOKEN: z.pipe(
+    optionalText,
+    z.optional(
+      z
+        .string()
+        .check(
+          z.regex(
+            /^\d+:[A-Za-z0-9_-]{20,}$/,
+            "does not look like a bot token from @BotFather: digits, a colon, then 20 or more letters, digits, _ or -",
+          ),
+        ),
+    ),
   ),
-  TELEGRAM_API_ROOT: optionalText.pipe(z.url("must be a URL such as https://api.telegram.org").optional()),
-  ADMIN_USER_IDS: idList.optional(),
-  ALLOWED_CHAT_IDS: idList.optional(),
-  WEBHOOK_URL: optionalText.pipe(z.url("must be the public https URL Telegram will post updates to").optional()),
-  WEBHOOK_SECRET: optionalText.pipe(
-    z.string().regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)").optional(),
+  TELEGRAM_API_ROOT: z.pipe(optionalText, z.optional(z.url("must be a URL such as https://api.telegram.org"))),
+  ADMIN_USER_IDS: z.optional(idList),
+  ALLOWED_CHAT_IDS: z.optional(idList),
+  WEBHOOK_URL: z.pipe(optionalText, z.optional(z.url("must be the public https URL Telegram will post updates to"))),
+  WEBHOOK_SECRET: z.pipe(
+    optionalText,
+    z.optional(z.string().check(z.regex(/^[A-Za-z0-9_-]{1,256}$/, "may hold only A-Z, a-z, 0-9, _ and - (1-256 characters)"))),
   ),
   WEBHOOK_PORT: wholeNumber(1, 65535),
   RATE_LIMIT_PER_MINUTE: wholeNumber(1),
@@ -97,12 +109,12 @@ const EnvSchema = z.object({
   EMBEDDING_MODEL: optionalText,
   MODEL_LOCAL_DIR: optionalText,
   MODEL_CACHE_DIR: optionalText,
-  MODEL_REMOTE_HOST: optionalText.pipe(z.url("must be a URL such as https://hf-mirror.com/").optional()),
-  LLM_BASE_URL: optionalText.pipe(z.url("must be the base URL of an OpenAI-compatible API, e.g. https://api.deepseek.com/v1").optional()),
+  MODEL_REMOTE_HOST: z.pipe(optionalText, z.optional(z.url("must be a URL such as https://hf-mirror.com/"))),
+  LLM_BASE_URL: z.pipe(optionalText, z.optional(z.url("must be the base URL of an OpenAI-compatible API, e.g. https://api.deepseek.com/v1"))),
   LLM_API_KEY: optionalText,
   LLM_MODEL: optionalText,
   LLM_TIMEOUT_MS: wholeNumber(100),
-  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).optional()),
+  LOG_LEVEL: z.pipe(optionalText, z.optional(z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }))),
 });
 
 /** Validated settings with defaults applied and paths made absolute. */

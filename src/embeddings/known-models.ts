@@ -3,14 +3,14 @@
  * instruction, dimensions), read from known-models.json so it can grow without code.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 
 const KnownModelSchema = z.object({
-  dimensions: z.number().int().positive(),
+  dimensions: z.int().check(z.positive()),
   pooling: z.enum(["mean", "cls"]),
   normalize: z.boolean(),
   quantized: z.boolean(),
-  queryInstruction: z.string().optional(),
+  queryInstruction: z.optional(z.string()),
   description: z.string(),
 });
 

@@ -5,16 +5,16 @@
  * whitespace and **.
  */
 import { readFileSync } from "node:fs";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { labelKey } from "../corpus/numbering.ts";
 
 export const QuestionSchema = z.object({
   id: z.string(),
   question: z.string(),
-  type: z.string().optional(),
-  difficulty: z.string().optional(),
-  expected: z.array(z.object({ file: z.string(), item: z.string().nullable(), evidence: z.string() })).default([]),
-  answer: z.string().optional(),
+  type: z.optional(z.string()),
+  difficulty: z.optional(z.string()),
+  expected: z._default(z.array(z.object({ file: z.string(), item: z.nullable(z.string()), evidence: z.string() })), []),
+  answer: z.optional(z.string()),
 });
 export type EvalQuestion = z.infer<typeof QuestionSchema>;
 

@@ -14,7 +14,7 @@ import readline from "node:readline";
 import { Document, type DocumentInterface } from "@langchain/core/documents";
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import { VectorStore } from "@langchain/core/vectorstores";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { DimensionMismatchError, IndexLoadError, IndexWriteError } from "./errors.ts";
 import { HNSW_DEFAULTS, HnswGraph, type HnswConfig } from "./hnsw-graph.ts";
 import { HnswConfigSchema } from "./manifest.ts";
@@ -33,7 +33,7 @@ export const HNSW_STORE_FILES = {
 
 const DOCSTORE_FORMAT = "policybot-hnsw-docstore/2";
 
-const JsonValue: z.ZodType<unknown> = z.lazy(() =>
+const JsonValue: z.ZodMiniType<unknown> = z.lazy(() =>
   z.union([z.string(), z.number(), z.boolean(), z.null(), z.array(JsonValue), z.record(z.string(), JsonValue)]),
 );
 
@@ -41,15 +41,15 @@ const JsonValue: z.ZodType<unknown> = z.lazy(() =>
 const DocstoreHeader = z.object({
   format: z.literal(DOCSTORE_FORMAT),
   space: z.literal("cosine"),
-  dimensions: z.number().int().positive(),
-  graphBytes: z.number().int().nonnegative(),
-  count: z.number().int().nonnegative(),
+  dimensions: z.int().check(z.positive()),
+  graphBytes: z.int().check(z.nonnegative()),
+  count: z.int().check(z.nonnegative()),
   config: HnswConfigSchema,
 });
 
 /** Every further line: one document. */
 const DocstoreLine = z.object({
-  id: z.string().optional(),
+  id: z.optional(z.string()),
   pageContent: z.string(),
   metadata: z.record(z.string(), JsonValue),
 });

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { promises as fs } from "node:fs";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { timeSlicer } from "../util/time-slice.ts";
 
 /**
@@ -25,40 +25,40 @@ export const MANIFEST_FILE = "manifest.json";
  */
 export const SAFE_FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 
-const Sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, "must be a sha256 in lowercase hex");
+const Sha256Hex = z.string().check(z.regex(/^[0-9a-f]{64}$/, "must be a sha256 in lowercase hex"));
 
 const FileEntrySchema = z.object({
-  bytes: z.number().int().nonnegative(),
+  bytes: z.int().check(z.nonnegative()),
   sha256: Sha256Hex,
 });
 
 /** How an HNSW graph was built and is searched (see HnswConfig). */
 export const HnswConfigSchema = z.object({
-  m: z.number().int().positive(),
-  efConstruction: z.number().int().positive(),
-  randomSeed: z.number().int(),
-  efSearch: z.number().int().positive(),
-  exhaustiveUpTo: z.number().int().nonnegative(),
+  m: z.int().check(z.positive()),
+  efConstruction: z.int().check(z.positive()),
+  randomSeed: z.int(),
+  efSearch: z.int().check(z.positive()),
+  exhaustiveUpTo: z.int().check(z.nonnegative()),
 });
 
 /** The manifest as stored in `manifest.json`. */
 export const ManifestSchema = z.object({
-  formatVersion: z.number().int().positive(),
+  formatVersion: z.int().check(z.positive()),
   embedding: z.object({
-    model: z.string().min(1),
-    dimensions: z.number().int().positive(),
+    model: z.string().check(z.minLength(1)),
+    dimensions: z.int().check(z.positive()),
   }),
   inputsHash: Sha256Hex,
   builtAt: z.iso.datetime(),
   /** Number of vectors (one per passage). */
-  itemCount: z.number().int().nonnegative(),
+  itemCount: z.int().check(z.nonnegative()),
   /** Vectors per graph shard (see vector-shards.ts), in label order. */
-  shards: z.array(z.number().int().nonnegative()).min(1),
+  shards: z.array(z.int().check(z.nonnegative())).check(z.minLength(1)),
   /** How the graph was built and is searched. */
   hnsw: HnswConfigSchema,
   files: z
-    .record(z.string().regex(SAFE_FILE_NAME, "is not a plain file name"), FileEntrySchema)
-    .refine((files) => !(MANIFEST_FILE in files), "must not list the manifest itself"),
+    .record(z.string().check(z.regex(SAFE_FILE_NAME, "is not a plain file name")), FileEntrySchema)
+    .check(z.refine((files) => !(MANIFEST_FILE in files), "must not list the manifest itself")),
 });
 
 export type IndexManifest = z.infer<typeof ManifestSchema>;

@@ -18,7 +18,7 @@
  */
 import { promises as fs, type Stats } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { isCode } from "../util/durable-fs.ts";
 import { IndexLoadError } from "./errors.ts";
 import { shardFile, VectorShards } from "./vector-shards.ts";

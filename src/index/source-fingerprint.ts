@@ -8,7 +8,7 @@
  */
 import { promises as fs, statSync, type Stats } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { SEED_FILE } from "../corpus/load-corpus.ts";
 import { MAX_SEED_BYTES } from "../corpus/decode-file.ts";
 import { timeSlicer } from "../util/time-slice.ts";
@@ -16,7 +16,7 @@ import { sha256Hex } from "./manifest.ts";
 
 export const SourceFileSchema = z.object({
   name: z.string(),
-  bytes: z.number().int().nonnegative(),
+  bytes: z.int().check(z.nonnegative()),
   mtimeMs: z.number(),
   /** sha256 of the content; for a file too large to be a seed, or unreadable, a marker instead. */
   sha256: z.string(),

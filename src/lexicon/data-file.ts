@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { z } from "zod";
+import type * as z from "../util/zod.ts";
 
 /** A data file that is missing or malformed: which file, which line, and what to do. */
 export class DataFileError extends Error {
@@ -78,7 +78,7 @@ export function readKeyedLines(file: string): [string, string][] {
  * removed before the check. A syntax error names its line; a schema error names the
  * entry and the line where its key is written.
  */
-export function readJsonTable<T>(file: string, schema: z.ZodType<T>, plainly?: (json: unknown) => json is T): T {
+export function readJsonTable<T>(file: string, schema: z.ZodMiniType<T>, plainly?: (json: unknown) => json is T): T {
   const text = readText(file);
   let json: unknown;
   try {

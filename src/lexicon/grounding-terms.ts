@@ -5,27 +5,30 @@
  * configured, so the file is not one of the index's inputs (DATA_FILES).
  */
 import path from "node:path";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { readJsonTable } from "./data-file.ts";
 
 /** The file's name in the data folder. */
 export const GROUNDING_TERMS_FILE = "grounding-terms.json";
 
-const Words = z.array(z.string().min(1));
+const Words = z.array(z.string().check(z.minLength(1)));
 
 /** A regular expression written as a string, compiled with `flags`. */
 const pattern = (flags: string) =>
-  z.string().transform((source, ctx) => {
-    try {
-      return new RegExp(source, flags);
-    } catch (err) {
-      ctx.addIssue({ code: "custom", message: `not a regular expression: ${(err as Error).message}` });
-      return z.NEVER;
-    }
-  });
+  z.pipe(
+    z.string(),
+    z.transform((source: string, ctx) => {
+      try {
+        return new RegExp(source, flags);
+      } catch (err) {
+        ctx.issues.push({ code: "custom", message: `not a regular expression: ${(err as Error).message}`, input: source });
+        return z.NEVER;
+      }
+    }),
+  );
 
 const TermsFile = z.object({
-  unitSuffixes: Words.min(1),
+  unitSuffixes: Words.check(z.minLength(1)),
   notUnitWords: Words,
   notUnitIfFollowedBy: z.record(z.string(), Words),
   quantityWords: Words,

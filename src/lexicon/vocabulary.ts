@@ -5,7 +5,7 @@
  */
 import { statSync } from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { DataFileError, readJsonTable, readKeyedLines, readWordList } from "./data-file.ts";
 
 /** One group of words that exclude each other; "item" groups hold for a cited item as a whole. */
@@ -175,8 +175,8 @@ export const DATA_FILES = {
   traditionalChars: "traditional-chars.txt",
 } as const;
 
-const Words = z.array(z.string().min(1));
-const TermMap = z.record(z.string(), z.array(z.string().min(1)));
+const Words = z.array(z.string().check(z.minLength(1)));
+const TermMap = z.record(z.string(), Words);
 
 /** Whether a value plainly is a TermMap: an object of arrays of non-empty strings (else zod says what is wrong). */
 function isTermMap(json: unknown): json is z.infer<typeof TermMap> {
@@ -184,7 +184,9 @@ function isTermMap(json: unknown): json is z.infer<typeof TermMap> {
   return Object.values(json).every((v) => Array.isArray(v) && v.every((x) => typeof x === "string" && x.length > 0));
 }
 const ContrastFile = z.object({
-  groups: z.array(z.union([Words.min(2), z.object({ words: Words.min(2), scope: z.enum(["sentence", "item"]) })])),
+  groups: z.array(
+    z.union([Words.check(z.minLength(2)), z.object({ words: Words.check(z.minLength(2)), scope: z.enum(["sentence", "item"]) })]),
+  ),
 });
 const UnitFile = z.object({ spellings: TermMap, includes: TermMap });
 const ChatFile = z.object({ greetings: Words, preambles: Words, closings: Words, context: Words, asks: Words, instructions: Words });
@@ -204,11 +206,11 @@ const KindFile = z.object({
 const MeasureFile = z.object({
   measures: z.array(
     z.object({
-      name: z.string().min(1),
-      asks: Words.min(1),
-      alone: Words.optional(),
-      written: Words.min(1),
-      counts: z.boolean().optional(),
+      name: z.string().check(z.minLength(1)),
+      asks: Words.check(z.minLength(1)),
+      alone: z.optional(Words),
+      written: Words.check(z.minLength(1)),
+      counts: z.optional(z.boolean()),
     }),
   ),
 });

@@ -16,7 +16,7 @@
  * memory, the lists and texts a question needs are read when it asks (see ON_DISK).
  */
 import path from "node:path";
-import { z } from "zod";
+import * as z from "../util/zod.ts";
 import { encodeCorpus, openCorpus } from "../index/corpus-file.ts";
 import { SourceFileSchema, type SourceFile } from "../index/source-fingerprint.ts";
 import type { Corpus } from "../corpus/types.ts";

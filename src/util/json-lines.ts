@@ -18,7 +18,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import type { z } from "zod";
+import type * as z from "./zod.ts";
 import { appendFileDurable, fsyncDir, isCode, writeFileDurable } from "./durable-fs.ts";
 
 /** The file operations appends make; tests pass their own to inject faults. */
@@ -253,7 +253,7 @@ export interface JsonLinesScan {
  */
 export async function forEachJsonLine<T>(
   file: string,
-  schema: z.ZodType<T>,
+  schema: z.ZodMiniType<T>,
   visit: (record: T) => void,
   options: { readonly fromByte?: number } = {},
 ): Promise<JsonLinesScan> {
@@ -294,7 +294,7 @@ export async function forEachJsonLine<T>(
 }
 
 /** All records of a JSON Lines file (see {@link forEachJsonLine}). */
-export async function readJsonLines<T>(file: string, schema: z.ZodType<T>): Promise<{ records: T[]; malformed: number }> {
+export async function readJsonLines<T>(file: string, schema: z.ZodMiniType<T>): Promise<{ records: T[]; malformed: number }> {
   const records: T[] = [];
   const scan = await forEachJsonLine(file, schema, (r) => records.push(r));
   return { records, malformed: scan.malformed };

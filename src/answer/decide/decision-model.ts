@@ -8,7 +8,7 @@
  * and stored in data/decision-model.json; nothing here is tuned by hand.
  */
 import path from "node:path";
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import { readJsonTable } from "../../lexicon/data-file.ts";
 import { FEATURES, type Features } from "./features.ts";
 import { logit, predict, type LogisticModel } from "./logistic-regression.ts";
@@ -73,13 +73,14 @@ export function decide(d: DecisionModel, candidates: readonly DecisionInput[]): 
 /** The file inside the data folder. */
 export const DECISION_MODEL_FILE = "decision-model.json";
 
-const Numbers = z.array(z.number().finite());
-const Model = z.object({ features: z.array(z.string()), mean: Numbers, scale: Numbers, weights: Numbers, bias: z.number().finite() });
+// z.number() takes finite numbers only (not Infinity or NaN).
+const Numbers = z.array(z.number());
+const Model = z.object({ features: z.array(z.string()), mean: Numbers, scale: Numbers, weights: Numbers, bias: z.number() });
 const ModelFile = z.object({
   ranker: Model,
   gate: Model,
-  threshold: z.number().min(0).max(1),
-  fitted: z.object({ questions: z.number(), candidates: z.number(), at: z.string() }).optional(),
+  threshold: z.number().check(z.gte(0), z.lte(1)),
+  fitted: z.optional(z.object({ questions: z.number(), candidates: z.number(), at: z.string() })),
 });
 
 function checked(m: z.infer<typeof Model>, expected: readonly string[], what: string, file: string): LogisticModel {

@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { ChatPromptTemplate } from "@langchain/core/prompts";
 import type { BaseMessage } from "@langchain/core/messages";
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import { PROJECT_ROOT } from "../../config/settings.ts";
 import type { Citation } from "../types.ts";
 
@@ -27,12 +27,14 @@ export class PromptFileError extends Error {
 const SECTION = /^###\s+(system|user)\s*$/gm;
 
 const Sections = z.object({
-  system: z.string().trim().min(1, "the system section is empty"),
+  system: z.string().check(z.trim(), z.minLength(1, "the system section is empty")),
   user: z
     .string()
-    .trim()
-    .min(1, "the user section is empty")
-    .refine((s) => s.includes("{question}") && s.includes("{documents}"), "the user section must contain {question} and {documents}"),
+    .check(
+      z.trim(),
+      z.minLength(1, "the user section is empty"),
+      z.refine((s) => s.includes("{question}") && s.includes("{documents}"), "the user section must contain {question} and {documents}"),
+    ),
 });
 
 /** The id a candidate goes by in the prompt and in the model's citations: c1, c2, … */

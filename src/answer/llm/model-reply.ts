@@ -4,12 +4,20 @@
  * add (```json fences, a reasoning model's <think> block, a sentence around the
  * object) and strict about the shape.
  */
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 
 /** The shape the prompt asks the model to reply in. */
 export const ModelReplySchema = z.object({
-  answer: z.string().transform((s) => s.trim()),
-  citations: z.array(z.string().transform((s) => s.trim().replace(/^[[(（【<]+|[\])）】>]+$/g, "").toLowerCase())),
+  answer: z.pipe(
+    z.string(),
+    z.transform((s: string) => s.trim()),
+  ),
+  citations: z.array(
+    z.pipe(
+      z.string(),
+      z.transform((s: string) => s.trim().replace(/^[[(（【<]+|[\])）】>]+$/g, "").toLowerCase()),
+    ),
+  ),
   refused: z.boolean(),
 });
 

@@ -14,18 +14,18 @@
  */
 import fs from "node:fs";
 import path from "node:path";
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { BoundedMap } from "../../util/bounded-map.ts";
 import { forEachJsonLine, JsonLinesFile, type AppendIo } from "../../util/json-lines.ts";
 
-const CitedRef = z.object({ file: z.string(), item: z.string().nullable() });
+const CitedRef = z.object({ file: z.string(), item: z.nullable(z.string()) });
 
 const QuestionRecord = z.object({
   answerId: z.string(),
   time: z.string(),
   chatId: z.number(),
-  userId: z.number().nullable(),
+  userId: z.nullable(z.number()),
   chatType: z.string(),
   question: z.string(),
   refused: z.boolean(),
@@ -39,8 +39,8 @@ const FeedbackRecord = z.object({
   time: z.string(),
   vote: z.enum(["up", "down"]),
   userId: z.number(),
-  chatId: z.number().nullable(),
-  question: z.string().nullable(),
+  chatId: z.nullable(z.number()),
+  question: z.nullable(z.string()),
   citations: z.array(CitedRef),
 });
 export type FeedbackRecord = z.infer<typeof FeedbackRecord>;

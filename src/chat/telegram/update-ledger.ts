@@ -32,7 +32,7 @@
 import path from "node:path";
 import type { Context, MiddlewareFn } from "grammy";
 import type { Update } from "grammy/types";
-import { z } from "zod";
+import * as z from "../../util/zod.ts";
 import type { Logger } from "../../logging/logger.ts";
 import { BoundedMap } from "../../util/bounded-map.ts";
 import { JsonLinesFile, readJsonLines } from "../../util/json-lines.ts";
@@ -64,7 +64,7 @@ export type LedgerOptions = Partial<typeof LEDGER_DEFAULTS> & {
   readonly keyOf?: UpdateKey;
 };
 
-const StoredUpdate = z.looseObject({ update_id: z.number().int() });
+const StoredUpdate = z.looseObject({ update_id: z.int() });
 type StoredUpdate = z.infer<typeof StoredUpdate>;
 // Updates come from Telegram through grammY and are stored as they came.
 const stored = (u: Update): StoredUpdate => u as unknown as StoredUpdate;
@@ -73,19 +73,19 @@ const stored = (u: Update): StoredUpdate => u as unknown as StoredUpdate;
 const LedgerLine = z.discriminatedUnion("state", [
   z.object({
     state: z.literal("received"),
-    id: z.number().int(),
-    bot: z.number().int().optional(),
-    at: z.number().optional(),
-    replays: z.number().int().min(0),
+    id: z.int(),
+    bot: z.optional(z.int()),
+    at: z.optional(z.number()),
+    replays: z.int().check(z.gte(0)),
     update: StoredUpdate,
   }),
   // "abandoned": given up after maxReplays; treated like done.
   z.object({
     state: z.enum(["done", "abandoned"]),
-    id: z.number().int(),
-    bot: z.number().int().optional(),
-    at: z.number().optional(),
-    key: z.string().optional(),
+    id: z.int(),
+    bot: z.optional(z.int()),
+    at: z.optional(z.number()),
+    key: z.optional(z.string()),
   }),
 ]);
 type LedgerLine = z.infer<typeof LedgerLine>;
