@@ -62,26 +62,29 @@ export class ItemSets {
    */
   async warm(): Promise<void> {
     const slice = timeSlicer();
-    const byUnit = { exact: new UnitListsBuilder(), loose: new UnitListsBuilder() };
-    const numbered = new Uint32List();
-    for (let n = 0; n < this.items.length; n++) {
-      const { item } = this.items[n]!;
-      this.fileUnits(byUnit, item, n);
-      if (item.label !== null) numbered.push(n);
-      if (n % 1024 === 0 && slice.due()) await slice.pause();
-    }
-    this.byUnit ??= { exact: byUnit.exact.finish(), loose: byUnit.loose.finish() };
-    this.numbered ??= numbered.view().slice();
+    let n = 0;
+    for (const _ of this.itemTables()) if (++n % 1024 === 0 && slice.due()) await slice.pause();
     await slice.pause();
     this.documentStart ??= this.documentStarts();
     await slice.pause();
     this.titleLength ??= this.titleLengths();
   }
 
-  private fileUnits(byUnit: UnitTable<UnitListsBuilder>, item: Item, n: number): void {
-    if (!item.responsible) return;
-    byUnit.exact.add(n, this.units.unitsOf(item.responsible, true));
-    byUnit.loose.add(n, this.units.unitsOf(item.responsible, false));
+  /** Builds the unit table and the list of numbered items, one step per item (warm() runs it in time slices; a first question at once). */
+  private *itemTables(): Generator<void> {
+    const byUnit = { exact: new UnitListsBuilder(), loose: new UnitListsBuilder() };
+    const numbered = new Uint32List();
+    for (let n = 0; n < this.items.length; n++) {
+      const { item } = this.items[n]!;
+      if (item.responsible) {
+        byUnit.exact.add(n, this.units.unitsOf(item.responsible, true));
+        byUnit.loose.add(n, this.units.unitsOf(item.responsible, false));
+      }
+      if (item.label !== null) numbered.push(n);
+      yield;
+    }
+    this.byUnit ??= { exact: byUnit.exact.finish(), loose: byUnit.loose.finish() };
+    this.numbered ??= numbered.view().slice();
   }
 
   private documentStarts(): Map<string, number> {
@@ -135,24 +138,16 @@ export class ItemSets {
 
   /** The items whose responsible units name `unit` (canonical; see UnitNames.unitsOf). */
   namingUnit(unit: string, exact: boolean): Uint32Array {
-    if (!this.byUnit) {
-      const byUnit = { exact: new UnitListsBuilder(), loose: new UnitListsBuilder() };
-      this.items.forEach(({ item }, n) => this.fileUnits(byUnit, item, n));
-      this.byUnit = { exact: byUnit.exact.finish(), loose: byUnit.loose.finish() };
-    }
-    const lists = exact ? this.byUnit.exact : this.byUnit.loose;
+    if (!this.byUnit) for (const _ of this.itemTables());
+    const lists = exact ? this.byUnit!.exact : this.byUnit!.loose;
     const at = lists.at.get(unit);
     return at === undefined ? new Uint32Array(0) : lists.items.slice(lists.start[at], lists.start[at + 1]);
   }
 
   /** Every numbered item (label not null). */
   labelled(): Uint32Array {
-    if (!this.numbered) {
-      const numbered = new Uint32List();
-      this.items.forEach(({ item }, n) => item.label !== null && numbered.push(n));
-      this.numbered = numbered.view().slice();
-    }
-    return this.numbered;
+    if (!this.numbered) for (const _ of this.itemTables());
+    return this.numbered!;
   }
 
   /** The items whose title, headings or text hold `text` (squashed): every item whose own text does, and some more. */
