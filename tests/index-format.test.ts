@@ -179,6 +179,29 @@ describe("the saved corpus and search structures", () => {
     await expect(PassageTable.decode(Buffer.concat(table.encode()), fewer)).rejects.toThrow(/do not belong/);
   });
 
+  it("refuse a saved corpus whose offset tables are out of order", async () => {
+    const bytes = Buffer.concat(encodeCorpus(corpus));
+    const header = JSON.parse(bytes.subarray(12, 12 + bytes.readUInt32LE(8)).toString("utf8")) as {
+      sections: { name: string; offset: number; length: number }[];
+    };
+    const damages = [
+      ["strings.start", /strings are out of order/],
+      ["texts.start", /item texts are out of order/],
+      ["lists.start", /list table is out of order/],
+    ] as const;
+    for (const [name, message] of damages) {
+      const section = header.sections.find((e) => e.name === name)!;
+      expect(section.length, name).toBeGreaterThan(3);
+      // The second offset past the third: an entry would end before it starts.
+      const damaged = Buffer.from(bytes);
+      damaged.writeUInt32LE(damaged.readUInt32LE(section.offset + 8) + 1, section.offset + 4);
+      const file = path.join(tmp, `out-of-order-${name}.bin`);
+      await fs.writeFile(file, damaged);
+      await expect(openCorpus({ file }), name).rejects.toThrow(message);
+      await expect(openCorpus({ file }, { textsInMemory: 0 }), name).rejects.toThrow(message);
+    }
+  });
+
   it("count substrings exactly as scanning every item's text does", async () => {
     const texts = corpus.documents.flatMap((d) => d.items.map((i) => frequencyText(d.meta, i)));
     const documentOf = corpus.documents.flatMap((d, k) => d.items.map(() => k));
