@@ -30,6 +30,13 @@ const REMEMBERED = 64;
 
 type UnitTable<T> = { exact: T; loose: T };
 
+interface DocumentTables {
+  /** Each document's first item number: an item's number is that plus its `order` (see numberOf). */
+  readonly starts: Map<string, number>;
+  /** Per item, the length of its document's title in the frequency index's text (which starts with it). */
+  readonly titleLengths: Uint32Array;
+}
+
 /** Each unit's items, ascending, laid end to end: `items[start[at(unit)] … start[at(unit) + 1])`. */
 interface UnitLists {
   readonly at: Map<string, number>;
@@ -38,13 +45,11 @@ interface UnitLists {
 }
 
 export class ItemSets {
-  /** Each document's first item number: an item's number is that plus its `order` (see numberOf). */
-  private documentStart?: Map<string, number>;
+  /** Each document's first item number, and each item's title length (see documentTables). */
+  private documents?: DocumentTables;
   /** Item numbers by item, only for a corpus whose items' `order` is not their place (never seen so far). */
   private numbers?: Map<Item, number>;
   private numbered?: Uint32Array;
-  /** Per item, the length of its document's title in the frequency index's text (which starts with it). */
-  private titleLength?: Uint32Array;
   private byUnit?: UnitTable<UnitLists>;
   private readonly remembered = new BoundedMap<string, Uint32Array>(REMEMBERED);
 
@@ -65,9 +70,7 @@ export class ItemSets {
     let n = 0;
     for (const _ of this.itemTables()) if (++n % 1024 === 0 && slice.due()) await slice.pause();
     await slice.pause();
-    this.documentStart ??= this.documentStarts();
-    await slice.pause();
-    this.titleLength ??= this.titleLengths();
+    this.documentTables();
   }
 
   /** Builds the unit table and the list of numbered items, one step per item (warm() runs it in time slices; a first question at once). */
@@ -87,28 +90,27 @@ export class ItemSets {
     this.numbered ??= numbered.view().slice();
   }
 
-  private documentStarts(): Map<string, number> {
+  /**
+   * Each document's first item number, and per item the length of its document's title,
+   * squashed (the frequency index's text starts with it). A document's items are
+   * consecutive: only where the document changes is there work.
+   */
+  private documentTables(): DocumentTables {
+    if (this.documents) return this.documents;
     const starts = new Map<string, number>();
-    // A document's items are consecutive: only where the document changes is there work.
-    let last: DocumentMeta | undefined;
-    this.items.forEach(({ meta }, n) => {
-      if (meta !== last && !starts.has(meta.file)) starts.set(meta.file, n);
-      last = meta;
-    });
-    return starts;
-  }
-
-  /** Per item, the length of its document's title, squashed (the frequency index's text starts with it). */
-  private titleLengths(): Uint32Array {
-    const lengths = new Uint32Array(this.items.length);
+    const titleLengths = new Uint32Array(this.items.length);
     let last: DocumentMeta | undefined;
     let length = 0;
     this.items.forEach(({ meta }, n) => {
-      if (meta !== last) length = squash(meta.title).length;
-      last = meta;
-      lengths[n] = length;
+      if (meta !== last) {
+        if (!starts.has(meta.file)) starts.set(meta.file, n);
+        length = squash(meta.title).length;
+        last = meta;
+      }
+      titleLengths[n] = length;
     });
-    return lengths;
+    this.documents = { starts, titleLengths };
+    return this.documents;
   }
 
   /**
@@ -117,8 +119,7 @@ export class ItemSets {
    * corpus ever numbers otherwise.
    */
   numberOf(item: Item): number {
-    this.documentStart ??= this.documentStarts();
-    const start = this.documentStart.get(item.file);
+    const start = this.documentTables().starts.get(item.file);
     const n = start === undefined ? -1 : start + item.order;
     if (this.items[n]?.item === item) return n;
     this.numbers ??= new Map(this.items.map((c, i) => [c.item, i]));
@@ -158,8 +159,7 @@ export class ItemSets {
   /** The items whose headings or text (squashed, as frequencyText writes them after the title) hold one of the concept's spellings. */
   mentioning(concept: Pick<Concept, "alternatives">): Uint32Array {
     const spellings = [...new Set(concept.alternatives.map(squash))];
-    this.titleLength ??= this.titleLengths();
-    const lengths = this.titleLength;
+    const lengths = this.documentTables().titleLengths;
     const skip = (n: number) => lengths[n]!;
     return this.remember(`${spellings.join("\u0000")}`, () => union(spellings.map((s) => this.frequency.itemsWith(s, skip))));
   }
