@@ -69,7 +69,9 @@ async function reindex() {
   let builtAtMs: number | undefined;
   const logger: Logger = {
     ...silentLogger,
-    info: (message) => void (message.startsWith("index built") && (builtAtMs = Math.round(performance.now() - t))),
+    info: (message) => {
+      if (message.startsWith("index built")) builtAtMs = Math.round(performance.now() - t);
+    },
   };
   const service = await createQaService(settings, logger);
   await service.warm(); // as the bot does after its start

@@ -139,6 +139,7 @@ export class ItemSets {
 
   /** The items whose responsible units name `unit` (canonical; see UnitNames.unitsOf). */
   namingUnit(unit: string, exact: boolean): Uint32Array {
+    // itemTables() sets byUnit and numbered when it ends.
     if (!this.byUnit) for (const _ of this.itemTables());
     const lists = exact ? this.byUnit!.exact : this.byUnit!.loose;
     const at = lists.at.get(unit);

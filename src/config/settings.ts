@@ -60,7 +60,7 @@ const idList = z.pipe(
 const optionalText = z.optional(
   z.pipe(
     z.string(),
-    z.transform((s: string) => (s.trim() === "" ? undefined : s.trim())),
+    z.transform((s: string) => s.trim() || undefined),
   ),
 );
 
