@@ -133,12 +133,11 @@ export class QuestionAnalyser {
   }
 
   /**
-   * Works out ahead, in time slices, what the first questions would: title pairs' weights,
-   * units' spellings, and each document's reference table and attachment titles (a 第N条
+   * Works out ahead, in time slices, what the first questions would: units' spellings,
+   * and each document's reference table and attachment titles (a 第N条
    * asked of no document in particular, and written in none, reads every document's).
    */
   async warm(): Promise<void> {
-    await this.deps.documents.warm();
     await this.deps.units.warm();
     const slice = timeSlicer();
     for (const doc of this.deps.corpus.documents) {
