@@ -3,7 +3,7 @@
  * 2,000 and 10,000 circulars (scale-corpus.ts: the seeds' layouts, seeded, written to a
  * temporary folder and removed afterwards; 5 is the seeds themselves). For each size:
  *
- *   build        index build from scratch through the command line (worker thread), wall
+ *   build        index build from scratch through the command line (child process), wall
  *                time and the process's peak resident memory
  *   index        size of the index on disk
  *   cold start   `policybot ask` as a new process with the index built (median), beside
@@ -16,7 +16,7 @@
  * Usage: npm run bench:scale [-- --sizes 5,50,500,2000,10000] [--recall 2000] [--runs 9] [--keep]
  */
 import { spawn } from "node:child_process";
-import { promises as fs, readFileSync } from "node:fs";
+import { promises as fs, readdirSync, readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PROJECT_ROOT } from "../src/config/settings.ts";
@@ -43,7 +43,10 @@ const AS_LAUNCHED = { GLIBC_TUNABLES: "glibc.malloc.hugetlb=1" };
 /** The probe runs compiled (dist/), like the command line: measurements include no TypeScript compiler. */
 const PROBE = path.join((await ensureBuild()) as string, "bench-scale-probe.js");
 
-/** Runs a child to its end; wall time and peak resident memory (sampled from /proc every 100 ms). */
+/**
+ * Runs a child to its end; wall time and peak resident memory of it and the processes it
+ * started (the index build runs in its own), summed, sampled from /proc every 100 ms.
+ */
 function runChild(
   cmd: string,
   argv: string[],
@@ -58,18 +61,26 @@ function runChild(
     child.stderr.on("data", (d) => (stderr += d));
     let peakKb = 0;
     const sample = setInterval(() => {
-      try {
-        const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, "utf8"))?.[1] ?? 0);
-        peakKb = Math.max(peakKb, kb);
-      } catch {
-        // finished between samples
-      }
+      peakKb = Math.max(peakKb, treeRssKb(child.pid!));
     }, 100);
     child.on("close", (code) => {
       clearInterval(sample);
       resolve({ code, stdout, stderr, ms: performance.now() - started, peakMb: Math.round(peakKb / 1024) });
     });
   });
+}
+
+/** Resident memory of a process and its descendants, in kB; 0 when it ended while being read (the sample is lost). */
+function treeRssKb(pid: number): number {
+  try {
+    let kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      for (const c of readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean)) kb += treeRssKb(Number(c));
+    }
+    return kb;
+  } catch {
+    return 0;
+  }
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

@@ -25,7 +25,7 @@ const CURRENT = path.join(DIST, "current.json");
  */
 const ENTRIES = {
   cli: "src/cli/main.ts",
-  "index-build-worker": "src/service/index-build-worker.ts",
+  "index-build-process": "src/service/index-build-process.ts",
   "ranking-worker": "src/retrieval/ranking-worker.ts",
   "bench-scale-probe": "scripts/bench-scale-probe.ts",
 };

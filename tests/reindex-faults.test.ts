@@ -171,11 +171,37 @@ describe("a rebuild after bad files were added to seeds/", () => {
 describe("a rebuild killed with SIGKILL through the command line", () => {
   const KILL_DELAYS_MS = [0, 30, 80, 150, 300, 500];
 
-  /** Runs `policybot ask` until it logs that it rebuilds, then kills it after `delayMs`. Resolves with whether it finished first. */
-  function killDuringRebuild(seedsDir: string, indexDir: string, delayMs: number): Promise<{ finished: boolean; stderr: string }> {
+  /**
+   * Runs `policybot ask` until it logs that it rebuilds, then kills it after `delayMs`.
+   * Resolves with whether it finished first, once the build's own process (named in its
+   * parent's debug line) is gone too: a build whose parent was killed must stop, not swap in later.
+   */
+  async function killDuringRebuild(seedsDir: string, indexDir: string, delayMs: number): Promise<{ finished: boolean; stderr: string }> {
+    const run = await killCli(seedsDir, indexDir, delayMs);
+    // Absent when the kill came before the build was started.
+    const builder = Number(/index build started \{"process":(\d+)/.exec(run.stderr)?.[1]);
+    if (builder) expect(await gone(builder, 10_000)).toBe(true);
+    return run;
+  }
+
+  /** Whether a process has ended (or is a zombie no one reaped) within `ms`. */
+  async function gone(pid: number, ms: number): Promise<boolean> {
+    for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
+      let stat: string;
+      try {
+        stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+      } catch {
+        return true;
+      }
+      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return true;
+    }
+    return false;
+  }
+
+  function killCli(seedsDir: string, indexDir: string, delayMs: number): Promise<{ finished: boolean; stderr: string }> {
     return new Promise((resolve, reject) => {
       const child = spawn(process.execPath, [path.join(PROJECT_ROOT, "bin/policybot.mjs"), "ask", SEED_QUESTION], {
-        env: { ...process.env, POLICYBOT_SEEDS_DIR: seedsDir, POLICYBOT_INDEX_DIR: indexDir, LOG_LEVEL: "info" },
+        env: { ...process.env, POLICYBOT_SEEDS_DIR: seedsDir, POLICYBOT_INDEX_DIR: indexDir, LOG_LEVEL: "debug" },
         stdio: ["ignore", "pipe", "pipe"],
       });
       let stderr = "";

@@ -1,8 +1,8 @@
 /**
  * Builds a new index generation from the seeds folder: parse, split into passages, the
  * lexical index and substring frequencies, embed the passages in batches into the HNSW
- * graph, write everything atomically (index/write-index.ts). It runs in a worker thread
- * (index-build-worker.ts): nothing here shares state with the thread answering questions,
+ * graph, write everything atomically (index/write-index.ts). It runs in a child process
+ * (index-build-process.ts): nothing here shares state with the process answering questions,
  * which opens the result from disk when it is done.
  */
 import { mkdtemp } from "node:fs/promises";
@@ -29,7 +29,7 @@ import { analyzerFor } from "./assemble-engine.ts";
 import { indexInputsHash } from "./index-inputs.ts";
 import { encodeSearchIndex } from "./search-index-files.ts";
 
-/** What to build from and where to. Plain data: it crosses into the worker thread. */
+/** What to build from and where to. Plain data: it is sent to the build's child process. */
 export interface BuildRequest {
   readonly seedsDir: string;
   readonly indexDir: string;

@@ -1,8 +1,8 @@
 /**
  * Opens the on-disk index when it was built from the seeds, word lists, model and code
  * of now (index-inputs.ts), without parsing a seed: the corpus, passages, lexical index
- * and frequencies are read back as saved. When it is missing, stale or damaged, a worker
- * thread builds a new generation (build-in-worker.ts), which is then opened the same way;
+ * and frequencies are read back as saved. When it is missing, stale or damaged, a child
+ * process builds a new generation (build-in-child-process.ts), which is then opened the same way;
  * this thread keeps answering meanwhile and only ever holds the event loop for short slices.
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
@@ -14,7 +14,7 @@ import type { Logger } from "../logging/logger.ts";
 import { loadVocabulary } from "../lexicon/vocabulary.ts";
 import { TextAnalyzer } from "../retrieval/text-analysis.ts";
 import type { LexicalParts } from "./assemble-engine.ts";
-import { buildInWorker } from "./build-in-worker.ts";
+import { buildInChildProcess } from "./build-in-child-process.ts";
 import type { BuildRequest } from "./build-search-index.ts";
 import { indexInputsHash } from "./index-inputs.ts";
 import { decodeSearchIndex, decodeSources, INDEX_FILES, ON_DISK } from "./search-index-files.ts";
@@ -75,7 +75,7 @@ export async function loadSearchIndex<T = undefined>(
   else logger.warn(`index in ${indexDir} is ${opened.status} (${opened.reason}); rebuilding`);
 
   const started = performance.now();
-  const built = await buildInWorker(request, logger);
+  const built = await buildInChildProcess(request, logger);
   const where = built.temporary ? `a temporary folder, ${built.indexDir}` : built.indexDir;
   logger.info(`index built in ${Math.round(performance.now() - started)} ms (${built.passages} passages) and saved to ${where}`, {
     ...built.timings,

@@ -3,11 +3,8 @@
  * compiled module of that name beside this one (scripts/build-dist.mjs lists it as an
  * entry); from TypeScript sources (tests, development), the source module through tsx.
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import path from "node:path";
-import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { tsxModuleUrl } from "./tsx-entry.ts";
 
 /**
  * @param entry the build's entry name (e.g. "index-build-worker")
@@ -16,18 +13,8 @@ import { Worker } from "node:worker_threads";
 export function startWorker(entry: string, source: string, workerData: unknown): Worker {
   const here = import.meta.url;
   if (!here.endsWith(".ts")) return new Worker(new URL(`./${entry}.js`, here), { workerData });
-  const tsx = tsxRegisterUrl(here);
+  const tsx = tsxModuleUrl(here, "./esm/api");
   const module = new URL(`../${source}`, here).href;
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(module)}); })`;
   return new Worker(boot, { eval: true, workerData });
-}
-
-/**
- * tsx's ESM API module (`register`), found through its package.json: require.resolve
- * would give the CommonJS build, and import.meta.resolve is missing under vitest.
- */
-function tsxRegisterUrl(from: string): string {
-  const manifest = createRequire(from).resolve("tsx/package.json");
-  const exports = JSON.parse(readFileSync(manifest, "utf8")).exports["./esm/api"];
-  return pathToFileURL(path.join(path.dirname(manifest), exports.import.default)).href;
 }
