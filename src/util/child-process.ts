@@ -20,7 +20,7 @@ export function forkModule(entry: string, source: string, env: NodeJS.ProcessEnv
   return fork(file, [], {
     execArgv: compiled ? [] : ["--import", tsxModuleUrl(here, ".")],
     env,
-    // Structured clone, as between threads: results carry Maps and typed arrays as they are.
+    // Structured clone, as between threads: a message keeps what JSON would change (undefined, typed arrays, Maps, dates).
     serialization: "advanced",
     // stderr is shared, so that a crash's trace is seen; the child's output goes through the channel.
     stdio: ["ignore", "ignore", "inherit", "ipc"],
