@@ -4,7 +4,7 @@
  * temporary folder and removed afterwards; 5 is the seeds themselves). For each size:
  *
  *   build        index build from scratch through the command line (child process), wall
- *                time and the process's peak resident memory
+ *                time and the peak resident memory of the command and the build's process
  *   index        size of the index on disk
  *   cold start   `policybot ask` as a new process with the index built (median), beside
  *                `node -e 0` timed in the same loop
