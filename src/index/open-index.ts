@@ -355,5 +355,11 @@ async function readSmallFile(file: string, limit: number): Promise<SmallRead> {
   }
   if (!st.isFile()) return { kind: "missing" };
   if (st.size > limit) return { kind: "too-big" };
-  return { kind: "ok", data: await fs.readFile(file) };
+  try {
+    return { kind: "ok", data: await fs.readFile(file) };
+  } catch (err) {
+    // Removed since the lstat: a concurrent build swapped generations and cleaned this one (openIndex retries).
+    if (isCode(err, "ENOENT", "ENOTDIR")) return { kind: "missing" };
+    throw err;
+  }
 }
