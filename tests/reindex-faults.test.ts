@@ -15,6 +15,8 @@ import { loadSettings, PROJECT_ROOT } from "../src/config/settings.ts";
 import { createLogger, type Logger } from "../src/logging/logger.ts";
 import { createQaService } from "../src/service/create-qa-service.ts";
 import type { PolicyQaService } from "../src/service/qa-service.ts";
+import { hasEnded } from "./helpers/proc-stat.ts";
+import { until } from "./helpers/wait.ts";
 
 const SEEDS = path.join(PROJECT_ROOT, "seeds");
 const SEED_FILES = fs.readdirSync(SEEDS).filter((n) => n.endsWith(".txt")).sort();
@@ -180,22 +182,8 @@ describe("a rebuild killed with SIGKILL through the command line", () => {
     const run = await killCli(seedsDir, indexDir, delayMs);
     // Absent when the kill came before the build was started.
     const builder = Number(/index build started \{"process":(\d+)/.exec(run.stderr)?.[1]);
-    if (builder) expect(await gone(builder, 10_000)).toBe(true);
+    if (builder) await until(() => hasEnded(builder), `the build's process ${builder} to end`, 10_000);
     return run;
-  }
-
-  /** Whether a process has ended (or is a zombie no one reaped) within `ms`. */
-  async function gone(pid: number, ms: number): Promise<boolean> {
-    for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 20))) {
-      let stat: string;
-      try {
-        stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
-      } catch {
-        return true;
-      }
-      if (stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z")) return true;
-    }
-    return false;
   }
 
   function killCli(seedsDir: string, indexDir: string, delayMs: number): Promise<{ finished: boolean; stderr: string }> {

@@ -17,6 +17,7 @@ import { forEachJsonLine, JsonLinesFile, NODE_APPEND_IO, readJsonLines, type App
 import { SerialQueue } from "../src/util/serial-queue.ts";
 import { BACKGROUND_NICE } from "../src/util/thread-priority.ts";
 import { forkModule } from "../src/util/child-process.ts";
+import { statFields } from "./helpers/proc-stat.ts";
 
 const dirs: string[] = [];
 afterAll(() => dirs.splice(0).forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
@@ -239,10 +240,7 @@ describe("the vocabulary folder", () => {
 });
 
 /** The nice value of one thread of a process (this one by default), from /proc (field 19 of its stat line). */
-function niceOf(tid: number, pid = process.pid): number {
-  const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
-  return Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[16]);
-}
+const niceOf = (tid: number, pid = process.pid): number => Number(statFields(pid, tid)![16]);
 
 describe.runIf(process.platform === "linux")("lowering a process's priority (the index build's)", () => {
   it("lowers every thread of a child process, and none of its parent's", async () => {
