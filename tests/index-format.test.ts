@@ -234,12 +234,20 @@ describe("the saved corpus and search structures", () => {
       const t = squash(term);
       return texts.flatMap((x, i) => (x.indexOf(t, from?.(i) ?? 0) >= 0 ? [i] : []));
     };
+    const few = Uint32Array.from(texts.flatMap((_, i) => (i % 13 === 5 ? [i] : [])));
+    const most = Uint32Array.from(texts.flatMap((_, i) => (i % 5 !== 0 ? [i] : [])));
     for (const index of indexes) {
       for (const term of terms) {
         expect(index.df(term), JSON.stringify(term)).toBe(scan(term));
         if (term === "") continue;
         expect([...index.itemsWith(term)], JSON.stringify(term)).toEqual(items(term));
         expect([...index.itemsWith(term, skip)], JSON.stringify(term)).toEqual(items(term, skip));
+        // Among some items only: a few (searched one by one) or most (a single code unit: one pass over all).
+        for (const within of [few, most]) {
+          const among = (found: number[]) => found.filter((i) => within.includes(i));
+          expect([...index.itemsWith(term, undefined, within)], JSON.stringify(term)).toEqual(among(items(term)));
+          expect([...index.itemsWith(term, skip, within)], JSON.stringify(term)).toEqual(among(items(term, skip)));
+        }
         // The documents among whose items each of the term's pairs is written (texts are squashed: a pair with a space is in none).
         for (let k = 0; k + 1 < term.length; k++) {
           const pair = term.slice(k, k + 2);

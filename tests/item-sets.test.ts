@@ -45,7 +45,16 @@ describe("item sets", () => {
     for (const alternatives of [["职业教育"], ["学籍", "学生档案"], ["工作要点"], ["职"], ["绩效工资"], ["ＡＢＣ"], ["不存在的词语"]]) {
       const spellings = alternatives.map(squash);
       const expected = numbersWhere((c) => spellings.some((s) => context(c).includes(s)));
+      // Among a document's items (searched alone), and among the numbered ones; before and after the whole set is known.
+      const amongSome = () => {
+        for (const within of [numbersWhere((c) => c.meta.file === items[0]!.meta.file), sets.labelled()]) {
+          const among = [...within].filter((n) => expected.includes(n));
+          expect([...sets.mentioning({ alternatives }, Uint32Array.from(within))], alternatives.join("/")).toEqual(among);
+        }
+      };
+      amongSome();
       expect([...sets.mentioning({ alternatives })], alternatives.join("/")).toEqual(expected);
+      amongSome();
     }
     // Every item's title says 工作要点 in one seed; only items that write it themselves count.
     expect(sets.mentioning({ alternatives: ["工作要点"] }).length).toBeLessThan(numbersWhere((c) => c.meta.title.includes("工作要点")).length);

@@ -157,12 +157,21 @@ export class ItemSets {
     return this.frequency.itemsWith(text);
   }
 
-  /** The items whose headings or text (squashed, as frequencyText writes them after the title) hold one of the concept's spellings. */
-  mentioning(concept: Pick<Concept, "alternatives">): Uint32Array {
+  /**
+   * The items whose headings or text (squashed, as frequencyText writes them after the
+   * title) hold one of the concept's spellings; with `within` (ascending), only those of
+   * its items, found by searching them alone: a list question scoped to a document asks of
+   * its items, and a common word's items over the whole corpus took 4–12 ms to find at
+   * 2,000 circulars (a single character, a pass over every text).
+   */
+  mentioning(concept: Pick<Concept, "alternatives">, within?: Uint32Array): Uint32Array {
     const spellings = [...new Set(concept.alternatives.map(squash))];
+    const key = spellings.join("\u0000");
     const lengths = this.documentTables().titleLengths;
     const skip = (n: number) => lengths[n]!;
-    return this.remember(`${spellings.join("\u0000")}`, () => union(spellings.map((s) => this.frequency.itemsWith(s, skip))));
+    const all = this.remembered.get(key);
+    if (within) return all ? intersect(within, all) : union(spellings.map((s) => this.frequency.itemsWith(s, skip, within)));
+    return this.remember(key, () => union(spellings.map((s) => this.frequency.itemsWith(s, skip))));
   }
 
   /** Of the items `within` (ascending), those whose own text, squashed, holds `phrase` as written. */

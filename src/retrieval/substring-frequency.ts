@@ -52,6 +52,13 @@ const READ_GAP = 1 << 14;
  */
 const COUNT_EXACTLY_UP_TO = 4096;
 const COUNT_SAMPLE = 256;
+/**
+ * A code unit's items among a set are found by searching the set's own texts while the set
+ * holds fewer than 1/SEARCH_OVER_SCAN of the items, else by one pass over every text: at
+ * 2,000 circulars the pass took 11–13 ms (0.16 µs an item), and searching candidates one
+ * by one 0.9 µs a candidate ("山东省", 6,271 of them, 5.7 ms).
+ */
+const SEARCH_OVER_SCAN = 6;
 /** Candidate lists shorter than this are verified directly rather than intersected further. */
 const INTERSECT_UNTIL = 64;
 
@@ -299,16 +306,24 @@ export class SubstringFrequency {
    * The items (ascending) whose text holds `term` (normalised and without whitespace, as
    * the texts are): the candidates that hold all of its pairs, each searched for it.
    * With `skip`, an item counts only where the term starts `skip(item)` code units or
-   * more into its text (past its title, say).
+   * more into its text (past its title, say). With `within` (ascending item numbers), only
+   * those items are searched and returned: the same as intersecting the whole answer with
+   * `within`, at the cost of the items searched.
    */
-  itemsWith(term: string, skip?: (item: number) => number): Uint32Array {
+  itemsWith(term: string, skip?: (item: number) => number, within?: Uint32Array): Uint32Array {
     const t = squash(term);
-    if (t.length === 0) return Uint32Array.from({ length: this.total }, (_, i) => i);
-    if (t.length === 1) return this.scan(t, skip);
+    if (t.length === 0) return within ? within.slice() : Uint32Array.from({ length: this.total }, (_, i) => i);
+    if (t.length === 1) {
+      // A code unit has no list: searching a few items' own texts beats a pass over all of them.
+      if (within && within.length * SEARCH_OVER_SCAN < this.total) return this.holding(within, t, skip);
+      const all = this.scan(t, skip);
+      return within ? intersect(all, within) : all;
+    }
     const found = this.pairsOf(t);
     if (!found) return new Uint32Array(0);
-    if (t.length === 2 && !skip) return this.items(found[0]!);
-    return this.holding(t.length === 2 ? this.items(found[0]!) : this.candidates(found), t, skip);
+    let candidates = t.length === 2 ? this.items(found[0]!) : this.candidates(found);
+    if (within) candidates = intersect(candidates, within);
+    return t.length === 2 && !skip ? candidates : this.holding(candidates, t, skip);
   }
 
   private count(t: string): number {

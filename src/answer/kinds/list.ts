@@ -254,14 +254,17 @@ export const list: QuestionKind = {
       matches = sets.writing(phrase, matches);
       said.push(`写明“${phrase}”`);
     }
-    // By the topic words left (现场工程师学院, 验收, 中期检查), in the items and their headings;
-    // words most items in scope have (进行, 工作) narrow nothing.
-    const common = (c: Concept) => countShared(scope, sets.mentioning(c)) >= Math.max(2, scope.length / 2);
-    const topic = topicConcepts(q, ctx, titles, named).filter((c) => !common(c));
-    if (topic.length > 0 && said.length === 0) {
-      const found = topic.filter((c) => countShared(matches, sets.mentioning(c)) > 0);
+    // By the topic words left (现场工程师学院, 验收, 中期检查), in the items and their headings,
+    // when nothing above narrowed the list; words most items in scope have (进行, 工作)
+    // narrow nothing. Each concept's items are found among the scope's alone (see mentioning).
+    const mentionedInScope = new WeakMap<Concept, Uint32Array>();
+    const mentioned = (c: Concept) => keptIn(mentionedInScope, c, (k) => sets.mentioning(k, scope));
+    const common = (c: Concept) => mentioned(c).length >= Math.max(2, scope.length / 2);
+    const topic = said.length === 0 ? topicConcepts(q, ctx, titles, named).filter((c) => !common(c)) : [];
+    if (topic.length > 0) {
+      const found = topic.filter((c) => countShared(matches, mentioned(c)) > 0);
       if (found.length === 0) return null;
-      for (const c of found) matches = intersect(matches, sets.mentioning(c));
+      for (const c of found) matches = intersect(matches, mentioned(c));
       said.push(`提到${found.map((c) => c.text).join("、")}`);
     }
     if (named.length > 0 && said.length === 0) said.push(`${named[0]}中`);
