@@ -27,6 +27,7 @@ const ENTRIES = {
   cli: "src/cli/main.ts",
   "index-build-process": "src/service/index-build-process.ts",
   "ranking-worker": "src/retrieval/ranking-worker.ts",
+  "vector-worker": "src/retrieval/vector-worker.ts",
   "bench-scale-probe": "scripts/bench-scale-probe.ts",
 };
 /**

@@ -180,7 +180,7 @@ describe("index builds killed with SIGKILL", () => {
       }
       const opened = await live(root);
       expect({ stage, generation: opened.generation, size: opened.graph.size }).toEqual({ stage, generation: liveGen, size: liveSize });
-      expect(opened.graph.search(vectorFor(7, DIMS), 1)[0]!.label).toBe(7);
+      expect((await opened.graph.search(vectorFor(7, DIMS), 1))[0]!.label).toBe(7);
     }
 
     // The next build removes what the killed ones left behind.

@@ -16,7 +16,7 @@ import { createEmbeddings } from "../src/embeddings/transformers-embeddings.ts";
 import { encodeSections, Sections, SectionFormatError } from "../src/index/binary-sections.ts";
 import { encodeCorpus, openCorpus } from "../src/index/corpus-file.ts";
 import { responsibleNames } from "../src/corpus/corpus-units.ts";
-import { INDEX_FORMAT_VERSION, MANIFEST_FILE, sha256Hex } from "../src/index/manifest.ts";
+import { INDEX_FORMAT_VERSION, ManifestSchema, MANIFEST_FILE, sha256Hex } from "../src/index/manifest.ts";
 import { fingerprintSeeds } from "../src/index/source-fingerprint.ts";
 import { createLogger, type Logger } from "../src/logging/logger.ts";
 import { LexicalIndex } from "../src/retrieval/lexical-index.ts";
@@ -26,9 +26,11 @@ import { PassageTable } from "../src/retrieval/passage-table.ts";
 import { frequencyText, SubstringFrequency } from "../src/retrieval/substring-frequency.ts";
 import { analyzerFor } from "../src/service/assemble-engine.ts";
 import { indexInputsHash } from "../src/service/index-inputs.ts";
-import { loadSearchIndex, openSavedIndex, type LoadedIndex, type WhileGraphLoads } from "../src/service/load-search-index.ts";
+import { loadGraph, loadSearchIndex, openSavedIndex, type LoadedIndex, type WhileGraphLoads } from "../src/service/load-search-index.ts";
 import type { ExpectedIndex } from "../src/index/open-index.ts";
-import type { VectorShards } from "../src/index/vector-shards.ts";
+import { VectorShards, type VectorSearch } from "../src/index/vector-shards.ts";
+import { WorkerVectors } from "../src/retrieval/worker-vectors.ts";
+import { seededUnitVector } from "../src/embeddings/offline-model/seeded-vectors.ts";
 
 const SEEDS = path.join(PROJECT_ROOT, DEFAULTS.seedsDir);
 const VOCABULARY = path.join(PROJECT_ROOT, "data");
@@ -366,7 +368,7 @@ describe("the index on disk", () => {
 
   it("hands the decoded parts over while the vectors load, and the index out once they have loaded", async () => {
     await open(capture().logger);
-    const calls: { passages: number; graph: Promise<VectorShards>; builtAt: string }[] = [];
+    const calls: { passages: number; graph: Promise<VectorSearch>; builtAt: string }[] = [];
     const opened = await open(capture().logger, async (parts, graph, builtAt) => {
       calls.push({ passages: parts.passages.size, graph, builtAt });
       return "assembled";
@@ -379,6 +381,19 @@ describe("the index on disk", () => {
     // What fails while the vectors load makes the index unusable, with the reason.
     const failed = await openSavedIndex(indexDir, await expectedIndex(), VOCABULARY, () => Promise.reject(new Error("no engine")));
     expect(failed.status === "corrupt" && failed.reason).toMatch(/^gen-[^/]+\/no engine$/);
+  });
+
+  it("loads a large index's vectors into a worker, which searches them as this thread would", async () => {
+    await open(capture().logger);
+    const dir = await liveDir();
+    const manifest = ManifestSchema.parse(JSON.parse(await fs.readFile(path.join(dir, MANIFEST_FILE), "utf8")));
+    const here = await loadGraph(dir, manifest); // a few circulars: below VECTORS_IN_WORKER_FROM
+    const inWorker = await loadGraph(dir, manifest, here.size);
+    expect([here instanceof VectorShards, inWorker instanceof WorkerVectors]).toEqual([true, true]);
+    const queries = [3, 50, here.size - 1].map((n) => seededUnitVector(`query ${n}`, manifest.embedding.dimensions));
+    for (const q of queries) expect(await inWorker.search(q, 10)).toEqual(await here.search(q, 10));
+    expect((inWorker as WorkerVectors).searchedIn).toBe("worker");
+    await (inWorker as WorkerVectors).close();
   });
 
   it("finds a damaged file, by checksum or, when the checksum was rewritten, by structure; then rebuilds", async () => {

@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Document } from "@langchain/core/documents";
 import { Embeddings } from "@langchain/core/embeddings";
 import { VectorShards } from "../src/index/vector-shards.ts";
+import { WorkerVectors } from "../src/retrieval/worker-vectors.ts";
 import { HnswVectorStore } from "../src/index/hnsw-vector-store.ts";
 import { DimensionMismatchError, IndexLoadError, IndexWriteError } from "../src/index/errors.ts";
 import { hashInputs, INDEX_FORMAT_VERSION, MANIFEST_FILE, stableJson } from "../src/index/manifest.ts";
@@ -245,6 +246,38 @@ describe("vector shards", () => {
     const q = vectors[321]!;
     expect(loaded.search(q, 5)).toEqual(sharded.search(q, 5));
     expect(loaded.search(q, 1)[0]).toMatchObject({ label: 321 });
+  });
+
+  it("are searched by a worker thread as in this one, and here once the worker stops", async () => {
+    const vectors = randomVectors(600, 24, 5);
+    const sharded = VectorShards.create(24, {}, 250);
+    sharded.add(vectors);
+    await sharded.save(tmp);
+    const data = { dir: tmp, dimensions: 24, config: sharded.config, counts: sharded.counts };
+    const inWorker = await WorkerVectors.open(data);
+    expect([inWorker.size, inWorker.searchedIn]).toEqual([600, "worker"]);
+    const queries = randomVectors(20, 24, 77);
+    // Requests in flight together come back each to its own caller.
+    expect(await Promise.all(queries.map((q) => inWorker.search(q, 12)))).toEqual(queries.map((q) => sharded.search(q, 12)));
+    await expect(inWorker.search([1, 2, 3], 5)).rejects.toThrow("query vector has 3 dimensions, the store holds 24-dimension vectors");
+    expect(inWorker.searchedIn).toBe("worker"); // a refused query does not move the graphs
+    await inWorker.close();
+    expect(await Promise.all(queries.map((q) => inWorker.search(q, 12)))).toEqual(queries.map((q) => sharded.search(q, 12)));
+    expect(inWorker.searchedIn).toBe("this thread");
+  });
+
+  it("that a worker cannot load fail to open with the file named", async () => {
+    const sharded = VectorShards.create(24, {}, 250);
+    sharded.add(randomVectors(300, 24, 5));
+    await sharded.save(tmp);
+    const data = { dir: tmp, dimensions: 24, config: sharded.config, counts: sharded.counts };
+    const wrongCount = WorkerVectors.open({ ...data, counts: [250, 60] });
+    await expect(wrongCount).rejects.toThrow(IndexLoadError);
+    await expect(wrongCount).rejects.toThrow(`${path.join(tmp, "vectors.1.hnsw")}: holds 50 vectors, expected 60`);
+    await fs.writeFile(path.join(tmp, "vectors.hnsw"), "not a graph");
+    const damaged = await WorkerVectors.open(data).catch((err: unknown) => err);
+    expect(damaged).toBeInstanceOf(IndexLoadError);
+    expect((damaged as IndexLoadError).path).toBe(path.join(tmp, "vectors.hnsw"));
   });
 });
 

@@ -21,7 +21,7 @@ import path from "node:path";
 import * as z from "../util/zod.ts";
 import { isCode } from "../util/durable-fs.ts";
 import { IndexLoadError } from "./errors.ts";
-import { shardFile, VectorShards } from "./vector-shards.ts";
+import { shardFile, VectorShards, type VectorSearch } from "./vector-shards.ts";
 import { displayPath, readPointer, POINTER_FILE } from "./index-layout.ts";
 import {
   hashFile,
@@ -67,7 +67,7 @@ export interface VerifiedIndex {
 export type VerifyResult = VerifiedIndex | IndexProblem;
 
 export type OpenIndexResult<T = undefined> =
-  | (VerifiedIndex & { readonly graph: VectorShards; readonly prepared: T })
+  | (VerifiedIndex & { readonly graph: VectorSearch; readonly prepared: T })
   | IndexProblem;
 
 /** The live generation's folder and manifest, read and validated, its files not yet checked. */
@@ -89,7 +89,17 @@ export interface PrepareOptions<T> {
    * throws makes the index corrupt, its message the reason. The index is handed out once
    * both have finished.
    */
-  readonly prepare?: (verified: VerifiedIndex, graph: Promise<VectorShards>) => Promise<T>;
+  readonly prepare?: (verified: VerifiedIndex, graph: Promise<VectorSearch>) => Promise<T>;
+  /**
+   * Loads the generation's graphs from its folder (default: VectorShards.load, into this
+   * thread); rejects with an IndexLoadError naming the file when one cannot be read.
+   */
+  readonly loadGraph?: (dir: string, manifest: IndexManifest) => Promise<VectorSearch>;
+}
+
+/** Loads a generation's graphs into this thread. */
+function loadShards(dir: string, manifest: IndexManifest): Promise<VectorSearch> {
+  return VectorShards.load(dir, manifest.embedding.dimensions, manifest.hnsw, manifest.shards);
 }
 
 /** The stamp of a generation's verified files, inside its folder (not listed in the manifest). */
@@ -317,11 +327,11 @@ export async function openIndex<T = undefined>(
 }
 
 async function openOnce<T>(root: string, expected: ExpectedIndex, options: OpenOptions & PrepareOptions<T>): Promise<OpenIndexResult<T>> {
-  let graph: Promise<VectorShards> | undefined;
+  let graph: Promise<VectorSearch> | undefined;
   const verified = await verifyIndex(root, expected, {
     ...options,
     manifestSound: (dir, manifest) => {
-      graph = VectorShards.load(dir, manifest.embedding.dimensions, manifest.hnsw, manifest.shards);
+      graph = (options.loadGraph ?? loadShards)(dir, manifest);
       graph.catch(() => {}); // a failure is reported below, or the graph is dropped with a damaged index
       options.manifestSound?.(dir, manifest);
     },

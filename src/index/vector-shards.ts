@@ -17,7 +17,18 @@ export function shardFile(i: number): string {
   return i === 0 ? "vectors.hnsw" : `vectors.${i}.hnsw`;
 }
 
-export class VectorShards {
+/**
+ * Nearest-neighbour search over an index's vectors, labels as VectorShards numbers them:
+ * the graphs in this thread (VectorShards), or held and searched by a worker thread
+ * (retrieval/worker-vectors.ts).
+ */
+export interface VectorSearch {
+  readonly size: number;
+  /** The k nearest vectors, closest first; equal distances by label. */
+  search(query: ArrayLike<number>, k: number): GraphHit[] | Promise<GraphHit[]>;
+}
+
+export class VectorShards implements VectorSearch {
   private constructor(
     private readonly graphs: HnswGraph[],
     readonly dimensions: number,
@@ -35,8 +46,18 @@ export class VectorShards {
    * @throws {IndexLoadError} when a shard cannot be read or holds another count.
    */
   static async load(dir: string, dimensions: number, config: HnswConfig, counts: readonly number[]): Promise<VectorShards> {
-    const graphs = await Promise.all(counts.map((count, i) => HnswGraph.load(path.join(dir, shardFile(i)), dimensions, config, count)));
-    return new VectorShards(graphs, dimensions, config, SHARD_SIZE);
+    // Every load settles before a failure is reported: a worker thread stopped while hnswlib
+    // still loads a shard aborts the whole process (hnswlib-node 3 throws into the stopping thread).
+    const files = counts.map((_, i) => path.join(dir, shardFile(i)));
+    const loads = await Promise.allSettled(counts.map((count, i) => HnswGraph.load(files[i]!, dimensions, config, count)));
+    const failed = loads.find((l) => l.status === "rejected");
+    if (failed) throw failed.reason;
+    return new VectorShards(
+      loads.map((l) => (l as PromiseFulfilledResult<HnswGraph>).value),
+      dimensions,
+      config,
+      SHARD_SIZE,
+    );
   }
 
   /** Vectors per shard. */

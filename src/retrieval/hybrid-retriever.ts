@@ -6,7 +6,7 @@
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { Corpus, DocumentMeta, Item } from "../corpus/types.ts";
-import type { VectorShards } from "../index/vector-shards.ts";
+import type { VectorSearch } from "../index/vector-shards.ts";
 import { timeSlicer } from "../util/time-slice.ts";
 import { FUSION_DEFAULTS, fuseRanks, type RankedList } from "./fusion.ts";
 import type { LexicalIndex } from "./lexical-index.ts";
@@ -56,7 +56,7 @@ export interface SearchResult {
 
 /** The dense half of search: the passages' vectors, and the model that embeds questions. */
 export interface DenseSearch {
-  readonly graph: Promise<VectorShards>;
+  readonly graph: Promise<VectorSearch>;
   readonly embeddings: EmbeddingsInterface;
 }
 
@@ -116,17 +116,23 @@ export class HybridRetriever {
     const o = this.options;
     const question = request.text;
     const terms = this.analyzer.analyzeQuery(question, request.expansions);
-    // A large index ranks its words in a worker: the vectors are searched here meanwhile.
-    const lexical = this.lexical.search(terms, o.candidates);
-    // Should the vector search throw first, a later failure of the ranking is not left unhandled (it is awaited below otherwise).
-    lexical.catch(() => {});
-    let dense: RankedList | undefined;
+    // The vectors first: a large index searches them in a worker, and ranks its words in
+    // another, while this thread ranks the bigrams (a small index does all three here).
+    let vectors: Promise<RankedList> | undefined;
     if (this.dense && o.dense > 0) {
       const vector = await this.dense.embeddings.embedQuery(question);
-      const ranking = (await this.dense.graph).search(vector, o.candidates).map((h) => ({ index: h.label, score: 1 - h.distance }));
-      dense = { ranking, weight: o.dense };
+      const graph = await this.dense.graph;
+      vectors = Promise.resolve(graph.search(vector, o.candidates)).then((hits) => ({
+        ranking: hits.map((h) => ({ index: h.label, score: 1 - h.distance })),
+        weight: o.dense,
+      }));
+      // Should the ranking throw first, a later failure here is not left unhandled (it is awaited below otherwise).
+      vectors.catch(() => {});
     }
+    const lexical = this.lexical.search(terms, o.candidates);
+    lexical.catch(() => {});
     const lex = await lexical;
+    const dense = await vectors;
     const lists: RankedList[] = [
       { ranking: lex.words, weight: o.words },
       { ranking: lex.bigrams, weight: o.bigrams },

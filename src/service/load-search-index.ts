@@ -7,7 +7,9 @@
  */
 import type { EmbeddingsInterface } from "@langchain/core/embeddings";
 import type { IngestProblem } from "../corpus/types.ts";
-import type { VectorShards } from "../index/vector-shards.ts";
+import { VectorShards, type VectorSearch } from "../index/vector-shards.ts";
+import type { IndexManifest } from "../index/manifest.ts";
+import { WorkerVectors } from "../retrieval/worker-vectors.ts";
 import { openIndex, readListedFile, readLiveGeneration, type ExpectedIndex } from "../index/open-index.ts";
 import { fingerprintSeeds, type SourceFile } from "../index/source-fingerprint.ts";
 import type { Logger } from "../logging/logger.ts";
@@ -21,7 +23,7 @@ import { decodeSearchIndex, decodeSources, INDEX_FILES, ON_DISK } from "./search
 
 export interface LoadedIndex<T = undefined> {
   readonly parts: LexicalParts;
-  readonly graph: VectorShards;
+  readonly graph: VectorSearch;
   readonly builtAt: string;
   /** How the index was obtained, for logs and /about. */
   readonly origin: "opened" | "built" | "built-temporary";
@@ -36,7 +38,24 @@ export interface LoadedIndex<T = undefined> {
  * at 10,000 circulars the graphs take longer to load than the rest to decode); `graph`
  * resolves once they are loaded, which happens before the index is handed out.
  */
-export type WhileGraphLoads<T> = (parts: LexicalParts, graph: Promise<VectorShards>, builtAt: string) => Promise<T>;
+export type WhileGraphLoads<T> = (parts: LexicalParts, graph: Promise<VectorSearch>, builtAt: string) => Promise<T>;
+
+/**
+ * Indexes of this many vectors (one per passage; about 800 circulars) or more are loaded
+ * and searched by a worker thread (retrieval/worker-vectors.ts), as their words are ranked
+ * by another (WORDS_IN_WORKER_FROM, for the same reason: below, a search costs about what
+ * a message there and back does). At 2,000 circulars, first asks alternating between the
+ * two in one process: the answering thread was busy 7.7 against 9.9 ms and 8.9 against
+ * 11.8 ms a question, and answers took 10.1 against 10.6 and 11.2 against 12.4 ms.
+ */
+export const VECTORS_IN_WORKER_FROM = 30_000;
+
+/** Loads a generation's graphs: into a worker from `workerFrom` vectors on, else into this thread. */
+export function loadGraph(dir: string, manifest: IndexManifest, workerFrom = VECTORS_IN_WORKER_FROM): Promise<VectorSearch> {
+  const data = { dir, dimensions: manifest.embedding.dimensions, config: manifest.hnsw, counts: manifest.shards };
+  const vectors = manifest.shards.reduce((n, c) => n + c, 0);
+  return vectors >= workerFrom ? WorkerVectors.open(data) : VectorShards.load(data.dir, data.dimensions, data.config, data.counts);
+}
 
 /** The model the vectors must come from. */
 export interface ActiveModelInfo {
@@ -94,7 +113,7 @@ export async function loadSearchIndex<T = undefined>(
 type Opened<T> = {
   status: "ok";
   parts: LexicalParts;
-  graph: VectorShards;
+  graph: VectorSearch;
   builtAt: string;
   problems: readonly IngestProblem[];
   prepared: T;
@@ -112,6 +131,7 @@ export async function openSavedIndex<T = undefined>(
 ): Promise<Opened<T> | { status: "missing" | "stale" | "corrupt"; reason: string }> {
   const opened = await openIndex(indexDir, expected, {
     inMemory: (name) => !ON_DISK.has(name),
+    loadGraph: (dir, manifest) => loadGraph(dir, manifest),
     // Decoded while hnswlib loads the vectors on other threads (half of a large start).
     prepare: async (verified, graph) => {
       const saved = await decodeSearchIndex(verified.payloads, verified.dir);

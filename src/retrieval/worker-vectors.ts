@@ -1,0 +1,135 @@
+/**
+ * A saved index's vectors held and searched by a worker thread (vector-worker.ts). The
+ * answering thread sends the question's vector and ranks the words and bigrams meanwhile;
+ * at 2,000 circulars the vector search was a third of a first-asked question's time on the
+ * answering thread (hnswlib, its graph mostly out of cache by then).
+ *
+ * Should the worker fail or stop after loading, the graphs are loaded into this thread and
+ * searched here from then on. A worker whose index is no longer referenced (an engine
+ * replaced by a reindex) is stopped; it keeps the process alive only while a search is
+ * pending.
+ */
+import type { Worker } from "node:worker_threads";
+import { IndexLoadError } from "../index/errors.ts";
+import type { GraphHit } from "../index/hnsw-graph.ts";
+import { VectorShards, type VectorSearch } from "../index/vector-shards.ts";
+import { startWorker } from "../util/worker-thread.ts";
+import type { VectorSearchRequest, VectorWorkerData, VectorWorkerReply } from "./vector-worker.ts";
+
+type Pending = { resolve: (hits: GraphHit[]) => void; reject: (err: Error) => void };
+
+/** The worker and its pending searches; holds nothing of the WorkerVectors, so that one can be collected and this stopped. */
+class VectorWorkerClient {
+  readonly loaded: Promise<number>;
+  private readonly pending = new Map<number, Pending>();
+  private next = 0;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly worker: Worker,
+    file: string,
+  ) {
+    let loaded!: (size: number) => void;
+    let notLoaded!: (err: Error) => void;
+    this.loaded = new Promise<number>((resolve, reject) => ((loaded = resolve), (notLoaded = reject)));
+    const fail = (err: Error) => {
+      notLoaded(new IndexLoadError(`${file}: the vector worker failed (${err.message})`, file, { cause: err }));
+      this.failure ??= err;
+      for (const p of this.pending.values()) p.reject(this.failure);
+      this.pending.clear();
+    };
+    worker.on("message", (m: VectorWorkerReply) => {
+      if (m.kind === "loaded") return loaded(m.size);
+      if (m.kind === "load-failed") {
+        notLoaded(new IndexLoadError(m.message, m.path ?? file));
+        void worker.terminate();
+        return;
+      }
+      const p = this.pending.get(m.id);
+      if (!p) return;
+      this.settled(m.id);
+      if (m.kind === "failed") p.reject(new Error(m.message));
+      else p.resolve(Array.from(m.labels, (label, i) => ({ label, distance: m.distances[i]! })));
+    });
+    worker.on("error", fail);
+    worker.on("exit", (code) => fail(new Error(`the vector worker stopped (exit code ${code})`)));
+  }
+
+  /** True once the worker failed or stopped: every search fails from then on. */
+  get stopped(): boolean {
+    return this.failure !== undefined;
+  }
+
+  search(query: ArrayLike<number>, k: number): Promise<GraphHit[]> {
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise((resolve, reject) => {
+      const id = this.next++;
+      if (this.pending.size === 0) this.worker.ref();
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ id, query: Float32Array.from(query), k } satisfies VectorSearchRequest);
+    });
+  }
+
+  private settled(id: number): void {
+    this.pending.delete(id);
+    if (this.pending.size === 0) this.worker.unref();
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** Workers of indexes no longer referenced, stopped. */
+const idleWorkers = new FinalizationRegistry<VectorWorkerClient>((client) => void client.close());
+
+export class WorkerVectors implements VectorSearch {
+  /** The graphs loaded here once the worker failed. */
+  private here?: Promise<VectorShards>;
+
+  private constructor(
+    private readonly client: VectorWorkerClient,
+    private readonly data: VectorWorkerData,
+    readonly size: number,
+  ) {}
+
+  /**
+   * Starts a worker that loads the graphs of `data` (as VectorShards.load takes them) and
+   * resolves once they are loaded.
+   * @throws {IndexLoadError} when a graph cannot be read or holds another count.
+   */
+  static async open(data: VectorWorkerData): Promise<WorkerVectors> {
+    const worker = startWorker("vector-worker", "retrieval/vector-worker.ts", data);
+    const client = new VectorWorkerClient(worker, data.dir);
+    const size = await client.loaded;
+    worker.unref();
+    const vectors = new WorkerVectors(client, data, size);
+    idleWorkers.register(vectors, client);
+    return vectors;
+  }
+
+  /** Where the vectors are searched: in the worker, or here (since the worker failed). */
+  get searchedIn(): "worker" | "this thread" {
+    return this.here ? "this thread" : "worker";
+  }
+
+  /** The k nearest vectors, as VectorShards.search gives them. */
+  async search(query: ArrayLike<number>, k: number): Promise<GraphHit[]> {
+    if (!this.here) {
+      try {
+        return await this.client.search(query, k);
+      } catch (err) {
+        // A search the graphs refuse (a query of other dimensions) fails here too; only a stopped worker moves them.
+        if (!this.client.stopped) throw err;
+        const { dir, dimensions, config, counts } = this.data;
+        this.here ??= VectorShards.load(dir, dimensions, config, counts);
+      }
+    }
+    return (await this.here).search(query, k);
+  }
+
+  /** Stops the worker (the vectors are then searched here). */
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
