@@ -14,30 +14,24 @@ import { IndexLoadError } from "../index/errors.ts";
 import type { GraphHit } from "../index/hnsw-graph.ts";
 import { VectorShards, type VectorSearch } from "../index/vector-shards.ts";
 import { startWorker } from "../util/worker-thread.ts";
+import { WorkerRequests } from "../util/worker-requests.ts";
 import type { VectorSearchRequest, VectorWorkerData, VectorWorkerReply } from "./vector-worker.ts";
-
-type Pending = { resolve: (hits: GraphHit[]) => void; reject: (err: Error) => void };
 
 /** The worker and its pending searches; holds nothing of the WorkerVectors, so that one can be collected and this stopped. */
 class VectorWorkerClient {
   readonly loaded: Promise<number>;
-  private readonly pending = new Map<number, Pending>();
-  private next = 0;
-  private failure: Error | undefined;
+  readonly requests: WorkerRequests<Omit<VectorSearchRequest, "id">, GraphHit[]>;
 
-  constructor(
-    private readonly worker: Worker,
-    file: string,
-  ) {
+  constructor(worker: Worker, file: string) {
     let loaded!: (size: number) => void;
     let notLoaded!: (err: Error) => void;
     this.loaded = new Promise<number>((resolve, reject) => ((loaded = resolve), (notLoaded = reject)));
-    const fail = (err: Error) => {
+    this.requests = new WorkerRequests(worker, "the vector worker");
+    // Once loaded, these change nothing: a failure then fails the searches (WorkerRequests).
+    const failed = (err: Error) =>
       notLoaded(new IndexLoadError(`${file}: the vector worker failed (${err.message})`, file, { cause: err }));
-      this.failure ??= err;
-      for (const p of this.pending.values()) p.reject(this.failure);
-      this.pending.clear();
-    };
+    worker.on("error", failed);
+    worker.on("exit", (code) => failed(new Error(`the vector worker stopped (exit code ${code})`)));
     worker.on("message", (m: VectorWorkerReply) => {
       if (m.kind === "loaded") return loaded(m.size);
       if (m.kind === "load-failed") {
@@ -45,43 +39,18 @@ class VectorWorkerClient {
         void worker.terminate();
         return;
       }
-      const p = this.pending.get(m.id);
-      if (!p) return;
-      this.settled(m.id);
-      if (m.kind === "failed") p.reject(new Error(m.message));
-      else p.resolve(Array.from(m.labels, (label, i) => ({ label, distance: m.distances[i]! })));
+      if (m.kind === "failed") this.requests.settle(m.id, { error: new Error(m.message) });
+      else this.requests.settle(m.id, { reply: Array.from(m.labels, (label, i) => ({ label, distance: m.distances[i]! })) });
     });
-    worker.on("error", fail);
-    worker.on("exit", (code) => fail(new Error(`the vector worker stopped (exit code ${code})`)));
-  }
-
-  /** True once the worker failed or stopped: every search fails from then on. */
-  get stopped(): boolean {
-    return this.failure !== undefined;
   }
 
   search(query: ArrayLike<number>, k: number): Promise<GraphHit[]> {
-    if (this.failure) return Promise.reject(this.failure);
-    return new Promise((resolve, reject) => {
-      const id = this.next++;
-      if (this.pending.size === 0) this.worker.ref();
-      this.pending.set(id, { resolve, reject });
-      this.worker.postMessage({ id, query: Float32Array.from(query), k } satisfies VectorSearchRequest);
-    });
-  }
-
-  private settled(id: number): void {
-    this.pending.delete(id);
-    if (this.pending.size === 0) this.worker.unref();
-  }
-
-  async close(): Promise<void> {
-    await this.worker.terminate();
+    return this.requests.send({ query: Float32Array.from(query), k });
   }
 }
 
 /** Workers of indexes no longer referenced, stopped. */
-const idleWorkers = new FinalizationRegistry<VectorWorkerClient>((client) => void client.close());
+const idleWorkers = new FinalizationRegistry<VectorWorkerClient>((client) => void client.requests.close());
 
 export class WorkerVectors implements VectorSearch {
   /** The graphs loaded here once the worker failed. */
@@ -120,7 +89,7 @@ export class WorkerVectors implements VectorSearch {
         return await this.client.search(query, k);
       } catch (err) {
         // A search the graphs refuse (a query of other dimensions) fails here too; only a stopped worker moves them.
-        if (!this.client.stopped) throw err;
+        if (!this.client.requests.stopped) throw err;
         const { dir, dimensions, config, counts } = this.data;
         this.here ??= VectorShards.load(dir, dimensions, config, counts);
       }
@@ -130,6 +99,6 @@ export class WorkerVectors implements VectorSearch {
 
   /** Stops the worker (the vectors are then searched here). */
   async close(): Promise<void> {
-    await this.client.close();
+    await this.client.requests.close();
   }
 }
