@@ -131,7 +131,7 @@ export async function openSavedIndex<T = undefined>(
 ): Promise<Opened<T> | { status: "missing" | "stale" | "corrupt"; reason: string }> {
   const opened = await openIndex(indexDir, expected, {
     inMemory: (name) => !ON_DISK.has(name),
-    loadGraph: (dir, manifest) => loadGraph(dir, manifest),
+    loadGraph,
     // Decoded while hnswlib loads the vectors on other threads (half of a large start).
     prepare: async (verified, graph) => {
       const saved = await decodeSearchIndex(verified.payloads, verified.dir);
