@@ -166,17 +166,19 @@ describe("the saved corpus and search structures", () => {
         expect(reloaded.rank(terms, 60)).toEqual(lexical.rank(terms, 60));
       }
     }
-    // The words ranked by a worker thread: the same numbers; once the worker is stopped, ranked here.
-    const split = await LexicalIndex.decode({ file }, { wordsInWorker: true });
-    expect(() => split.rank(analyzer.analyzeQuery(questions[0]!), 60)).toThrow(/use search\(\)/);
-    await expect(split.ready()).resolves.toBeUndefined(); // the worker has opened its tables
+    // Both families ranked by worker threads: the same numbers; once the workers are stopped, ranked here.
+    const split = await LexicalIndex.decode({ file }, { inWorkers: true });
+    expect(split.size).toBe(lexical.size);
+    expect(() => split.rank(analyzer.analyzeQuery(questions[0]!), 60)).toThrow("this index ranks its terms in worker threads: use search()");
+    await expect(split.ready()).resolves.toBeUndefined(); // the workers have opened their tables
     const together = await Promise.all(questions.map((q) => split.search(analyzer.analyzeQuery(q), 60)));
     expect(together).toEqual(questions.map((q) => lexical.rank(analyzer.analyzeQuery(q), 60)));
-    expect(split.wordsRankedIn).toBe("worker");
+    expect([split.rankedIn("words"), split.rankedIn("bigrams")]).toEqual(["worker", "worker"]);
     await split.close();
     await expect(split.ready()).resolves.toBeUndefined(); // a stopped worker is not waited for, nor an error
     for (const q of questions) expect(await split.search(analyzer.analyzeQuery(q), 60)).toEqual(lexical.rank(analyzer.analyzeQuery(q), 60));
-    expect(split.wordsRankedIn).toBe("this thread");
+    expect([split.rankedIn("words"), split.rankedIn("bigrams")]).toEqual(["this thread", "this thread"]);
+    expect(() => split.encode()).toThrow("this index ranks its terms in worker threads: use search()");
     const fewer = { documents: corpus.documents.slice(1), problems: [] };
     await expect(PassageTable.decode(Buffer.concat(table.encode()), fewer)).rejects.toThrow(/do not belong/);
   });

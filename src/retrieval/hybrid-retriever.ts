@@ -91,8 +91,8 @@ export class HybridRetriever {
   }
 
   /**
-   * Resolves when the first search would wait for nothing: a large index's words worker
-   * has opened its tables, and a few searches of the corpus's own text have run, one task
+   * Resolves when the first search would wait for nothing: a large index's ranking workers
+   * have opened their tables, and a few searches of the corpus's own text have run, one task
    * each. The first questions after a start otherwise ran code not yet compiled, on both
    * threads: at 2,000 circulars the first question's words took 17 ms to rank, and 3 ms on
    * a second pass over the questions; after eight searches of passage text, 7.5–8.7 ms.
@@ -116,8 +116,8 @@ export class HybridRetriever {
     const o = this.options;
     const question = request.text;
     const terms = this.analyzer.analyzeQuery(question, request.expansions);
-    // The vectors first: a large index searches them in a worker, and ranks its words in
-    // another, while this thread ranks the bigrams (a small index does all three here).
+    // The vectors first: a large index searches them in a worker, and ranks its words and
+    // bigrams in two others, while this thread is free (a small index does all three here).
     let vectors: Promise<RankedList> | undefined;
     if (this.dense && o.dense > 0) {
       const vector = await this.dense.embeddings.embedQuery(question);

@@ -2,13 +2,14 @@
  * The lexical side of search: BM25 over jieba words and BM25 over character bigrams,
  * built over the same passages as the vector index, saved as one binary file.
  *
- * A large saved index can rank its words in a worker thread (decode's `wordsInWorker`):
- * `search` then asks the worker for the words, ranks the bigrams here meanwhile, and the
- * caller searches the vectors before awaiting it. The results are the same numbers; only
- * the thread differs. Should the worker fail, the words are ranked here from then on.
+ * A large saved index ranks each family in a worker thread (decode's `inWorkers`):
+ * `search` then sends both requests, and the caller searches the vectors before awaiting
+ * them, while the answering thread is free for other chats. The results are the same
+ * numbers; only the thread differs. Should a worker fail, its family is ranked here from
+ * then on.
  */
 import { encodeSections, Sections } from "../index/binary-sections.ts";
-import { Bm25Builder, Bm25Index, BM25_DEFAULTS } from "./bm25.ts";
+import { Bm25Builder, Bm25Index, BM25_DEFAULTS, type Bm25Ranking } from "./bm25.ts";
 import type { TextAnalyzer } from "./text-analysis.ts";
 import type { Ranked } from "./top-k.ts";
 import { WorkerRanker } from "./worker-ranker.ts";
@@ -42,13 +43,23 @@ function paramsOf(meta: unknown): { k1: number; b: number } {
 /** Workers of indexes no longer referenced, stopped (an engine replaced by a reindex just goes out of use). */
 const idleWorkers = new FinalizationRegistry<WorkerRanker>((ranker) => void ranker.close());
 
-export class LexicalIndex {
-  /** The words ranked by a worker thread (their tables are then not held here), and, should it fail, here. */
-  private remoteWords?: { readonly ranker: WorkerRanker; readonly file: string; here?: Promise<Bm25Index> };
+/** One family ranked by a worker thread (its tables are then not held here), and, should the worker fail, here. */
+interface RemoteFamily {
+  readonly ranker: WorkerRanker;
+  readonly file: string;
+  readonly family: LexicalFamily;
+  here?: Promise<Bm25Index>;
+}
 
+/** Where a family is ranked: its tables here, or a worker. */
+type Family = Bm25Index | RemoteFamily;
+
+export class LexicalIndex {
   private constructor(
-    private readonly wordIndex: Bm25Index | undefined,
-    private readonly bigramIndex: Bm25Index,
+    private readonly words: Family,
+    private readonly bigrams: Family,
+    /** Number of passages. */
+    readonly size: number,
   ) {}
 
   /** Builds the index over passage texts, in passage order. */
@@ -60,30 +71,30 @@ export class LexicalIndex {
       words.add(terms.words);
       bigrams.add(terms.bigrams);
     }
-    return new LexicalIndex(words.finish(), bigrams.finish());
+    const built = bigrams.finish();
+    return new LexicalIndex(words.finish(), built, built.size);
   }
 
   /**
    * Reads a saved index: from bytes in memory, or from its file, whose postings lists
-   * then stay on disk and are read as questions need them. With `wordsInWorker` (a file
-   * only), the words are ranked by a worker thread that opens the file itself.
+   * then stay on disk and are read as questions need them. With `inWorkers` (a file
+   * only), each family is ranked by a worker thread that opens the file itself, and this
+   * thread reads only the passage count.
    * @throws {SectionFormatError} when it is not one.
    */
-  static async decode(
-    saved: Buffer | { readonly file: string },
-    options: { readonly wordsInWorker?: boolean } = {},
-  ): Promise<LexicalIndex> {
-    if (Buffer.isBuffer(saved) || !options.wordsInWorker) {
+  static async decode(saved: Buffer | { readonly file: string }, options: { readonly inWorkers?: boolean } = {}): Promise<LexicalIndex> {
+    if (Buffer.isBuffer(saved) || !options.inWorkers) {
       const s = Buffer.isBuffer(saved)
         ? Sections.decode(saved, FILE_KIND)
         : await Sections.open(saved.file, FILE_KIND, (name) => name.endsWith(".lists"));
       const params = paramsOf(s.meta);
-      return new LexicalIndex(Bm25Index.fromSections(s, "words", params), Bm25Index.fromSections(s, "bigrams", params));
+      const bigrams = Bm25Index.fromSections(s, "bigrams", params);
+      return new LexicalIndex(Bm25Index.fromSections(s, "words", params), bigrams, bigrams.size);
     }
-    const index = new LexicalIndex(undefined, await LexicalIndex.openFamily(saved.file, "bigrams"));
-    const ranker = new WorkerRanker(saved.file, "words");
-    index.remoteWords = { ranker, file: saved.file };
-    idleWorkers.register(index, ranker);
+    const lengths = await Sections.open(saved.file, FILE_KIND, (name) => name !== "bigrams.docLengths");
+    const remote = (family: LexicalFamily): RemoteFamily => ({ ranker: new WorkerRanker(saved.file, family), file: saved.file, family });
+    const index = new LexicalIndex(remote("words"), remote("bigrams"), lengths.get("bigrams.docLengths", "u32").length);
+    for (const f of [index.words, index.bigrams]) if (!(f instanceof Bm25Index)) idleWorkers.register(index, f.ranker);
     return index;
   }
 
@@ -95,60 +106,65 @@ export class LexicalIndex {
 
   /** The saved form, as buffers to write in order (only for an index holding both families). */
   encode(): Buffer[] {
-    const words = this.wordsHere();
+    const words = here(this.words);
     return encodeSections(FILE_KIND, words.params, {
       ...words.sections("words"),
-      ...this.bigramIndex.sections("bigrams"),
+      ...here(this.bigrams).sections("bigrams"),
     });
   }
 
-  get size(): number {
-    return this.bigramIndex.size;
-  }
-
-  /** Ranks passages for analysed query terms: the best `limit` of each family (on this thread: not for words in a worker). */
+  /** Ranks passages for analysed query terms: the best `limit` of each family (on this thread: not for an index ranked in workers). */
   rank(query: LexicalQuery, limit: number): LexicalRanking {
-    const bigrams = this.bigramIndex.rank(query.bigrams, limit);
-    return { words: this.wordsHere().rank(query.words, limit, false).scores, bigrams: bigrams.scores, coverage: bigrams.coverage };
+    const bigrams = here(this.bigrams).rank(query.bigrams, limit);
+    return { words: here(this.words).rank(query.words, limit, false).scores, bigrams: bigrams.scores, coverage: bigrams.coverage };
   }
 
   /**
-   * As {@link rank}, with the words ranked by the worker when there is one: the request is
-   * sent and the bigrams ranked before this returns, so the caller can search the vectors
-   * while the worker works, then await the result.
+   * As {@link rank}, each family ranked by its worker when there is one: the requests are
+   * sent before this returns, so the caller can search the vectors while the workers
+   * work, then await the result. A family ranked here is ranked after the requests are sent.
    */
   async search(query: LexicalQuery, limit: number): Promise<LexicalRanking> {
-    const remote = this.remoteWords;
-    if (!remote) return this.rank(query, limit);
-    const words = remote.ranker.rank(query.words, limit, false).catch(async () => {
-      remote.here ??= LexicalIndex.openFamily(remote.file, "words");
-      return (await remote.here).rank(query.words, limit, false);
-    });
-    const bigrams = this.bigramIndex.rank(query.bigrams, limit);
-    return { words: (await words).scores, bigrams: bigrams.scores, coverage: bigrams.coverage };
+    const words = rankFamily(this.words, query.words, limit, false);
+    const bigrams = rankFamily(this.bigrams, query.bigrams, limit, true);
+    const [w, b] = await Promise.all([words, bigrams]);
+    return { words: w.scores, bigrams: b.scores, coverage: b.coverage };
   }
 
   /**
-   * Resolves once the worker, if any, has opened its tables (it answers requests in order,
-   * so an empty one comes back then), so that no question waits for it; a worker that
-   * failed is not waited for (the words are then ranked here).
+   * Resolves once the workers, if any, have opened their tables (a worker answers
+   * requests in order, so an empty one comes back then), so that no question waits for
+   * them; a worker that failed is not waited for (its family is then ranked here).
    */
   async ready(): Promise<void> {
-    await this.remoteWords?.ranker.rank(new Map(), 1, false).catch(() => {});
+    await Promise.all(
+      [this.words, this.bigrams].map((f) => (f instanceof Bm25Index ? undefined : f.ranker.rank(new Map(), 1, false).catch(() => {}))),
+    );
   }
 
-  /** Where the words are ranked: in a worker thread, or on this one (always, or since the worker failed). */
-  get wordsRankedIn(): "worker" | "this thread" {
-    return this.remoteWords && !this.remoteWords.here ? "worker" : "this thread";
+  /** Where a family is ranked: in a worker thread, or on this one (always, or since its worker failed). */
+  rankedIn(family: LexicalFamily): "worker" | "this thread" {
+    const f = family === "words" ? this.words : this.bigrams;
+    return f instanceof Bm25Index || f.here ? "this thread" : "worker";
   }
 
-  /** Stops the worker, if any (the words are then ranked on this thread). */
+  /** Stops the workers, if any (the families are then ranked on this thread). */
   async close(): Promise<void> {
-    await this.remoteWords?.ranker.close();
+    await Promise.all([this.words, this.bigrams].map((f) => (f instanceof Bm25Index ? undefined : f.ranker.close())));
   }
+}
 
-  private wordsHere(): Bm25Index {
-    if (!this.wordIndex) throw new Error("this index ranks its words in a worker thread: use search()");
-    return this.wordIndex;
-  }
+/** A family's tables held here. */
+function here(f: Family): Bm25Index {
+  if (!(f instanceof Bm25Index)) throw new Error("this index ranks its terms in worker threads: use search()");
+  return f;
+}
+
+/** One family ranked: here, or by its worker (and here should the worker fail). */
+function rankFamily(f: Family, terms: ReadonlyMap<string, number>, limit: number, withCoverage: boolean): Promise<Bm25Ranking> | Bm25Ranking {
+  if (f instanceof Bm25Index) return f.rank(terms, limit, withCoverage);
+  return f.ranker.rank(terms, limit, withCoverage).catch(async () => {
+    f.here ??= LexicalIndex.openFamily(f.file, f.family);
+    return (await f.here).rank(terms, limit, withCoverage);
+  });
 }

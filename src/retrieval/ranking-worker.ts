@@ -1,7 +1,7 @@
 /**
  * Entry point of a worker thread that ranks one BM25 family of a saved lexical index
- * (worker-ranker.ts), so that a large index ranks its words while the answering thread
- * ranks the bigrams and searches the vectors. It holds that family's tables only; its
+ * (worker-ranker.ts), so that a large index ranks its words and bigrams while the
+ * answering thread serves other chats. It holds that family's tables only; its
  * postings lists stay in the file, as in the answering thread.
  */
 import { parentPort, workerData } from "node:worker_threads";

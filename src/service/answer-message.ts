@@ -10,6 +10,7 @@ import type { AnalysedMessage, AnalysedQuestion } from "../answer/question/analy
 import { renderAnswerText } from "../answer/render-answer.ts";
 import type { Citation, Evidence } from "../answer/types.ts";
 import type { HybridRetriever, SearchRequest, SearchResult } from "../retrieval/hybrid-retriever.ts";
+import { nextTurn } from "../util/time-slice.ts";
 import type { Engine } from "./qa-service.ts";
 
 /** How many items search returns: comparisons read further, to find each side's documents. */
@@ -37,7 +38,10 @@ export async function prepareMessage(
 ): Promise<{ prepared: PreparedQuestion[]; retrievalMs: number }> {
   const prepared: PreparedQuestion[] = [];
   let retrievalMs = 0;
-  for (const q of message.questions.slice(0, MAX_QUESTIONS_PER_MESSAGE)) {
+  for (const [i, q] of message.questions.slice(0, MAX_QUESTIONS_PER_MESSAGE).entries()) {
+    // Each question's search and reading is a turn of its own: a message of three questions
+    // does not hold the thread for all three (see PolicyQaService.ask).
+    if (i > 0) await nextTurn();
     const started = performance.now();
     const search = await searchFor(parts.retriever, q);
     retrievalMs += performance.now() - started;

@@ -163,7 +163,7 @@ export class PolicyQaService implements QaService {
 
 /** What an engine works out on its first questions, worked out ahead in time slices. */
 async function warmEngine(engine: Engine): Promise<void> {
-  // The words worker of a large index opens its tables on its own thread meanwhile.
+  // The ranking workers of a large index open their tables on their own threads meanwhile.
   const search = engine.retriever.warm();
   await engine.analyser.warm();
   await engine.answerer.warm();

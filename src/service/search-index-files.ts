@@ -47,13 +47,19 @@ export interface SavedSearchIndex {
 const SourcesSchema = z.object({ seeds: z.array(SourceFileSchema) });
 
 /**
- * Indexes of this many passages (about 800 circulars) or more rank their words in a worker
- * thread while this one ranks the bigrams and searches the vectors (lexical-index.ts). At
- * 2,000 circulars that took a quarter off retrieval's median (11.1 → 8.1 ms) and a quarter
- * to a third off its 95th percentile; below, a question's ranking is a millisecond or two,
- * about what a message to the worker and back costs.
+ * Indexes of this many passages (about 800 circulars) or more rank their words and their
+ * bigrams in two worker threads (lexical-index.ts); below, a question's ranking is a
+ * millisecond or two, about what a message to a worker and back costs.
+ * - The words worker came first: at 2,000 circulars it took a quarter off retrieval's
+ *   median (11.1 → 8.1 ms) and a quarter to a third off its 95th percentile.
+ * - The bigrams left the answering thread next. There they were the longest part of a
+ *   heavy question's turn, and at a reindex's swap such a turn, slowed by the loading
+ *   beside it, held the event loop 81–119 ms in four probes at 2,000 circulars; 49 and
+ *   55 ms with the bigrams in a worker (and a turn between a message's questions,
+ *   answer-message.ts), alternated in the same hour. Answer times stayed
+ *   within the noise (p95 at 2,000: 20.7, 18.7, 23.4 ms against 20.8, 20.7, 23.2).
  */
-export const WORDS_IN_WORKER_FROM = 30_000;
+export const LEXICAL_IN_WORKERS_FROM = 30_000;
 
 /** Files read from disk as questions need them, rather than held whole in memory. */
 export const ON_DISK: ReadonlySet<string> = new Set([INDEX_FILES.corpus, INDEX_FILES.lexical, INDEX_FILES.frequency]);
@@ -117,8 +123,8 @@ export async function decodeSearchIndex(payloads: ReadonlyMap<string, Buffer>, d
     return s;
   });
   const passages = await decode(INDEX_FILES.passages, (b) => PassageTable.decode(b, corpus));
-  const wordsInWorker = passages.size >= WORDS_IN_WORKER_FROM;
-  const lexical = await open(INDEX_FILES.lexical, (saved) => LexicalIndex.decode(saved, { wordsInWorker }));
+  const inWorkers = passages.size >= LEXICAL_IN_WORKERS_FROM;
+  const lexical = await open(INDEX_FILES.lexical, (saved) => LexicalIndex.decode(saved, { inWorkers }));
   if (lexical.size !== passages.size)
     throw new Error(`${INDEX_FILES.lexical}: covers ${lexical.size} passages, the index has ${passages.size}`);
   const frequency = await open(INDEX_FILES.frequency, SubstringFrequency.decode);
