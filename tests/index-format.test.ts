@@ -169,7 +169,8 @@ describe("the saved corpus and search structures", () => {
     // Both families ranked by worker threads: the same numbers; once the workers are stopped, ranked here.
     const split = await LexicalIndex.decode({ file }, { inWorkers: true });
     expect(split.size).toBe(lexical.size);
-    expect(() => split.rank(analyzer.analyzeQuery(questions[0]!), 60)).toThrow("this index ranks its terms in worker threads: use search()");
+    const inWorkers = "this index ranks its terms in worker threads: use search()";
+    expect(() => split.rank(analyzer.analyzeQuery(questions[0]!), 60)).toThrow(inWorkers);
     await expect(split.ready()).resolves.toBeUndefined(); // the workers have opened their tables
     const together = await Promise.all(questions.map((q) => split.search(analyzer.analyzeQuery(q), 60)));
     expect(together).toEqual(questions.map((q) => lexical.rank(analyzer.analyzeQuery(q), 60)));
@@ -178,7 +179,7 @@ describe("the saved corpus and search structures", () => {
     await expect(split.ready()).resolves.toBeUndefined(); // a stopped worker is not waited for, nor an error
     for (const q of questions) expect(await split.search(analyzer.analyzeQuery(q), 60)).toEqual(lexical.rank(analyzer.analyzeQuery(q), 60));
     expect([split.rankedIn("words"), split.rankedIn("bigrams")]).toEqual(["this thread", "this thread"]);
-    expect(() => split.encode()).toThrow("this index ranks its terms in worker threads: use search()");
+    expect(() => split.encode()).toThrow(inWorkers);
     const fewer = { documents: corpus.documents.slice(1), problems: [] };
     await expect(PassageTable.decode(Buffer.concat(table.encode()), fewer)).rejects.toThrow(/do not belong/);
   });

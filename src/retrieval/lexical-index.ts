@@ -161,7 +161,12 @@ function here(f: Family): Bm25Index {
 }
 
 /** One family ranked: here, or by its worker (and here should the worker fail). */
-function rankFamily(f: Family, terms: ReadonlyMap<string, number>, limit: number, withCoverage: boolean): Promise<Bm25Ranking> | Bm25Ranking {
+function rankFamily(
+  f: Family,
+  terms: ReadonlyMap<string, number>,
+  limit: number,
+  withCoverage: boolean,
+): Promise<Bm25Ranking> | Bm25Ranking {
   if (f instanceof Bm25Index) return f.rank(terms, limit, withCoverage);
   return f.ranker.rank(terms, limit, withCoverage).catch(async () => {
     f.here ??= LexicalIndex.openFamily(f.file, f.family);
