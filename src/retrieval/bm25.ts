@@ -230,11 +230,12 @@ export class Bm25Index {
         // Sums so far were taken in bound order (and lack the terms left): complete them a
         // term at a time, in bound order, dropping after each the passages that the terms
         // still left can no longer lift into either top k (the floors: the k-th largest
-        // partial sums among those at or above the last floor; sums only grow, so at least k
-        // are, and that is at most the k-th largest of all); then keep the passages near each top k and sum
-        // those again in query order, exactly. The candidates and their sums are compacted
-        // in place by plain loops: with 100,000 candidates, mapping `from`s, `filter` and
-        // index arrays took half of a slow question's ranking at 10,000 circulars.
+        // partial sums among those at or above the last floor; sums only grow, so at least
+        // k are, and that is at most the k-th largest of all); then keep the passages near
+        // each top k and sum those again in query order, exactly. The candidates and their
+        // sums are compacted in place by plain loops: with 100,000 candidates, mapping
+        // `from`s, `filter` and index arrays took half of a slow question's ranking at
+        // 10,000 circulars.
         let n = candidates.length;
         let sFloor = scoreFloor;
         let cFloor = withCoverage ? coverFloor : Infinity;

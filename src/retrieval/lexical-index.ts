@@ -93,8 +93,10 @@ export class LexicalIndex {
     }
     const lengths = await Sections.open(saved.file, FILE_KIND, (name) => name !== "bigrams.docLengths");
     const remote = (family: LexicalFamily): RemoteFamily => ({ ranker: new WorkerRanker(saved.file, family), file: saved.file, family });
-    const index = new LexicalIndex(remote("words"), remote("bigrams"), lengths.get("bigrams.docLengths", "u32").length);
-    for (const f of [index.words, index.bigrams]) if (!(f instanceof Bm25Index)) idleWorkers.register(index, f.ranker);
+    const words = remote("words");
+    const bigrams = remote("bigrams");
+    const index = new LexicalIndex(words, bigrams, lengths.get("bigrams.docLengths", "u32").length);
+    for (const f of [words, bigrams]) idleWorkers.register(index, f.ranker);
     return index;
   }
 
@@ -122,7 +124,7 @@ export class LexicalIndex {
   /**
    * As {@link rank}, each family ranked by its worker when there is one: the requests are
    * sent before this returns, so the caller can search the vectors while the workers
-   * work, then await the result. A family ranked here is ranked after the requests are sent.
+   * work, then await the result.
    */
   async search(query: LexicalQuery, limit: number): Promise<LexicalRanking> {
     const words = rankFamily(this.words, query.words, limit, false);

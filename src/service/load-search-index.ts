@@ -42,9 +42,9 @@ export type WhileGraphLoads<T> = (parts: LexicalParts, graph: Promise<VectorSear
 
 /**
  * Indexes of this many vectors (one per passage; about 800 circulars) or more are loaded
- * and searched by a worker thread (retrieval/worker-vectors.ts), as their words are ranked
- * by another (LEXICAL_IN_WORKERS_FROM, for the same reason: below, a search costs about what
- * a message there and back does). At 2,000 circulars, first asks alternating between the
+ * and searched by a worker thread (retrieval/worker-vectors.ts), as their words and bigrams
+ * are ranked by two others (LEXICAL_IN_WORKERS_FROM, for the same reason: below, a search
+ * costs about what a message there and back does). At 2,000 circulars, first asks alternating between the
  * two in one process: the answering thread was busy 7.7 against 9.9 ms and 8.9 against
  * 11.8 ms a question, and answers took 10.1 against 10.6 and 11.2 against 12.4 ms.
  */
