@@ -81,6 +81,8 @@ export class Bm25Index {
   private scratch: Accumulators | undefined;
   /** One mark per passage, all clear between queries (see inReach). */
   private marks: Uint8Array | undefined;
+  /** Per passage, 1 + its place among the docs of a lookup, 0 between lookups (see lookupAll). */
+  private positions: Uint32Array | undefined;
 
   private constructor(
     private readonly postings: Postings,
@@ -352,10 +354,11 @@ export class Bm25Index {
 
   /**
    * The frequency of term `id` in each of the ascending `docs` (0 where absent), skipping
-   * blocks that hold none of them. `docs` is always a Uint32Array: a plain array as well
+   * blocks that hold none of them (or by lookupAll, when the docs are many for the list). `docs` is always a Uint32Array: a plain array as well
    * made its reads polymorphic, and lookups twice as slow.
    */
   private lookup(id: number, docs: Uint32Array): Uint32Array {
+    if (docs.length * DENSE_LOOKUP >= this.postings.arrays.docFreq[id]!) return this.lookupAll(id, docs);
     const out = new Uint32Array(docs.length);
     const bytes = this.postings.list(id);
     const blocks = this.postings.blocks(id);
@@ -385,6 +388,28 @@ export class Bm25Index {
         if (docs[i] === d) out[i] = f;
       }
     }
+    return out;
+  }
+
+  /** As {@link lookup}, decoding the whole list and finding each posting's place among the docs by a map. */
+  private lookupAll(id: number, docs: Uint32Array): Uint32Array {
+    const out = new Uint32Array(docs.length);
+    const at = (this.positions ??= new Uint32Array(this.size));
+    for (let i = 0; i < docs.length; i++) at[docs[i]!] = i + 1;
+    const bytes = this.postings.list(id);
+    let d = -1;
+    for (let p = 0; p < bytes.length; ) {
+      let c = bytes[p++]!;
+      let gap = c & 0x7f;
+      for (let shift = 7; c >= 0x80; shift += 7) gap |= ((c = bytes[p++]!) & 0x7f) << shift;
+      d += gap;
+      c = bytes[p++]!;
+      let f = c & 0x7f;
+      for (let shift = 7; c >= 0x80; shift += 7) f |= ((c = bytes[p++]!) & 0x7f) << shift;
+      const i = at[d]!;
+      if (i !== 0) out[i - 1] = f;
+    }
+    for (let i = 0; i < docs.length; i++) at[docs[i]!] = 0;
     return out;
   }
 
@@ -493,6 +518,17 @@ function decode(bytes: Uint8Array, visit: (doc: number, frequency: number) => vo
     visit(d, f);
   }
 }
+
+/**
+ * A term is looked up for docs numbering at least 1/DENSE_LOOKUP of its postings by
+ * decoding its whole list and placing each posting by a map (lookupAll), not by merging
+ * block by block: the blocks skip nothing then, and the merge costs more per posting.
+ * Over 367 queries captured at 10,000 circulars, alternated in one process: ranking took
+ * 7–9 % less time at 8 to 64 (32: words 7,548 → 6,926 ms, bigrams 8,272 → 7,657 ms for
+ * three passes), and 27 % more with the map always; at 2,000, 6 % less at 32. The results
+ * were the same.
+ */
+const DENSE_LOOKUP = 32;
 
 /** Floors are taken again once the most the terms left can add falls below this share of what it was at the last check. */
 const CHECK_AGAIN = 0.75;
