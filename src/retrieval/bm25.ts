@@ -354,8 +354,9 @@ export class Bm25Index {
 
   /**
    * The frequency of term `id` in each of the ascending `docs` (0 where absent), skipping
-   * blocks that hold none of them (or by lookupAll, when the docs are many for the list). `docs` is always a Uint32Array: a plain array as well
-   * made its reads polymorphic, and lookups twice as slow.
+   * blocks that hold none of them (or by lookupAll, when the docs are many for the list).
+   * `docs` is always a Uint32Array: a plain array as well made its reads polymorphic, and
+   * lookups twice as slow.
    */
   private lookup(id: number, docs: Uint32Array): Uint32Array {
     if (docs.length * DENSE_LOOKUP >= this.postings.arrays.docFreq[id]!) return this.lookupAll(id, docs);
