@@ -279,6 +279,14 @@ export class Sections {
   }
 
   /**
+   * How many values the named section holds, from the header (nothing of it is read).
+   * @throws {SectionFormatError} when it is missing or of another type.
+   */
+  count(name: string, type: SectionType): number {
+    return this.entry(name, type).length;
+  }
+
+  /**
    * The named section as a typed array: a view of the bytes in memory, or read whole from the file.
    * @throws {SectionFormatError} when it is missing, of another type, or not `length` long.
    */

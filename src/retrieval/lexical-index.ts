@@ -79,7 +79,7 @@ export class LexicalIndex {
    * Reads a saved index: from bytes in memory, or from its file, whose postings lists
    * then stay on disk and are read as questions need them. With `inWorkers` (a file
    * only), each family is ranked by a worker thread that opens the file itself, and this
-   * thread reads only the passage count.
+   * thread reads only the header (the passage count).
    * @throws {SectionFormatError} when it is not one.
    */
   static async decode(saved: Buffer | { readonly file: string }, options: { readonly inWorkers?: boolean } = {}): Promise<LexicalIndex> {
@@ -91,11 +91,11 @@ export class LexicalIndex {
       const bigrams = Bm25Index.fromSections(s, "bigrams", params);
       return new LexicalIndex(Bm25Index.fromSections(s, "words", params), bigrams, bigrams.size);
     }
-    const lengths = await Sections.open(saved.file, FILE_KIND, (name) => name !== "bigrams.docLengths");
+    const header = await Sections.open(saved.file, FILE_KIND, () => true);
     const remote = (family: LexicalFamily): RemoteFamily => ({ ranker: new WorkerRanker(saved.file, family), file: saved.file, family });
     const words = remote("words");
     const bigrams = remote("bigrams");
-    const index = new LexicalIndex(words, bigrams, lengths.get("bigrams.docLengths", "u32").length);
+    const index = new LexicalIndex(words, bigrams, header.count("bigrams.docLengths", "u32"));
     for (const f of [words, bigrams]) idleWorkers.register(index, f.ranker);
     return index;
   }
