@@ -398,6 +398,7 @@ export class Bm25Index {
     const at = (this.positions ??= new Uint32Array(this.size));
     for (let i = 0; i < docs.length; i++) at[docs[i]!] = i + 1;
     const bytes = this.postings.list(id);
+    // decode() inlined, as in accumulate and lookup (a callback per posting costs more than the work).
     let d = -1;
     for (let p = 0; p < bytes.length; ) {
       let c = bytes[p++]!;

@@ -1,8 +1,8 @@
 /**
- * A saved index's vectors held and searched by a worker thread (vector-worker.ts). The
- * answering thread sends the question's vector and ranks the words and bigrams meanwhile;
- * at 2,000 circulars the vector search was a third of a first-asked question's time on the
- * answering thread (hnswlib, its graph mostly out of cache by then).
+ * A saved index's vectors held and searched by a worker thread (vector-worker.ts), beside
+ * the workers that rank its words and bigrams (lexical-index.ts); at 2,000 circulars the
+ * vector search was a third of a first-asked question's time on the answering thread
+ * (hnswlib, its graph mostly out of cache by then).
  *
  * Should the worker fail or stop after loading, the graphs are loaded into this thread and
  * searched here from then on. A worker whose index is no longer referenced (an engine

@@ -1,6 +1,6 @@
 /**
  * Numbered requests to a worker thread, each settled by the reply that carries its number
- * (the words ranker, retrieval/worker-ranker.ts; the vectors, retrieval/worker-vectors.ts).
+ * (the lexical rankers, retrieval/worker-ranker.ts; the vectors, retrieval/worker-vectors.ts).
  * The worker keeps the process alive only while a request is pending; once it fails or
  * stops, every request pending then and every later one fails with that error.
  */
