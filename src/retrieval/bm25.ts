@@ -567,11 +567,41 @@ function floorAbove(values: Float64Array, n: number, k: number, lower: number): 
   if (aboveBuffer.length < n) aboveBuffer = new Float64Array(Math.ceil(n * 1.5));
   let m = 0;
   for (let i = 0; i < n; i++) if (values[i]! >= lower) aboveBuffer[m++] = values[i]!;
-  return m < k ? lower : kthLargest(null, aboveBuffer, m, k);
+  return m < k ? lower : select(null, aboveBuffer, m, k);
 }
 
-/** The k-th largest (k ≤ n) of the first n values, or of values[at[i]] for i < n, by quickselect. */
+/** Below this many values the k-th largest is selected among all of them. */
+const SELECT_ALL_UNDER = 8192;
+/** Values sampled, evenly spaced, to place a first floor (see kthLargest). */
+const FLOOR_SAMPLE = 1024;
+/** Scratch space for the sample. */
+const sampleBuffer = new Float64Array(FLOOR_SAMPLE);
+
+/**
+ * The k-th largest (k ≤ n) of the first n values, or of values[at[i]] for i < n. Among
+ * many, an evenly spaced sample places a floor that about 8k of them reach; the k-th
+ * largest is selected among those at or above it (among all, should fewer than k be).
+ * Exact either way. Gathering and selecting over every sum touched was a fifth of ranking
+ * a question's bigrams at 10,000 circulars, where 200,000 sums were no rarity.
+ */
 function kthLargest(at: Uint32Array | null, values: Float64Array, n: number, k: number): number {
+  if (n < SELECT_ALL_UNDER) return select(at, values, n, k);
+  for (let j = 0; j < FLOOR_SAMPLE; j++) {
+    const i = Math.floor(((j + 0.5) * n) / FLOOR_SAMPLE);
+    sampleBuffer[j] = values[at ? at[i]! : i]!;
+  }
+  const lower = select(null, sampleBuffer, FLOOR_SAMPLE, Math.min(FLOOR_SAMPLE, Math.ceil((8 * k * FLOOR_SAMPLE) / n)));
+  if (aboveBuffer.length < n) aboveBuffer = new Float64Array(Math.ceil(n * 1.5));
+  let m = 0;
+  for (let i = 0; i < n; i++) {
+    const v = values[at ? at[i]! : i]!;
+    if (v >= lower) aboveBuffer[m++] = v;
+  }
+  return m < k ? select(at, values, n, k) : select(null, aboveBuffer, m, k);
+}
+
+/** The k-th largest (k ≤ n) of the first n values, or of values[at[i]] for i < n, by quickselect over them all. */
+function select(at: Uint32Array | null, values: Float64Array, n: number, k: number): number {
   if (selectBuffer.length < n) selectBuffer = new Float64Array(Math.ceil(n * 1.5));
   const a = selectBuffer.subarray(0, n);
   if (at) for (let i = 0; i < n; i++) a[i] = values[at[i]!]!;
