@@ -104,10 +104,11 @@ export class HnswGraph {
   }
 
   /**
-   * The k nearest elements, closest first; equal distances by label.
+   * The k nearest elements, closest first; equal distances by label. `efSearch` overrides
+   * the configured breadth (a graph that is one shard of several gets its share).
    * @throws {DimensionMismatchError} when the query's length differs from the graph's.
    */
-  search(query: ArrayLike<number>, k: number, filter?: (label: number) => boolean): GraphHit[] {
+  search(query: ArrayLike<number>, k: number, filter?: (label: number) => boolean, efSearch = this.config.efSearch): GraphHit[] {
     const n = this.size;
     if (n === 0 || k <= 0) return [];
     if (query.length !== this.dimensions) throw new DimensionMismatchError(this.dimensions, query.length, "query vector");
@@ -116,7 +117,7 @@ export class HnswGraph {
     let fetch = Math.min(n, want + TIE_MARGIN);
     let hits: GraphHit[];
     for (;;) {
-      const ef = Math.max(this.config.efSearch, fetch, n <= this.config.exhaustiveUpTo ? n : 0);
+      const ef = Math.max(efSearch, fetch, n <= this.config.exhaustiveUpTo ? n : 0);
       this.index.setEf(ef);
       const res = this.index.searchKnn(q, fetch, filter);
       hits = res.neighbors

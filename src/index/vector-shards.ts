@@ -85,13 +85,20 @@ export class VectorShards implements VectorSearch {
     return first;
   }
 
-  /** The k nearest vectors over every shard, closest first; equal distances by label. */
+  /**
+   * The k nearest vectors over every shard, closest first; equal distances by label. The
+   * shards share the search breadth (efSearch): at 10,000 circulars (2 shards), 200 each
+   * gave the same first citation as 400 each for all 351 of the bench's questions, in two thirds
+   * of the search time (4.3 against 6.3 ms; recall@10 against a search of breadth 3,000:
+   * 0.84 against 0.89).
+   */
   search(query: ArrayLike<number>, k: number): GraphHit[] {
     if (this.graphs.length === 1) return this.graphs[0]!.search(query, k);
+    const ef = Math.ceil(this.config.efSearch / this.graphs.length);
     const hits: GraphHit[] = [];
     let offset = 0;
     for (const g of this.graphs) {
-      for (const h of g.search(query, k)) hits.push({ label: h.label + offset, distance: h.distance });
+      for (const h of g.search(query, k, undefined, ef)) hits.push({ label: h.label + offset, distance: h.distance });
       offset += g.size;
     }
     return hits.sort((a, b) => a.distance - b.distance || a.label - b.label).slice(0, Math.max(0, Math.floor(k)));
