@@ -243,6 +243,8 @@ describe("the saved corpus and search structures", () => {
     const most = Uint32Array.from(texts.flatMap((_, i) => (i % 5 !== 0 ? [i] : [])));
     for (const index of indexes) {
       for (const term of terms) {
+        // Presence first (df's count would answer it from the cache).
+        expect(index.has(term), JSON.stringify(term)).toBe(scan(term) > 0);
         expect(index.df(term), JSON.stringify(term)).toBe(scan(term));
         if (term === "") continue;
         expect([...index.itemsWith(term)], JSON.stringify(term)).toEqual(items(term));
@@ -278,6 +280,11 @@ describe("the saved corpus and search structures", () => {
     expect(index.df("条职业")).toBe(texts.length); // every sampled candidate holds it
     expect(index.df("职业教育学校")).toBe(0);
     expect(index.itemsWith("职业教育")).toHaveLength(exact); // the items themselves stay exact
+    // Presence: in the first items holding the rarest pair, or else counted (a term one late item holds).
+    expect(index.has("职业教育")).toBe(true);
+    expect(index.has("第10000条职业学")).toBe(true);
+    expect(index.has("第10000条职业教")).toBe(false);
+    expect(index.has("职业教育学校")).toBe(false);
   });
 
   it("never match across a code-unit boundary or between items", () => {

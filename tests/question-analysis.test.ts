@@ -11,6 +11,7 @@ import { buildEngine } from "../src/service/create-qa-service.ts";
 import type { Engine } from "../src/service/qa-service.ts";
 import { questionsOf } from "../src/answer/question/chat-text.ts";
 import { loadVocabulary } from "../src/lexicon/vocabulary.ts";
+import { ConceptExtractor, weigh } from "../src/answer/question/concepts.ts";
 
 let engine: Engine;
 const analyse = (q: string) => engine.analyser.analyse(q).questions;
@@ -84,6 +85,33 @@ describe("normal forms", () => {
     const [q] = analyse("Who is responsible for the credit bank?");
     expect(q!.kind).toBe("who");
     expect(q!.text).toContain("学分银行");
+  });
+});
+
+describe("concept weights", () => {
+  it("are counted when first read, once, and equal the counts' weights read at once", () => {
+    const vocabulary = loadVocabulary(loadSettings().vocabularyDir);
+    const counts = new Map([["职业教育", 120], ["绩效工资", 3], ["基准线", 0], ["基", 40], ["准", 50], ["线", 9]]);
+    let counted = 0;
+    const sources = {
+      words: (t: string) => t.split(/\s+/).filter(Boolean),
+      startsWordIn: (text: string, term: string) => text.split(/\s+/).includes(term),
+      vocabulary,
+      df: (term: string) => (counted++, counts.get(term) ?? 0),
+      contains: (term: string) => (counts.get(term) ?? 0) > 0,
+      total: 400,
+    };
+    const concepts = new ConceptExtractor(sources).extract("职业教育 绩效工资 基准线");
+    expect(concepts.map((c) => [c.text, c.inCorpus])).toEqual([["职业教育", true], ["绩效工资", true], ["基准线", false]]);
+    expect(counted).toBe(0); // presence is not a count: the search starts before any count is made
+    weigh(concepts);
+    const made = counted;
+    expect(made).toBeGreaterThan(0);
+    // 120 of 400 items; 3 of 400; absent, weighed by its characters' counts.
+    const idf = (df: number) => Math.log(1 + 400 / df);
+    expect(concepts.map((c) => c.weight)).toEqual([idf(120), idf(3), (idf(40) + idf(50) + idf(9)) / 3]);
+    weigh(concepts);
+    expect(counted).toBe(made);
   });
 });
 

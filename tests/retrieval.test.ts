@@ -124,6 +124,15 @@ describe("the hybrid retriever on the real seeds", () => {
     expect((await top("产业人才供需报告是谁发布的"))[0]).toBe("000:17");
   });
 
+  it("runs the caller's work once while a search is under way, and finds the same", async () => {
+    const settings = loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-retrieval-${process.pid}`) });
+    const { retriever } = await buildEngine(settings, silentLogger);
+    let ran = 0;
+    const found = await retriever.search({ text: "绩效工资改革谁牵头" }, 10, () => ran++);
+    expect(ran).toBe(1);
+    expect(found).toEqual(await retriever.search({ text: "绩效工资改革谁牵头" }, 10));
+  });
+
   it("is a LangChain retriever too: items as Documents with the citation in metadata", async () => {
     const settings = loadSettings({ POLICYBOT_INDEX_DIR: path.join(process.env.TMPDIR ?? "/tmp", `pb-retrieval-${process.pid}`) });
     const retriever = new PolicyRetriever({ search: (await buildEngine(settings, silentLogger)).retriever, k: 3 });

@@ -111,8 +111,12 @@ export class HybridRetriever {
     }
   }
 
-  /** Searches and returns up to `limit` distinct items, best first. */
-  async search(request: SearchRequest, limit = 10): Promise<SearchResult> {
+  /**
+   * Searches and returns up to `limit` distinct items, best first. `meanwhile` runs on this
+   * thread once the rankings are under way: a large index's worker threads rank while this
+   * one would wait for them (a small index has ranked everything here by then).
+   */
+  async search(request: SearchRequest, limit = 10, meanwhile?: () => void): Promise<SearchResult> {
     const o = this.options;
     const question = request.text;
     const terms = this.analyzer.analyzeQuery(question, request.expansions);
@@ -131,6 +135,7 @@ export class HybridRetriever {
     }
     const lexical = this.lexical.search(terms, o.candidates);
     lexical.catch(() => {});
+    meanwhile?.();
     const lex = await lexical;
     const dense = await vectors;
     const lists: RankedList[] = [

@@ -47,10 +47,11 @@ const READ_GAP = 1 << 14;
  * is scaled up: a standard error of at most 3.1 % of the candidates, for weights that go by
  * the count's logarithm. At 10,000 circulars a common word's 100,000 candidates were read
  * and searched in full, and counting took a third of the time answering took outside
- * search on a question's first pass. Below a few thousand items (5 circulars: 400) every
- * count is exact.
+ * search on a question's first pass. Exact up to 4,096 candidates, counting there still
+ * took 3.1 ms a question (first asks of the bench's 351 questions); up to 1,024, 1.9–2.4
+ * ms, with the same answers. Below a thousand items (5 circulars: 400) every count is exact.
  */
-const COUNT_EXACTLY_UP_TO = 4096;
+const COUNT_EXACTLY_UP_TO = 1024;
 const COUNT_SAMPLE = 256;
 /**
  * A code unit's items among a set are found by searching the set's own texts while the set
@@ -61,11 +62,18 @@ const COUNT_SAMPLE = 256;
 const SEARCH_OVER_SCAN = 6;
 /** Candidate lists shorter than this are verified directly rather than intersected further. */
 const INTERSECT_UNTIL = 64;
+/**
+ * Whether a longer term is in the corpus is first looked for in this many of the items
+ * holding its rarest pair, before counting it (see {@link SubstringFrequency.has}).
+ */
+const PRESENCE_PROBE = 32;
 
 const pairKey = (text: string, i: number) => ((text.charCodeAt(i) << 16) | text.charCodeAt(i + 1)) >>> 0;
 
 export class SubstringFrequency {
   private readonly cache = new Map<string, number>();
+  /** Terms found present or absent by {@link has} without a count. */
+  private readonly presence = new Map<string, boolean>();
   /** Where texts read from the file land (one run of candidates at a time). */
   private scratch = new Uint8Array(0);
   /** Bytes of texts read at a time (tests set it small, to cross the runs' edges). */
@@ -303,6 +311,35 @@ export class SubstringFrequency {
   }
 
   /**
+   * Whether any item's text holds `term`: `df(term) > 0`, found without counting where it
+   * can be. A longer term is first looked for in the first items holding its rarest pair: a
+   * common term is in one of them, and is found without intersecting its pairs' lists and
+   * searching thousands of texts (a question's words are tested for presence as it is
+   * analysed, and weighed by their counts only once its search is under way).
+   */
+  has(term: string): boolean {
+    const t = squash(term);
+    const counted = this.cache.get(t);
+    if (counted !== undefined) return counted > 0;
+    let found = this.presence.get(t);
+    if (found === undefined) {
+      found = this.look(t);
+      if (this.presence.size >= CACHE_LIMIT) this.presence.clear();
+      this.presence.set(t, found);
+    }
+    return found;
+  }
+
+  private look(t: string): boolean {
+    if (t.length <= 2) return this.df(t) > 0;
+    const pairs = this.pairsOf(t);
+    if (!pairs) return false;
+    const rarest = this.items(pairs.reduce((a, b) => (this.pairCount[b]! < this.pairCount[a]! ? b : a)));
+    if (this.holding(rarest.subarray(0, PRESENCE_PROBE), t, undefined, 1).length > 0) return true;
+    return rarest.length > PRESENCE_PROBE && this.df(t) > 0;
+  }
+
+  /**
    * The items (ascending) whose text holds `term` (normalised and without whitespace, as
    * the texts are): the candidates that hold all of its pairs, each searched for it.
    * With `skip`, an item counts only where the term starts `skip(item)` code units or
@@ -366,9 +403,9 @@ export class SubstringFrequency {
    * The candidates (ascending) whose text holds `t` (from `skip(item)` on): each searched
    * within its own text, so a term no candidate holds costs the candidates' length, not a
    * search to the end of the corpus. Candidates whose texts lie close together are read
-   * in one run.
+   * in one run. With `enough`, the search stops once that many are found.
    */
-  private holding(candidates: Uint32Array, t: string, skip?: (item: number) => number): Uint32Array {
+  private holding(candidates: Uint32Array, t: string, skip?: (item: number) => number, enough = Infinity): Uint32Array {
     const out = new Uint32Array(candidates.length);
     let n = 0;
     const start = this.textStart;
@@ -385,7 +422,9 @@ export class SubstringFrequency {
         // A candidate's text decoded and searched as a string: Buffer#indexOf with a UTF-16
         // needle took 5x as long (it encodes the needle, and searches code unit by code unit).
         const from = (start[c]! + (skip ? skip(c) : 0)) * 2 - runStart;
-        if (run.toString("utf16le", from, start[c + 1]! * 2 - runStart).includes(t)) out[n++] = c;
+        if (!run.toString("utf16le", from, start[c + 1]! * 2 - runStart).includes(t)) continue;
+        out[n++] = c;
+        if (n >= enough) return out.subarray(0, n);
       }
     }
     return out.subarray(0, n);

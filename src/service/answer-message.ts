@@ -7,6 +7,7 @@ import type { DraftAnswer, PreparedQuestion } from "../answer/answer-question.ts
 import { sameCitation } from "../answer/compose/citations.ts";
 import { kindNamed } from "../answer/kinds/table.ts";
 import type { AnalysedMessage, AnalysedQuestion } from "../answer/question/analysed-question.ts";
+import { weigh } from "../answer/question/concepts.ts";
 import { renderAnswerText } from "../answer/render-answer.ts";
 import type { Citation, Evidence } from "../answer/types.ts";
 import type { HybridRetriever, SearchRequest, SearchResult } from "../retrieval/hybrid-retriever.ts";
@@ -50,9 +51,13 @@ export async function prepareMessage(
   return { prepared, retrievalMs };
 }
 
-/** Searches for an analysed question. */
+/**
+ * Searches for an analysed question; its concepts are weighed while the search's worker
+ * threads rank (see `weigh`): the answer stage reads the weights, the search does not.
+ */
 export function searchFor(retriever: HybridRetriever, q: AnalysedQuestion): Promise<SearchResult> {
-  return retriever.search(searchRequest(q), q.kind === "compare" ? SEARCH_DEPTH.compare : SEARCH_DEPTH.default);
+  const depth = q.kind === "compare" ? SEARCH_DEPTH.compare : SEARCH_DEPTH.default;
+  return retriever.search(searchRequest(q), depth, () => weigh(q.concepts));
 }
 
 /** Several answers of one message as one reply: numbered leads, citations merged in order. */

@@ -96,7 +96,7 @@ export async function assembleEngine(
   await slice.pause();
   const units = await UnitNames.of(vocabulary.units, corpus);
   await slice.pause();
-  const inCorpus = (t: string) => stats.df(t) > 0;
+  const inCorpus = (t: string) => stats.has(t);
   const measures = new Measures(vocabulary.measures);
   const kinds: KindContext = {
     corpus,
@@ -114,6 +114,7 @@ export async function assembleEngine(
     startsWordIn: (text, term) => analyzer.startsWordIn(text, term),
     vocabulary,
     df: (term) => stats.df(term),
+    contains: inCorpus,
     total: stats.total,
   });
   await slice.pause();
