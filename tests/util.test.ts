@@ -232,10 +232,15 @@ describe("the vocabulary folder", () => {
     expect(error).toBeInstanceOf(DataFileError);
     expect((error as Error).message).toMatch(/^en-zh\.json line \d+: /);
 
-    fs.writeFileSync(file, JSON.stringify({ ...glossary, "vocational school": ["职业学校"] }));
+    // A key starting with "_" is a comment; keys are matched in lower case, hyphens and runs of whitespace as one space.
+    const edited = { ...glossary, "vocational school": ["职业学校"], _note: ["注释"], "Dual-Track\t \tPilot": ["双轨试点"] };
+    fs.writeFileSync(file, JSON.stringify(edited));
     const again = loadVocabulary(dir);
     expect(again).not.toBe(first);
     expect(again.english.get("vocational school")).toEqual(["职业学校"]);
+    expect(again.english.get("dual track pilot")).toEqual(["双轨试点"]);
+    expect([...again.english.keys()].filter((k) => k.startsWith("_") || /[A-Z-]|\s\s/.test(k))).toEqual([]);
+    expect(again.english.has("_note")).toBe(false);
   });
 });
 

@@ -230,9 +230,20 @@ const PlacesFile = z.object({ otherProvinces: Words, home: Words, cities: Words 
 /** The data files the search index is built from (segmentation); the index is rebuilt when they change. */
 export const INDEX_DATA_FILES: readonly (keyof typeof DATA_FILES)[] = ["stopwords", "domainTerms"];
 
-/** Keys are matched in lower case (English), longest first where order matters. */
-function termMap(record: Record<string, string[]>): Map<string, string[]> {
-  return new Map(Object.entries(record).map(([k, v]) => [k.toLowerCase(), v]));
+/** Keys are matched in lower case (English), longest first where order matters; `spelled` writes them as they are matched. */
+function termMap(record: Record<string, string[]>, spelled: (key: string) => string = (k) => k): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(record)) out.set(spelled(k.toLowerCase()), v);
+  return out;
+}
+
+/**
+ * A glossary phrase as questions are matched: hyphens read as spaces, whitespace as one
+ * space (high-tech zone = high tech zone). Only keys that change are rewritten: the two
+ * replacements on every one of 4,000 keys took 18–21 ms of a cold start.
+ */
+function glossaryKey(key: string): string {
+  return /-|[^\S ]| {2}/.test(key) ? key.replace(/-/g, " ").replace(/\s+/g, " ") : key;
 }
 
 function unitTable(data: z.infer<typeof UnitFile>): UnitTable {
@@ -264,8 +275,7 @@ function readVocabulary(dir: string): Vocabulary {
   const words = readJsonTable(file("answerWords"), AnswerWordsFile);
   return {
     aliases: termMap(readJsonTable(file("aliases"), TermMap, isTermMap)),
-    // Hyphens read as spaces, in the glossary as in questions: high-tech zone = high tech zone.
-    english: new Map([...termMap(readJsonTable(file("english"), TermMap, isTermMap))].map(([k, v]) => [k.replace(/-/g, " ").replace(/\s+/g, " "), v])),
+    english: termMap(readJsonTable(file("english"), TermMap, isTermMap), glossaryKey),
     englishStopwords: new Set(readWordList(file("englishStopwords"))),
     stopwords: new Set(readWordList(file("stopwords"))),
     questionWords: new Set(readWordList(file("questionWords"))),
