@@ -93,7 +93,8 @@ export function readJsonTable<T>(file: string, schema: z.ZodMiniType<T>, plainly
     );
   }
   if (json !== null && typeof json === "object" && !Array.isArray(json)) {
-    // Keys starting with "_" are comments. Deleted in place: rebuilding the glossary's 4,000-key object without them took 16–22 ms of a cold start.
+    // Keys starting with "_" are comments. Deleted in place: rebuilding the glossary's
+    // 4,000-key object without them took 16–22 ms of a cold start.
     for (const k of Object.keys(json)) if (k.startsWith("_")) delete (json as Record<string, unknown>)[k];
   }
   // A table that plainly has the shape skips zod (the glossary's 4,000 entries took 30 ms
