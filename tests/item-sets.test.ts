@@ -95,8 +95,20 @@ describe("item sets", () => {
       for (const exact of [true, false]) expect([...warmed.namingUnit(unit, exact)], unit).toEqual([...cold.namingUnit(unit, exact)]);
   });
 
-  it("combine ascending sets by merging", () => {
+  it("combine ascending sets by merging, or by galloping through a much larger one", () => {
     expect([...intersect([1, 3, 5, 7], [2, 3, 7, 9])]).toEqual([3, 7]);
+    // Sizes from equal to a thousand times apart, each way round: the same as a filter.
+    let seed = 5;
+    const rnd = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const subset = (n: number, p: number) => Uint32Array.from({ length: n }, (_, i) => i).filter(() => rnd() < p);
+    for (let t = 0; t < 400; t++) {
+      const n = 1 + Math.floor(rnd() * 5000);
+      const a = subset(n, rnd());
+      const b = subset(n, rnd() ** 3);
+      const expected = [...a].filter((x) => b.includes(x));
+      expect([...intersect(a, b)]).toEqual(expected);
+      expect([...intersect(b, a)]).toEqual(expected);
+    }
     expect(countShared([1, 3, 5, 7], [2, 3, 7, 9])).toBe(2);
     expect([...union([[1, 4], [2, 4, 6], []])]).toEqual([1, 2, 4, 6]);
     expect(() => sets.numberOf({ ...items[0]!.item })).toThrow(/is not in this corpus/);

@@ -50,6 +50,8 @@ export class ItemSets {
   /** Item numbers by item, only for a corpus whose items' `order` is not their place (never seen so far). */
   private numbers?: Map<Item, number>;
   private numbered?: Uint32Array;
+  /** Per item, 1 when one unit alone is responsible for it (a list of "only" a unit's items reads every one of its items). */
+  private sole?: Uint8Array;
   private byUnit?: UnitTable<UnitLists>;
   private readonly remembered = new BoundedMap<string, Uint32Array>(REMEMBERED);
 
@@ -77,17 +79,20 @@ export class ItemSets {
   private *itemTables(): Generator<void> {
     const byUnit = { exact: new UnitListsBuilder(), loose: new UnitListsBuilder() };
     const numbered = new Uint32List();
+    const sole = new Uint8Array(this.items.length);
     for (let n = 0; n < this.items.length; n++) {
       const { item } = this.items[n]!;
       if (item.responsible) {
         byUnit.exact.add(n, this.units.unitsOf(item.responsible, true));
         byUnit.loose.add(n, this.units.unitsOf(item.responsible, false));
+        sole[n] = item.responsible.length === 1 ? 1 : 0;
       }
       if (item.label !== null) numbered.push(n);
       yield;
     }
     this.byUnit ??= { exact: byUnit.exact.finish(), loose: byUnit.loose.finish() };
     this.numbered ??= numbered.view().slice();
+    this.sole ??= sole;
   }
 
   /**
@@ -137,6 +142,17 @@ export class ItemSets {
     return this.items[n]!.item;
   }
 
+  /** The document of item n (items of a document share it). */
+  documentOf(n: number): DocumentMeta {
+    return this.items[n]!.meta;
+  }
+
+  /** Whether one unit alone is responsible for item n (its responsible list names one). */
+  soleResponsible(n: number): boolean {
+    if (!this.sole) for (const _ of this.itemTables());
+    return this.sole![n] === 1;
+  }
+
   /** The items whose responsible units name `unit` (canonical; see UnitNames.unitsOf). */
   namingUnit(unit: string, exact: boolean): Uint32Array {
     // itemTables() sets byUnit and numbered when it ends.
@@ -174,11 +190,15 @@ export class ItemSets {
     return this.remember(key, () => union(spellings.map((s) => this.frequency.itemsWith(s, skip))));
   }
 
-  /** Of the items `within` (ascending), those whose own text, squashed, holds `phrase` as written. */
-  writing(phrase: string, within: ArrayLike<number>): Uint32Array {
+  /**
+   * Of the items `within` (ascending), those whose own text, squashed, holds `phrase` as
+   * written. Only those items are searched: a date every circular writes (2025年) took
+   * 16–34 ms to find over the whole corpus at 10,000 circulars, for a list of two items.
+   */
+  writing(phrase: string, within: Uint32Array): Uint32Array {
     // Squashed text has no spaces, capitals or quotes: a phrase with any is in none.
     if (squash(phrase) !== phrase) return new Uint32Array(0);
-    return intersect(within, this.frequency.itemsWith(phrase)).filter((n) => squash(this.items[n]!.item.text).includes(phrase));
+    return this.frequency.itemsWith(phrase, undefined, within).filter((n) => squash(this.items[n]!.item.text).includes(phrase));
   }
 
   private remember(key: string, compute: () => Uint32Array): Uint32Array {

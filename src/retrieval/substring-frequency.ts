@@ -358,6 +358,9 @@ export class SubstringFrequency {
     }
     const found = this.pairsOf(t);
     if (!found) return new Uint32Array(0);
+    // Fewer items to search than hold the term's rarest pair: their texts are searched
+    // without decoding a pair list (a date's pairs, 20 and 年, are in most items).
+    if (within && within.length <= Math.min(...found.map((p) => this.pairCount[p]!))) return this.holding(within, t, skip);
     let candidates = t.length === 2 ? this.items(found[0]!) : this.candidates(found);
     if (within) candidates = intersect(candidates, within);
     return t.length === 2 && !skip ? candidates : this.holding(candidates, t, skip);

@@ -133,7 +133,7 @@ const LIST_DOCUMENTS = 5;
  */
 function fromFewDocuments(matches: ArrayLike<number>, search: SearchResult, sets: ItemSets): { items: number[]; documents: number } | null {
   const byFile = new Map<string, number[]>();
-  for (let i = 0; i < matches.length; i++) pushTo(byFile, sets.item(matches[i]!).file, matches[i]!);
+  for (let i = 0; i < matches.length; i++) pushTo(byFile, sets.documentOf(matches[i]!).file, matches[i]!);
   if (byFile.size <= LIST_DOCUMENTS) return null;
   const found = new Map<string, number>();
   for (const hit of search.items) if (!found.has(hit.item.file)) found.set(hit.item.file, found.size);
@@ -231,9 +231,8 @@ export const list: QuestionKind = {
       const role = roleOf(q, ctx);
       const exact = q.excludedUnits.length > 0;
       matches = intersect(matches, sets.namingUnit(unit, exact)).filter((n) => {
-        const responsible = sets.item(n).responsible!;
-        if (role === "only") return responsible.length === 1;
-        return !q.excludedUnits.some((u) => ctx.units.listed(responsible, u, true));
+        if (role === "only") return sets.soleResponsible(n);
+        return !q.excludedUnits.some((u) => ctx.units.listed(sets.item(n).responsible!, u, true));
       });
       // Which unit leads is said only where the document says it; these circulars list units without saying.
       const leadsIn = (n: number) => {
