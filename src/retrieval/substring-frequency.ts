@@ -24,6 +24,7 @@ import type { DocumentMeta, Item } from "../corpus/types.ts";
 import { encodeSections, MemoryBytes, Sections, SectionFormatError, TEXTS_IN_MEMORY, type ByteSource } from "../index/binary-sections.ts";
 import { Uint32Index, Uint32List, varintBytes, writeVarint } from "../util/uint32-index.ts";
 import { squash } from "../text/normalize.ts";
+import { BoundedMap } from "../util/bounded-map.ts";
 import { intersect } from "../util/sorted-sets.ts";
 
 /** The text an item is counted by: its document's title, its headings and its text, normalised, without whitespace. */
@@ -33,7 +34,7 @@ export function frequencyText(meta: Pick<DocumentMeta, "title">, item: Pick<Item
 
 const FILE_KIND = "policybot-substring-frequency/2";
 const SEPARATOR = "\n";
-/** Distinct terms remembered between questions; the cache is cleared when full. */
+/** Distinct terms remembered between questions, counted and found present or absent (the oldest forgotten first). */
 const CACHE_LIMIT = 50_000;
 /** Bytes of pair lists read from the file kept for the next questions (a common pair's list comes back often). */
 const KEPT_PAIR_BYTES = 8 * 1024 * 1024;
@@ -71,9 +72,9 @@ const PRESENCE_PROBE = 32;
 const pairKey = (text: string, i: number) => ((text.charCodeAt(i) << 16) | text.charCodeAt(i + 1)) >>> 0;
 
 export class SubstringFrequency {
-  private readonly cache = new Map<string, number>();
+  private readonly cache = new BoundedMap<string, number>(CACHE_LIMIT);
   /** Terms found present or absent by {@link has} without a count. */
-  private readonly presence = new Map<string, boolean>();
+  private readonly presence = new BoundedMap<string, boolean>(CACHE_LIMIT);
   /** Where texts read from the file land (one run of candidates at a time). */
   private scratch = new Uint8Array(0);
   /** Bytes of texts read at a time (tests set it small, to cross the runs' edges). */
@@ -302,11 +303,7 @@ export class SubstringFrequency {
   df(term: string): number {
     const t = squash(term);
     let n = this.cache.get(t);
-    if (n === undefined) {
-      n = this.count(t);
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      this.cache.set(t, n);
-    }
+    if (n === undefined) this.cache.set(t, (n = this.count(t)));
     return n;
   }
 
@@ -322,11 +319,7 @@ export class SubstringFrequency {
     const counted = this.cache.get(t);
     if (counted !== undefined) return counted > 0;
     let found = this.presence.get(t);
-    if (found === undefined) {
-      found = this.look(t);
-      if (this.presence.size >= CACHE_LIMIT) this.presence.clear();
-      this.presence.set(t, found);
-    }
+    if (found === undefined) this.presence.set(t, (found = this.look(t)));
     return found;
   }
 
@@ -334,7 +327,7 @@ export class SubstringFrequency {
     if (t.length <= 2) return this.df(t) > 0;
     const pairs = this.pairsOf(t);
     if (!pairs) return false;
-    const rarest = this.items(pairs.reduce((a, b) => (this.pairCount[b]! < this.pairCount[a]! ? b : a)));
+    const rarest = this.items(this.rarest(pairs));
     if (this.holding(rarest.subarray(0, PRESENCE_PROBE), t, undefined, 1).length > 0) return true;
     return rarest.length > PRESENCE_PROBE && this.df(t) > 0;
   }
@@ -360,7 +353,7 @@ export class SubstringFrequency {
     if (!found) return new Uint32Array(0);
     // Fewer items to search than hold the term's rarest pair: their texts are searched
     // without decoding a pair list (a date's pairs, 20 and 年, are in most items).
-    if (within && within.length <= Math.min(...found.map((p) => this.pairCount[p]!))) return this.holding(within, t, skip);
+    if (within && within.length <= this.pairCount[this.rarest(found)]!) return this.holding(within, t, skip);
     let candidates = t.length === 2 ? this.items(found[0]!) : this.candidates(found);
     if (within) candidates = intersect(candidates, within);
     return t.length === 2 && !skip ? candidates : this.holding(candidates, t, skip);
@@ -391,6 +384,11 @@ export class SubstringFrequency {
       if (!found.includes(p)) found.push(p);
     }
     return found;
+  }
+
+  /** Of the term's pairs (positions in the pair table), the one the fewest items hold. */
+  private rarest(found: readonly number[]): number {
+    return found.reduce((a, b) => (this.pairCount[b]! < this.pairCount[a]! ? b : a));
   }
 
   /** The items holding every pair (or the few holding the rarest ones, to be searched). */
