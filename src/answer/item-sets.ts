@@ -44,15 +44,23 @@ interface UnitLists {
   readonly items: Uint32Array;
 }
 
+/** What one pass over the items builds for list questions. */
+interface ItemTables {
+  /** Each unit's items, per role. */
+  readonly byUnit: UnitTable<UnitLists>;
+  /** Every numbered item (label not null), ascending. */
+  readonly numbered: Uint32Array;
+  /** Per item, 1 when one unit alone is responsible for it (a list of "only" a unit's items reads every one of its items). */
+  readonly sole: Uint8Array;
+}
+
 export class ItemSets {
   /** Each document's first item number, and each item's title length (see documentTables). */
   private documents?: DocumentTables;
   /** Item numbers by item, only for a corpus whose items' `order` is not their place (never seen so far). */
   private numbers?: Map<Item, number>;
-  private numbered?: Uint32Array;
-  /** Per item, 1 when one unit alone is responsible for it (a list of "only" a unit's items reads every one of its items). */
-  private sole?: Uint8Array;
-  private byUnit?: UnitTable<UnitLists>;
+  /** The tables one pass over the items builds (see itemTables). */
+  private tables?: ItemTables;
   private readonly remembered = new BoundedMap<string, Uint32Array>(REMEMBERED);
 
   constructor(
@@ -90,9 +98,13 @@ export class ItemSets {
       if (item.label !== null) numbered.push(n);
       yield;
     }
-    this.byUnit ??= { exact: byUnit.exact.finish(), loose: byUnit.loose.finish() };
-    this.numbered ??= numbered.view().slice();
-    this.sole ??= sole;
+    this.tables ??= { byUnit: { exact: byUnit.exact.finish(), loose: byUnit.loose.finish() }, numbered: numbered.view().slice(), sole };
+  }
+
+  /** The item tables, built at once if warm() has not built them yet. */
+  private itemTablesNow(): ItemTables {
+    if (!this.tables) for (const _ of this.itemTables());
+    return this.tables!;
   }
 
   /**
@@ -149,23 +161,20 @@ export class ItemSets {
 
   /** Whether one unit alone is responsible for item n (its responsible list names one). */
   soleResponsible(n: number): boolean {
-    if (!this.sole) for (const _ of this.itemTables());
-    return this.sole![n] === 1;
+    return this.itemTablesNow().sole[n] === 1;
   }
 
   /** The items whose responsible units name `unit` (canonical; see UnitNames.unitsOf). */
   namingUnit(unit: string, exact: boolean): Uint32Array {
-    // itemTables() sets byUnit and numbered when it ends.
-    if (!this.byUnit) for (const _ of this.itemTables());
-    const lists = exact ? this.byUnit!.exact : this.byUnit!.loose;
+    const { byUnit } = this.itemTablesNow();
+    const lists = exact ? byUnit.exact : byUnit.loose;
     const at = lists.at.get(unit);
     return at === undefined ? new Uint32Array(0) : lists.items.slice(lists.start[at], lists.start[at + 1]);
   }
 
   /** Every numbered item (label not null). */
   labelled(): Uint32Array {
-    if (!this.numbered) for (const _ of this.itemTables());
-    return this.numbered!;
+    return this.itemTablesNow().numbered;
   }
 
   /** The items whose title, headings or text hold `text` (squashed): every item whose own text does, and some more. */
