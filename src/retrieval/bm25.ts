@@ -564,10 +564,19 @@ let aboveBuffer = new Float64Array(0);
  * question's bigrams at 10,000 circulars, where 100,000 candidates were no rarity.
  */
 function floorAbove(values: Float64Array, n: number, k: number, lower: number): number {
+  const m = gatherAbove(null, values, n, lower);
+  return m < k ? lower : select(null, aboveBuffer, m, k);
+}
+
+/** Copies the first n values (or values[at[i]]) at or above `lower` into aboveBuffer; returns how many. */
+function gatherAbove(at: Uint32Array | null, values: Float64Array, n: number, lower: number): number {
   if (aboveBuffer.length < n) aboveBuffer = new Float64Array(Math.ceil(n * 1.5));
   let m = 0;
-  for (let i = 0; i < n; i++) if (values[i]! >= lower) aboveBuffer[m++] = values[i]!;
-  return m < k ? lower : select(null, aboveBuffer, m, k);
+  for (let i = 0; i < n; i++) {
+    const v = values[at ? at[i]! : i]!;
+    if (v >= lower) aboveBuffer[m++] = v;
+  }
+  return m;
 }
 
 /** Below this many values the k-th largest is selected among all of them. */
@@ -591,12 +600,7 @@ function kthLargest(at: Uint32Array | null, values: Float64Array, n: number, k: 
     sampleBuffer[j] = values[at ? at[i]! : i]!;
   }
   const lower = select(null, sampleBuffer, FLOOR_SAMPLE, Math.min(FLOOR_SAMPLE, Math.ceil((8 * k * FLOOR_SAMPLE) / n)));
-  if (aboveBuffer.length < n) aboveBuffer = new Float64Array(Math.ceil(n * 1.5));
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[at ? at[i]! : i]!;
-    if (v >= lower) aboveBuffer[m++] = v;
-  }
+  const m = gatherAbove(at, values, n, lower);
   return m < k ? select(at, values, n, k) : select(null, aboveBuffer, m, k);
 }
 
