@@ -316,6 +316,8 @@ export class SubstringFrequency {
    */
   has(term: string): boolean {
     const t = squash(term);
+    // One or two code units are counted exactly from the tables: no search to spare.
+    if (t.length <= 2) return this.df(t) > 0;
     const counted = this.cache.get(t);
     if (counted !== undefined) return counted > 0;
     let found = this.presence.get(t);
@@ -324,7 +326,6 @@ export class SubstringFrequency {
   }
 
   private look(t: string): boolean {
-    if (t.length <= 2) return this.df(t) > 0;
     const pairs = this.pairsOf(t);
     if (!pairs) return false;
     const rarest = this.items(this.rarest(pairs));
